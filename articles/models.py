@@ -1,0 +1,249 @@
+"""Articles, their references and their immutable versions.
+
+Models hold data and invariants only. Content changes go through ``articles.revisions``;
+status changes go through ``reviews.workflow``: nothing else assigns ``Article.status``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Audience(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    PATIENT = "patient", "Patient"
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True)
+    rereview_interval_days = models.PositiveIntegerField(
+        default=365, help_text="How long an approval stays current before a re-review is due."
+    )
+    required_approvals = models.PositiveSmallIntegerField(
+        default=1, help_text="Eligible approvals on the current revision needed to approve."
+    )
+    required_specialties = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Specialties of which at least one approval is needed, e.g. ["Cardiology"].',
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(name="topic_quorum_positive", condition=Q(required_approvals__gte=1))
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class Article(TimeStamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        UNDER_REVIEW = "under_review", "Under review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        ARCHIVED = "archived", "Archived"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Markdown with citation markers such as [1] or [2-4].")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles", null=True, blank=True)
+    audience = models.CharField(max_length=16, choices=Audience, default=Audience.CLINICIAN)
+    variant_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="variants",
+        help_text="The article this one rewrites for another audience.",
+    )
+    status = models.CharField(max_length=32, choices=Status, default=Status.DRAFT, editable=False)
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_articles"
+    )
+    last_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_review_due = models.DateField(null=True, blank=True)
+    live_publication = models.ForeignKey(
+        "articles.Publication",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"], name="article_status_updated"),
+            models.Index(fields=["topic", "status"], name="article_topic_status"),
+            models.Index(fields=["next_review_due"], name="article_next_review"),
+            models.Index(fields=["-last_reviewed_at"], name="article_last_reviewed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="approved_has_review_date",
+                condition=~Q(status="approved") | Q(last_reviewed_at__isnull=False),
+            ),
+            models.CheckConstraint(name="article_revision_positive", condition=Q(revision__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class Reference(models.Model):
+    class Kind(models.TextChoices):
+        GUIDELINE = "guideline", "Guideline"
+        SYSTEMATIC_REVIEW = "systematic_review", "Systematic review"
+        RCT = "rct", "Randomised controlled trial"
+        COHORT = "cohort", "Cohort study"
+        CASE_REPORT = "case_report", "Case report"
+        ANIMAL_STUDY = "animal_study", "Animal study"
+        EXPERT_OPINION = "expert_opinion", "Expert opinion"
+        RESEARCH = "research", "Research"
+        OTHER = "other", "Other"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=32, choices=Kind, default=Kind.OTHER)
+    authors = models.TextField(blank=True)
+    title = models.TextField(blank=True)
+    source = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    details = models.CharField(max_length=200, blank=True, help_text="Volume, issue and pages.")
+    doi = models.CharField(max_length=255, blank=True)
+    pmid = models.CharField(max_length=20, blank=True)
+    pmcid = models.CharField(max_length=20, blank=True)
+    isbn = models.CharField(max_length=20, blank=True)
+    issn = models.CharField(max_length=20, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    raw = models.TextField(blank=True, help_text="The reference as entered.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="reference_number_unique"),
+            models.CheckConstraint(name="reference_number_positive", condition=Q(number__gte=1)),
+        ]
+        indexes = [
+            models.Index(fields=["doi"], name="reference_doi"),
+            models.Index(fields=["pmid"], name="reference_pmid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.number}] {self.title or self.raw[:60]}"
+
+
+class ArticleRevision(models.Model):
+    """One immutable version of an article's content: what reviewers approve and publications pin."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    references = models.JSONField(default=list)
+    content_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} r{self.number}"
+
+
+class ValidationReport(models.Model):
+    """The findings of the validation engine for one revision; the approval gate reads the latest."""
+
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="reports")
+    findings = models.JSONField(default=list)
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    infos = models.PositiveIntegerField(default=0)
+    resolvers_used = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["revision", "-created_at"], name="report_revision_latest")]
+
+    def __str__(self) -> str:
+        return f"Report on {self.revision}: {self.errors} errors, {self.warnings} warnings"
+
+
+class ResolverLookup(models.Model):
+    """A cached answer from Crossref or NCBI, so each identifier is looked up once."""
+
+    source = models.CharField(max_length=32)
+    identifier = models.CharField(max_length=255)
+    ok = models.BooleanField(default=True)
+    payload = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    fetched_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "identifier"], name="resolver_lookup_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.identifier}"
+
+
+class Publication(models.Model):
+    """What readers see: an immutable snapshot of one revision. A new one supersedes the old."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="publications")
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="publications")
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    rendered_html = models.TextField()
+    references = models.JSONField(default=list)
+    reviewer_credits = models.JSONField(default=list)
+    provisional = models.BooleanField(default=False)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [models.Index(fields=["article", "-published_at"], name="publication_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (r{self.revision.number if self.revision_id else '?'})"

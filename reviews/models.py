@@ -1,0 +1,199 @@
+"""The advisory board, its assignments and decisions, and the append-only workflow log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from articles.models import Article, Topic
+
+
+class ReviewerProfile(models.Model):
+    class Degree(models.TextChoices):
+        MD = "MD", "MD"
+        DO = "DO", "DO"
+        MBBS = "MBBS", "MBBS"
+        PHARMD = "PharmD", "PharmD"
+        PHD = "PhD", "PhD"
+        RN = "RN", "RN"
+        NP = "NP", "NP"
+        PA = "PA", "PA"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviewer_profile")
+    display_name = models.CharField(max_length=200)
+    degree = models.CharField(max_length=16, choices=Degree)
+    specialty = models.CharField(max_length=120)
+    board_certification = models.CharField(max_length=200, blank=True)
+    licence_number = models.CharField(max_length=64, blank=True)
+    licence_jurisdiction = models.CharField(max_length=120, blank=True)
+    licence_expires = models.DateField(null=True, blank=True)
+    credentials_verified_at = models.DateTimeField(null=True, blank=True)
+    credentials_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="reviewers")
+    active = models.BooleanField(default=True)
+    max_open_assignments = models.PositiveSmallIntegerField(default=5)
+    history = HistoricalRecords(excluded_fields=[])
+
+    class Meta:
+        ordering = ["display_name"]
+        indexes = [models.Index(fields=["active", "specialty"], name="reviewer_active_specialty")]
+
+    def __str__(self) -> str:
+        return self.display_line
+
+    @property
+    def display_line(self) -> str:
+        """The public credit line, e.g. "Jane Doe, MD, Neuroradiology"."""
+        return ", ".join(part for part in (self.display_name, self.degree, self.specialty) if part)
+
+
+class ReviewAssignment(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        SUBMITTED = "submitted", "Decision submitted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        STALE = "stale", "Stale (article changed)"
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REQUEST_CHANGES = "request_changes", "Request changes"
+
+    class Conflict(models.TextChoices):
+        UNDECLARED = "", "Not declared"
+        NONE = "none", "No conflict of interest"
+        INTEREST = "interest", "Declared interest"
+
+    ACTIVE = (Status.INVITED, Status.ACCEPTED)
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="assignments")
+    reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.PROTECT, related_name="assignments")
+    revision = models.PositiveIntegerField(help_text="The article revision this assignment was made for.")
+    status = models.CharField(max_length=16, choices=Status, default=Status.INVITED, editable=False)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField()
+    cap_override_reason = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    conflict = models.CharField(max_length=16, choices=Conflict, default=Conflict.UNDECLARED, blank=True)
+    conflict_statement = models.TextField(blank=True)
+    conflict_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    conflict_cleared_reason = models.TextField(blank=True)
+    decision = models.CharField(max_length=16, choices=Decision, blank=True)
+    decision_revision = models.PositiveIntegerField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comments = models.TextField(blank=True)
+    checklist = models.JSONField(default=dict, blank=True)
+    last_reviewed_revision = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The revision this reviewer last decided on, for re-review diffs."
+    )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "reviewer"],
+                condition=Q(status__in=["invited", "accepted"]),
+                name="one_active_assignment_per_reviewer",
+            ),
+            models.CheckConstraint(
+                name="decision_has_revision",
+                condition=Q(decision="") | Q(decision_revision__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["reviewer", "status", "due_at"], name="assignment_reviewer_open"),
+            models.Index(fields=["article", "status"], name="assignment_article_status"),
+            models.Index(fields=["status", "due_at"], name="assignment_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.article} (r{self.revision})"
+
+
+class Review(models.Model):
+    """A reviewer's signed decision on one revision. Immutable: a new round makes a new record."""
+
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.PROTECT, related_name="reviews")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.PROTECT, related_name="reviews")
+    revision = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    decision = models.CharField(max_length=16, choices=ReviewAssignment.Decision)
+    credentials = models.JSONField(help_text="The reviewer's credentials as they stood at the decision.")
+    checklist = models.JSONField(default=dict)
+    comments = models.TextField(blank=True)
+    acknowledged_warnings = models.JSONField(default=list, blank=True)
+    eligible = models.BooleanField(default=True, help_text="Counts toward the sign-off rule (no uncleared conflict).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["article", "revision", "decision"], name="review_article_revision")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.reviewer} on r{self.revision}"
+
+
+class TransitionLog(models.Model):
+    """Append-only record of every workflow step; nothing in the product edits or deletes it."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="transitions")
+    revision = models.PositiveIntegerField()
+    transition = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=32, choices=Article.Status)
+    to_status = models.CharField(max_length=32, choices=Article.Status)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["article", "-at"], name="transition_article_at"),
+            models.Index(fields=["-at"], name="transition_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transition}: {self.from_status} → {self.to_status}"
+
+
+class ValidationOverride(models.Model):
+    """An editor-in-chief's recorded decision to let named validation errors pass for one revision."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="validation_overrides")
+    revision = models.PositiveIntegerField()
+    rules = models.JSONField(help_text="The finding keys (rule and location) overridden.")
+    reason = models.TextField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"Override on r{self.revision} by {self.actor}"
+
+
+class Notification(models.Model):
+    """A sent email, recorded so a reminder or invitation is never sent twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=300)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.recipient}"
