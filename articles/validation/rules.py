@@ -1,0 +1,408 @@
+"""The validation rules of issue 3: each has a stable id, a severity and a check function.
+
+A check takes the ``Context`` of one article (its body's markers, its references as dicts,
+the check year and what a resolver said) and yields ``Finding``s whose message names the
+reference number or the marker and the file line. Rules are pure: no database, no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from articles.citations import Marker
+from articles.validation import claims, identifiers
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "isbn", "issn", "url")
+# Two titles at or above this rapidfuzz ratio (after normalisation) are the same title.
+DUPLICATE_TITLE_SIMILARITY = 95
+# A resolver title below this ratio is a different work (REFERENCES.md §7: acute/chronic is 89).
+METADATA_TITLE_SIMILARITY = 90
+EARLIEST_YEAR = 1800
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    reference: int | None
+    line: int | None
+    message: str
+
+    @property
+    def key(self) -> str:
+        """Stable id for acknowledgements and overrides: ``rule:reference:line:digest``.
+
+        The digest of the message tells apart two findings of one rule on one line (two
+        uncited doses in one paragraph); "-" stands for a missing reference or line.
+        """
+        digest = hashlib.sha1(self.message.encode()).hexdigest()[:8]
+        ref = "-" if self.reference is None else self.reference
+        line = "-" if self.line is None else self.line
+        return f"{self.rule}:{ref}:{line}:{digest}"
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "reference": self.reference,
+            "line": self.line,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a registry said about one reference's identifier."""
+
+    ok: bool
+    reason: str = ""
+    source: str = ""
+    identifier: str = ""
+    title: str = ""
+    years: tuple[int, ...] = ()
+    retracted: bool = False
+    notice: str = ""
+
+
+@dataclass
+class Context:
+    body: str
+    markers: list[Marker]
+    references: list[dict]
+    body_line: int
+    reference_lines: dict[int, int]
+    year: int
+    max_age_guideline: int
+    max_age_other: int
+    resolutions: dict[int, Resolution] = field(default_factory=dict)
+
+    def marker_line(self, marker: Marker) -> int:
+        return self.body_line + marker.line - 1
+
+    def ref_line(self, number: int) -> int | None:
+        return self.reference_lines.get(number)
+
+    def numbers(self) -> set[int]:
+        return {ref["number"] for ref in self.references}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    check: Callable[[Context], Iterator[tuple[int | None, int | None, str]]]
+
+
+def _at(line: int | None) -> str:
+    return f" (line {line})" if line else ""
+
+
+# --- citations against the list ----------------------------------------------------------
+
+
+def references_missing(ctx: Context):
+    """The body has text but the article has no references."""
+    if ctx.references or not ctx.body.strip():
+        return
+    cited = [m for m in ctx.markers if m.problem is None]
+    line = ctx.marker_line(cited[0]) if cited else ctx.body_line
+    also = f"; its body has {len(cited)} citation markers" if cited else ""
+    yield None, line, f"The article has text but no references{also}{_at(line)}"
+
+
+def citation_missing_reference(ctx: Context):
+    """A marker cites a number that has no reference (quiet when there is no list at all:
+    references-missing already says so once, instead of once per marker)."""
+    if not ctx.references:
+        return
+    known = ctx.numbers()
+    for marker in ctx.markers:
+        if marker.problem:
+            continue
+        line = ctx.marker_line(marker)
+        for number in dict.fromkeys(marker.numbers):
+            if number not in known:
+                message = f"Marker {marker.text} on line {line} cites reference {number}, "
+                yield number, line, message + f"which is not in the list of {len(known)}"
+
+
+def citation_range_invalid(ctx: Context):
+    """A marker range is reversed or absurd."""
+    for marker in ctx.markers:
+        if marker.problem:
+            line = ctx.marker_line(marker)
+            yield None, line, f"Marker {marker.text} on line {line}: {marker.problem}"
+
+
+def reference_uncited(ctx: Context):
+    """A reference is never cited."""
+    cited = {n for m in ctx.markers if not m.problem for n in m.numbers}
+    for ref in ctx.references:
+        if ref["number"] not in cited:
+            line = ctx.ref_line(ref["number"])
+            yield ref["number"], line, f"Reference {ref['number']}{_at(line)} is never cited"
+
+
+def citation_order(ctx: Context):
+    """References are not numbered in the order of their first citation."""
+    known = ctx.numbers()
+    first: dict[int, int] = {}
+    for index, marker in enumerate(ctx.markers):
+        for number in marker.numbers if not marker.problem else ():
+            if number in known:
+                first.setdefault(number, index)
+    for number, index in first.items():
+        later = [m for m, i in first.items() if m < number and i > index]
+        if later:
+            marker = ctx.markers[index]
+            line = ctx.marker_line(marker)
+            yield (
+                number,
+                line,
+                f"Reference {number} is first cited on line {line} ({marker.text}), "
+                f"before reference {min(later)}: number references in order of first citation",
+            )
+
+
+# --- the references themselves -----------------------------------------------------------
+
+
+def reference_incomplete(ctx: Context):
+    """Title, source or year is missing."""
+    for ref in ctx.references:
+        missing = [name for name in ("title", "source", "year") if not ref.get(name)]
+        if missing:
+            line = ctx.ref_line(ref["number"])
+            yield (
+                ref["number"],
+                line,
+                (f"Reference {ref['number']}{_at(line)} has no {' or '.join(missing)}"),
+            )
+
+
+def year_invalid(ctx: Context):
+    """The year is after the check year or before 1800."""
+    for ref in ctx.references:
+        year = ref.get("year")
+        if year and not EARLIEST_YEAR <= year <= ctx.year:
+            line = ctx.ref_line(ref["number"])
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)} has year {year}, "
+                    f"outside {EARLIEST_YEAR}-{ctx.year}"
+                ),
+            )
+
+
+def identifier_invalid(ctx: Context):
+    """A DOI, PMID, PMCID, ISBN, ISSN or URL is malformed or fails its checksum."""
+    for ref in ctx.references:
+        for name in IDENTIFIER_FIELDS:
+            value = ref.get(name) or ""
+            if not value:
+                continue
+            try:
+                identifiers.NORMALIZERS[name](value)
+            except identifiers.IdentifierError as exc:
+                line = ctx.ref_line(ref["number"])
+                yield ref["number"], line, f"Reference {ref['number']}{_at(line)}: {exc}"
+
+
+def reference_duplicate(ctx: Context):
+    """Two references share an identifier, or the same normalised title and year."""
+    seen: dict[tuple[str, str], int] = {}
+    titles: list[tuple[int, str, int | None]] = []
+    for ref in ctx.references:
+        number, line = ref["number"], ctx.ref_line(ref["number"])
+        reason = None
+        for name in ("doi", "pmid", "pmcid", "isbn"):
+            value = _identifier_key(name, ref.get(name) or "")
+            if value and (name, value) in seen and reason is None:
+                reason = f"reference {seen[(name, value)]} (same {name.upper()} {value})"
+            if value:
+                seen.setdefault((name, value), number)
+        title = normalize_title(ref.get("title") or "")
+        for other, other_title, other_year in titles if reason is None and title else ():
+            same = fuzz.ratio(title, other_title) >= DUPLICATE_TITLE_SIMILARITY
+            if same and other_year == ref.get("year"):
+                reason = f"reference {other} (same title and year)"
+                break
+        titles.append((number, title, ref.get("year")))
+        if reason:
+            yield number, line, f"Reference {number}{_at(line)} duplicates {reason}"
+
+
+def _identifier_key(name: str, value: str) -> str:
+    try:
+        return identifiers.NORMALIZERS[name](value) if value else ""
+    except identifiers.IdentifierError:
+        return value.strip().lower()
+
+
+_ANIMAL_WORDS = re.compile(
+    r"\b(veterinary|canine|dogs?|murine|mice|mouse|rats?|rodents?|porcine|piglets?|feline"
+    r"|equine|ovine|bovine|sheep|rabbits?|primates?|macaques?|zebrafish|animal models?)\b",
+    re.IGNORECASE,
+)
+
+
+def evidence_animal(ctx: Context):
+    """The reference is an animal or veterinary study (kind, or words in title or source)."""
+    for ref in ctx.references:
+        words = _ANIMAL_WORDS.search(f"{ref.get('title') or ''} {ref.get('source') or ''}")
+        if ref.get("kind") == "animal_study" or words:
+            why = f'"{words.group(0)}"' if words else "its kind"
+            line = ctx.ref_line(ref["number"])
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)} is an animal or veterinary study "
+                    f"({why}); check that it is not the only support for a claim about people"
+                ),
+            )
+
+
+def reference_outdated(ctx: Context):
+    """Check year minus publication year exceeds the limit for the reference's kind."""
+    for ref in ctx.references:
+        year = ref.get("year")
+        guideline = ref.get("kind") in ("guideline", "systematic_review")
+        limit = ctx.max_age_guideline if guideline else ctx.max_age_other
+        if year and year <= ctx.year and ctx.year - year > limit:
+            line = ctx.ref_line(ref["number"])
+            kind = "guideline or systematic review" if guideline else "reference"
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)} is from {year}, {ctx.year - year} years "
+                    f"old; a {kind} older than {limit} years may be outdated"
+                ),
+            )
+
+
+def reference_unverifiable(ctx: Context):
+    """A reference has no DOI, PMID, PMCID, ISBN or URL, or a resolver could not check it."""
+    for ref in ctx.references:
+        line = ctx.ref_line(ref["number"])
+        resolution = ctx.resolutions.get(ref["number"])
+        if not any(ref.get(name) for name in ("doi", "pmid", "pmcid", "isbn", "url")):
+            yield (
+                ref["number"],
+                line,
+                (f"Reference {ref['number']}{_at(line)} has no DOI, PMID, PMCID, ISBN or URL"),
+            )
+        elif resolution is not None and not resolution.ok:
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)} could not be verified: "
+                    f"{resolution.reason}"
+                ),
+            )
+
+
+def reference_retracted(ctx: Context):
+    """A resolver reports the cited work retracted."""
+    for ref in ctx.references:
+        resolution = ctx.resolutions.get(ref["number"])
+        if resolution is not None and resolution.ok and resolution.retracted:
+            line = ctx.ref_line(ref["number"])
+            notice = f" (notice {resolution.notice})" if resolution.notice else ""
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)} has been retracted according to "
+                    f"{resolution.source}{notice}"
+                ),
+            )
+
+
+def metadata_mismatch(ctx: Context):
+    """The registry's title or year for the identifier differs from the entered one."""
+    for ref in ctx.references:
+        resolution = ctx.resolutions.get(ref["number"])
+        if resolution is None or not resolution.ok:
+            continue
+        line = ctx.ref_line(ref["number"])
+        entered, found = normalize_title(ref.get("title") or ""), normalize_title(resolution.title)
+        if entered and found and fuzz.ratio(entered, found) < METADATA_TITLE_SIMILARITY:
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the title "
+                    f'"{resolution.title}" for {resolution.identifier}'
+                ),
+            )
+        if ref.get("year") and resolution.years and ref["year"] not in resolution.years:
+            years = " or ".join(map(str, sorted(set(resolution.years))))
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the year "
+                    f"{years}, not {ref['year']}"
+                ),
+            )
+
+
+def claim_uncited(ctx: Context):
+    """A sentence or list item states a dose or a percentage and carries no marker."""
+    for claim in claims.uncited_claims(ctx.body, ctx.markers):
+        line = ctx.body_line + claim.line - 1
+        yield (
+            None,
+            line,
+            (f'Line {line} states "{claim.claim}" without a citation: "{claim.sentence}"'),
+        )
+
+
+def _greek_to_name(ch: str) -> str:
+    """β becomes "beta", so "Aβ" and "A beta" compare equal."""
+    name = unicodedata.name(ch, "")
+    if name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")):
+        return " " + name.rsplit(" ", 1)[-1].lower() + " "
+    return ch
+
+
+def normalize_title(title: str) -> str:
+    """Title for comparison only (REFERENCES.md §7): no tags, accents, case or punctuation."""
+    text = re.sub(r"<[^>]+>", " ", title)
+    text = re.sub(r"^\s*(retracted|withdrawn)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = "".join(_greek_to_name(ch) for ch in text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("references-missing", ERROR, references_missing),
+    Rule("citation-missing-reference", ERROR, citation_missing_reference),
+    Rule("citation-range-invalid", ERROR, citation_range_invalid),
+    Rule("reference-duplicate", ERROR, reference_duplicate),
+    Rule("identifier-invalid", ERROR, identifier_invalid),
+    Rule("reference-incomplete", ERROR, reference_incomplete),
+    Rule("year-invalid", ERROR, year_invalid),
+    Rule("reference-retracted", ERROR, reference_retracted),
+    Rule("reference-uncited", WARNING, reference_uncited),
+    Rule("citation-order", WARNING, citation_order),
+    Rule("reference-outdated", WARNING, reference_outdated),
+    Rule("evidence-animal", WARNING, evidence_animal),
+    Rule("claim-uncited", WARNING, claim_uncited),
+    Rule("metadata-mismatch", WARNING, metadata_mismatch),
+    Rule("reference-unverifiable", INFO, reference_unverifiable),
+)
+RULES_BY_ID = {rule.id: rule for rule in RULES}
