@@ -1,0 +1,61 @@
+"""``manage.py check_references FILE``: validate an article file without saving anything.
+
+Exit status: 0 when there are no errors, 1 when there are, 2 when the file cannot be read
+or parsed (with ``FILE:LINE: message`` on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from articles.fileformat import ArticleFileError, ParsedArticle, parse_article_file
+from articles.validation.engine import Report, validate
+from articles.validation.references import parse_reference
+
+
+def check_article(*, article: ParsedArticle, year: int | None = None) -> Report:
+    """Validate a parsed article file; findings name file lines."""
+    references = [parse_reference(e.text, number=e.number).as_dict() for e in article.references]
+    return validate(
+        body=article.body,
+        references=references,
+        body_line=article.body_line,
+        reference_lines={entry.number: entry.line for entry in article.references},
+        year=year,
+    )
+
+
+class Command(BaseCommand):
+    help = "Check the citations and references of an article file (Markdown or page format)."
+    requires_migrations_checks = False
+    requires_system_checks = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="the article file to check")
+        parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument("--year", type=int, default=None, help="the current year for the check")
+
+    def handle(self, *args, file: str, format: str, year: int | None, **options) -> None:
+        try:
+            article = parse_article_file(file)
+        except ArticleFileError as exc:
+            self.stderr.write(f"{file}:{exc.line}: {exc.message}")
+            raise SystemExit(2) from exc
+        report = check_article(article=article, year=year)
+        if format == "json":
+            self.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            self._write_text(file, report)
+        if report.has_errors:
+            raise SystemExit(1)
+
+    def _write_text(self, file: str, report: Report) -> None:
+        for finding in report.findings:
+            where = f"{file}:{finding.line}" if finding.line else file
+            self.stdout.write(f"{where}: {finding.severity} {finding.rule}: {finding.message}")
+        summary = report.as_dict()["summary"]
+        self.stdout.write(
+            f"{summary['errors']} errors, {summary['warnings']} warnings, {summary['infos']} infos"
+        )
