@@ -13,7 +13,16 @@ from typing import Protocol
 from django.conf import settings
 
 from articles.citations import Marker, find_markers
-from articles.validation.rules import ERROR, INFO, RULES, WARNING, Context, Finding, Resolution
+from articles.validation.rules import (
+    ERROR,
+    IDENTIFIER_FIELDS,
+    INFO,
+    RULES,
+    WARNING,
+    Context,
+    Finding,
+    Resolution,
+)
 
 REPORTED_REFERENCE_FIELDS = (
     "number",
@@ -90,7 +99,7 @@ def validate(
     year (today's by default). Findings come sorted by severity, then line.
     """
     markers = find_markers(body or "")
-    references = [ref for ref in references if isinstance(ref.get("number"), int)]
+    references = [_clean(ref) for ref in references if isinstance(ref.get("number"), int)]
     ctx = Context(
         body=body or "",
         markers=markers,
@@ -114,6 +123,20 @@ def validate(
         citations=[_citation(marker, body_line) for marker in markers],
         resolvers_used=resolver is not None,
     )
+
+
+def _clean(ref: dict) -> dict:
+    """Stored references may come from older revisions or hand edits: coerce field types so
+    a wrong type becomes a finding (e.g. reference-incomplete), never an exception."""
+    clean = {name: ref.get(name) for name in ref}
+    for name in ("kind", "authors", "title", "source", "details", "raw", *IDENTIFIER_FIELDS):
+        value = clean.get(name)
+        clean[name] = value.strip() if isinstance(value, str) else ""
+    year = clean.get("year")
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year)
+    clean["year"] = year if isinstance(year, int) and not isinstance(year, bool) else None
+    return clean
 
 
 def _citation(marker: Marker, body_line: int) -> dict:
