@@ -18,18 +18,20 @@ from articles.validation.engine import validate
 
 
 def report_create(
-    *, revision: ArticleRevision, use_resolvers: bool | None = None
+    *, revision: ArticleRevision, use_resolvers: bool | None = None, resolver=None
 ) -> ValidationReport:
     """Validate a revision's body and references and store the findings as a new report.
 
     Resolvers (Crossref, NCBI) are used when ``use_resolvers`` is true, or when it is None
-    and ``settings.RESOLVERS_ENABLED`` is set. Each stored finding carries its ``key``, the
-    id acknowledgements and overrides refer to.
+    and ``settings.RESOLVERS_ENABLED`` is set; ``resolver`` replaces the default registry
+    client (tests pass one with a recorded transport). Each stored finding carries its
+    ``key``, the id acknowledgements and overrides refer to.
     """
     if use_resolvers is None:
         use_resolvers = settings.RESOLVERS_ENABLED
-    resolver = None
-    if use_resolvers:
+    if not use_resolvers:
+        resolver = None
+    elif resolver is None:
         from articles.validation.resolvers import RegistryResolver
 
         resolver = RegistryResolver()
