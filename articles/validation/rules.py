@@ -220,7 +220,8 @@ def identifier_invalid(ctx: Context):
 def reference_duplicate(ctx: Context):
     """Two references share an identifier, or the same normalised title and year."""
     seen: dict[tuple[str, str], int] = {}
-    titles: list[tuple[int, str, int | None]] = []
+    # Titles are compared only within one year, which keeps 1,000 references fast.
+    by_year: dict[int | None, list[tuple[int, str]]] = {}
     for ref in ctx.references:
         number, line = ref["number"], ctx.ref_line(ref["number"])
         reason = None
@@ -231,12 +232,15 @@ def reference_duplicate(ctx: Context):
             if value:
                 seen.setdefault((name, value), number)
         title = normalize_title(ref.get("title") or "")
-        for other, other_title, other_year in titles if reason is None and title else ():
-            same = fuzz.ratio(title, other_title) >= DUPLICATE_TITLE_SIMILARITY
-            if same and other_year == ref.get("year"):
+        same_year = by_year.setdefault(ref.get("year"), [])
+        for other, other_title in same_year if reason is None and title else ():
+            # "Part 1" and "Part 2" of a series are near-identical titles but distinct works.
+            if re.findall(r"\d+", title) != re.findall(r"\d+", other_title):
+                continue
+            if fuzz.ratio(title, other_title) >= DUPLICATE_TITLE_SIMILARITY:
                 reason = f"reference {other} (same title and year)"
                 break
-        titles.append((number, title, ref.get("year")))
+        same_year.append((number, title))
         if reason:
             yield number, line, f"Reference {number}{_at(line)} duplicates {reason}"
 

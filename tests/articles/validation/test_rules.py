@@ -89,6 +89,14 @@ def test_reference_duplicate_by_identifier_and_by_title():
     assert "duplicates reference 2 (same title and year)" in finding.message
 
 
+def test_parts_of_a_series_are_not_duplicates():
+    lines = [
+        "[Research] Smith J. Spinal cord compression, part 1. BMJ. 2020. PMID: 111",
+        "[Research] Smith J. Spinal cord compression, part 2. BMJ. 2020. PMID: 222",
+    ]
+    assert fired(check(body="A [1]. B [2].", lines=lines), "reference-duplicate") == []
+
+
 def test_same_title_in_another_year_is_not_a_duplicate():
     lines = [*CLEAN_REFERENCES, CLEAN_REFERENCES[0].replace("2021", "2011").split(" doi:")[0]]
     assert fired(check(body=CLEAN_BODY + " [4]", lines=lines), "reference-duplicate") == []
