@@ -98,9 +98,7 @@ def _parse_markdown(lines: list[str]) -> ParsedArticle:
     meta = _front_matter(lines[1:end])
     if not meta.get("title"):
         raise ArticleFileError(1, "the front matter has no title")
-    heading = max(
-        (i for i in range(end + 1, len(lines)) if _REFERENCES_HEADING.match(lines[i])), default=None
-    )
+    heading = max((i for i in range(end + 1, len(lines)) if _REFERENCES_HEADING.match(lines[i])), default=None)
     body_end = heading if heading is not None else len(lines)
     body, body_line = _trim_body(lines[end + 1 : body_end], first_line=end + 2)
     references = _markdown_references(lines, heading) if heading is not None else []
@@ -125,9 +123,7 @@ def _front_matter(lines: list[str]) -> dict[str, str]:
         key, colon, value = line.partition(":")
         key = key.strip().lower()
         if not colon:
-            raise ArticleFileError(
-                offset, f"front matter line {line.strip()!r} is not 'key: value'"
-            )
+            raise ArticleFileError(offset, f"front matter line {line.strip()!r} is not 'key: value'")
         if key not in FRONT_MATTER_KEYS:
             known = ", ".join(sorted(FRONT_MATTER_KEYS))
             raise ArticleFileError(offset, f"unknown front matter key {key!r} (known: {known})")
@@ -151,14 +147,10 @@ def _markdown_references(lines: list[str], heading: int) -> list[ParsedReference
             if entries and line[:1].isspace():  # an indented continuation of the previous line
                 last = entries.pop()
                 entries.append(
-                    ParsedReferenceEntry(
-                        last.number, f"{last.text} {line.strip()}", last.line, last.kind_label
-                    )
+                    ParsedReferenceEntry(last.number, f"{last.text} {line.strip()}", last.line, last.kind_label)
                 )
                 continue
-            raise ArticleFileError(
-                number, "a reference line must start with its number, as in '1. '"
-            )
+            raise ArticleFileError(number, "a reference line must start with its number, as in '1. '")
         entries.append(_numbered_entry(match, number, expected=len(entries) + 1, seen=entries))
     return entries
 
@@ -210,9 +202,7 @@ def _parse_page(lines: list[str]) -> ParsedArticle:
     kept = [_page_body_line(line, title) for line in lines[1:body_end]]
     body, body_line = _trim_body(kept, first_line=2)
     references = _page_references(lines, heading + 1, stop) if heading is not None else []
-    return ParsedArticle(
-        title=title, body=body, body_line=body_line, references=references, format="page"
-    )
+    return ParsedArticle(title=title, body=body, body_line=body_line, references=references, format="page")
 
 
 def _page_body_line(line: str, title: str) -> str:
@@ -231,9 +221,7 @@ def _page_references(lines: list[str], start: int, stop: int) -> list[ParsedRefe
         chunk = filled[group : group + 3]
         line, label = chunk[0]
         if label.lower() not in KIND_LABELS:
-            raise ArticleFileError(
-                line, f"expected a reference type such as Research, not {label!r}"
-            )
+            raise ArticleFileError(line, f"expected a reference type such as Research, not {label!r}")
         if len(chunk) < 3:
             raise ArticleFileError(line, "a reference needs a type, a title and a source line")
         text = _page_reference_text(label, chunk[1][1], chunk[2][1])

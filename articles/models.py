@@ -42,9 +42,7 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(name="topic_quorum_positive", condition=Q(required_approvals__gte=1))
-        ]
+        constraints = [models.CheckConstraint(name="topic_quorum_positive", condition=Q(required_approvals__gte=1))]
 
     def __str__(self) -> str:
         return self.name
@@ -79,9 +77,7 @@ class Article(TimeStamped):
     )
     status = models.CharField(max_length=32, choices=Status, default=Status.DRAFT, editable=False)
     revision = models.PositiveIntegerField(default=1, editable=False)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_articles"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_articles")
     last_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_review_due = models.DateField(null=True, blank=True)
     live_publication = models.ForeignKey(
@@ -179,9 +175,7 @@ class ArticleRevision(models.Model):
 
     class Meta:
         ordering = ["article", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique")]
 
     def __str__(self) -> str:
         return f"{self.article_id} r{self.number}"
@@ -217,9 +211,7 @@ class ResolverLookup(models.Model):
     fetched_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["source", "identifier"], name="resolver_lookup_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["source", "identifier"], name="resolver_lookup_unique")]
 
     def __str__(self) -> str:
         return f"{self.source}:{self.identifier}"

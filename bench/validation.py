@@ -39,9 +39,7 @@ def reference_lines(count: int = COUNT) -> list[str]:
 
 
 def body_for(count: int = COUNT) -> str:
-    return "\n".join(
-        f"Claim number {i} about 5 mg of something [{i}]." for i in range(1, count + 1)
-    )
+    return "\n".join(f"Claim number {i} about 5 mg of something [{i}]." for i in range(1, count + 1))
 
 
 def _best(fn) -> float:

@@ -73,10 +73,7 @@ class Report:
     def as_dict(self) -> dict:
         """The JSON shape of issue 3: references, citations, findings and summary."""
         return {
-            "references": [
-                {name: ref.get(name) for name in REPORTED_REFERENCE_FIELDS}
-                for ref in self.references
-            ],
+            "references": [{name: ref.get(name) for name in REPORTED_REFERENCE_FIELDS} for ref in self.references],
             "citations": self.citations,
             "findings": [finding.as_dict() for finding in self.findings],
             "summary": {"errors": self.errors, "warnings": self.warnings, "infos": self.infos},

@@ -62,9 +62,7 @@ _YEAR_AT_END = re.compile(
     r"^(?P<source>.*?)[\s,]+(?P<year>[0-9]{4})(?:\s+[A-Z][a-z]{2,8})?"
     r"\s*(?:[;:]\s*(?P<details>.*?))?\s*\.?$"
 )
-_AUTHORS = re.compile(
-    r"^(?:[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+)*\s[A-Z]{1,3}(?:,\s*|$))+|\bet al\b", re.UNICODE
-)
+_AUTHORS = re.compile(r"^(?:[A-Z][\w'\-]+(?:\s[A-Z][\w'\-]+)*\s[A-Z]{1,3}(?:,\s*|$))+|\bet al\b", re.UNICODE)
 
 
 @dataclass(frozen=True)

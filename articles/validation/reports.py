@@ -17,9 +17,7 @@ from articles.models import ArticleRevision, ValidationReport
 from articles.validation.engine import validate
 
 
-def report_create(
-    *, revision: ArticleRevision, use_resolvers: bool | None = None, resolver=None
-) -> ValidationReport:
+def report_create(*, revision: ArticleRevision, use_resolvers: bool | None = None, resolver=None) -> ValidationReport:
     """Validate a revision's body and references and store the findings as a new report.
 
     Resolvers (Crossref, NCBI) are used when ``use_resolvers`` is true, or when it is None

@@ -77,9 +77,7 @@ class RegistryResolver:
             except ResolverUnavailable as exc:
                 return Resolution(ok=False, reason=str(exc), source="Crossref", identifier=doi)
             if response.status_code == 404:
-                cached = _store(
-                    "crossref", doi, ok=False, error=f"Crossref does not know DOI {doi}"
-                )
+                cached = _store("crossref", doi, ok=False, error=f"Crossref does not know DOI {doi}")
             else:
                 try:
                     cached = _store("crossref", doi, ok=True, payload=response.json()["message"])
@@ -191,14 +189,10 @@ def _crossref_resolution(doi: str, message: dict) -> Resolution:
         for parts in [(message.get(name) or {}).get("date-parts") or [[None]]]
         if parts and parts[0] and isinstance(parts[0][0], int)
     }
-    notices = [
-        u for u in message.get("updated-by") or [] if "retract" in str(u.get("type", "")).lower()
-    ]
+    notices = [u for u in message.get("updated-by") or [] if "retract" in str(u.get("type", "")).lower()]
     relation = (message.get("relation") or {}).get("is-retracted-by") or []
     retracted = bool(notices or relation) or str(titles[0]).upper().startswith("RETRACTED")
-    notice = (notices[0].get("DOI") if notices else "") or (
-        relation[0].get("id") if relation else ""
-    )
+    notice = (notices[0].get("DOI") if notices else "") or (relation[0].get("id") if relation else "")
     return Resolution(
         ok=True,
         source="Crossref",

@@ -196,10 +196,7 @@ def year_invalid(ctx: Context):
             yield (
                 ref["number"],
                 line,
-                (
-                    f"Reference {ref['number']}{_at(line)} has year {year}, "
-                    f"outside {EARLIEST_YEAR}-{ctx.year}"
-                ),
+                (f"Reference {ref['number']}{_at(line)} has year {year}, outside {EARLIEST_YEAR}-{ctx.year}"),
             )
 
 
@@ -310,10 +307,7 @@ def reference_unverifiable(ctx: Context):
             yield (
                 ref["number"],
                 line,
-                (
-                    f"Reference {ref['number']}{_at(line)} could not be verified: "
-                    f"{resolution.reason}"
-                ),
+                (f"Reference {ref['number']}{_at(line)} could not be verified: {resolution.reason}"),
             )
 
 
@@ -327,10 +321,7 @@ def reference_retracted(ctx: Context):
             yield (
                 ref["number"],
                 line,
-                (
-                    f"Reference {ref['number']}{_at(line)} has been retracted according to "
-                    f"{resolution.source}{notice}"
-                ),
+                (f"Reference {ref['number']}{_at(line)} has been retracted according to {resolution.source}{notice}"),
             )
 
 

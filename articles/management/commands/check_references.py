@@ -56,6 +56,4 @@ class Command(BaseCommand):
             where = f"{file}:{finding.line}" if finding.line else file
             self.stdout.write(f"{where}: {finding.severity} {finding.rule}: {finding.message}")
         summary = report.as_dict()["summary"]
-        self.stdout.write(
-            f"{summary['errors']} errors, {summary['warnings']} warnings, {summary['infos']} infos"
-        )
+        self.stdout.write(f"{summary['errors']} errors, {summary['warnings']} warnings, {summary['infos']} infos")

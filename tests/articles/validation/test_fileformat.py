@@ -100,8 +100,7 @@ def test_seed_000_page_format(seed):
         (3, 121, "Research"),
     ]
     assert article.references[0].text == (
-        "[Research] MR imaging of compressive myelomalacia. "
-        "Journal of computer assisted tomography. 1989."
+        "[Research] MR imaging of compressive myelomalacia. Journal of computer assisted tomography. 1989."
     )
 
 

@@ -21,8 +21,7 @@ def test_full_reference_line():
         "number": 4,
         "kind": "research",
         "authors": "Loblaw DA, Laperriere NJ",
-        "title": "Emergency treatment of malignant extradural spinal cord compression: "
-        "an evidence-based guideline",
+        "title": "Emergency treatment of malignant extradural spinal cord compression: an evidence-based guideline",
         "source": "J Clin Oncol",
         "year": 1998,
         "details": "16(4):1613-24",
@@ -38,8 +37,7 @@ def test_full_reference_line():
 
 def test_page_format_reference_has_no_authors():
     ref = parse_reference(
-        "[Guideline] Guideline Directed Topic Overview. "
-        "Dr.Oracle Medical Advisory Board & Editors. 2025.",
+        "[Guideline] Guideline Directed Topic Overview. Dr.Oracle Medical Advisory Board & Editors. 2025.",
         number=2,
     )
     assert (ref.kind, ref.authors, ref.title, ref.source, ref.year) == (

@@ -56,9 +56,7 @@ BODY = "Claims [1]. More [2]. And [3]."
 
 def run(recorder, *lines, year=2000):
     body = " ".join(f"Claim [{n}]." for n in range(1, len(lines) + 1))
-    report = validate(
-        body=body, references=refs(*lines), year=year, resolver=resolver_for(recorder)
-    )
+    report = validate(body=body, references=refs(*lines), year=year, resolver=resolver_for(recorder))
     return report
 
 

@@ -64,9 +64,7 @@ def test_citation_missing_reference_names_marker_number_and_file_line():
         (4, 13, "error"),
         (5, 13, "error"),
     ]
-    assert findings[0].message == (
-        "Marker [4, 5] on line 13 cites reference 4, which is not in the list of 3"
-    )
+    assert findings[0].message == ("Marker [4, 5] on line 13 cites reference 4, which is not in the list of 3")
 
 
 @pytest.mark.parametrize("marker", ["[3-1]", "[1-999]", "[0]"])

@@ -1,0 +1,232 @@
+"""The editors' desk. Admin code parses input and calls services; the workflow decides."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.admin import ReadOnlyAdmin
+from articles.diffing import revision_diff
+from articles.models import Article, ArticleRevision, Reference
+from articles.revisions import REFERENCE_FIELDS, Content, article_create, metadata_apply
+from articles.selectors import revision_pair, revisions_for_article
+from reviews import workflow
+from reviews.exceptions import StaleEdit, WorkflowError
+from reviews.models import (
+    Notification,
+    Review,
+    ReviewAssignment,
+    ReviewerProfile,
+    TransitionLog,
+    ValidationOverride,
+)
+
+
+class ArticleForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label="Reason for this change", max_length=500, help_text="Recorded with the new revision."
+    )
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of", "next_review_due")
+
+    def clean(self):
+        cleaned = super().clean()
+        expected = cleaned.get("expected_revision")
+        if self.instance.pk and expected is not None:
+            current = Article.objects.values_list("revision", flat=True).get(pk=self.instance.pk)
+            if current != expected:
+                raise forms.ValidationError(str(StaleEdit(expected=expected, current=current)))
+        return cleaned
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    extra = 0
+    fields = (("number", "kind", "year"), "authors", "title", "source", "details",
+              ("doi", "pmid", "pmcid"), ("isbn", "issn"), "url", "raw")  # fmt: skip
+
+
+def _references_from(formsets) -> list[dict]:
+    refs = []
+    for formset in formsets:
+        if formset.model is not Reference:
+            continue
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None)
+            if data and not data.get("DELETE"):
+                refs.append({name: data.get(name) for name in REFERENCE_FIELDS})
+    return refs
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleForm
+    inlines = [ReferenceInline]
+    list_display = ("title", "status", "revision", "topic", "audience", "author", "updated_at")
+    list_filter = ("status", "topic", "audience")
+    list_select_related = ("topic", "author")
+    search_fields = ("title", "slug", "references__doi", "references__pmid")
+    readonly_fields = ("status", "revision", "author", "last_reviewed_at", "live_publication")
+    prepopulated_fields = {"slug": ("title",)}
+    change_form_template = "admin/articles/article/change_form.html"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # archive instead: history, logs and publications are kept
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.base_fields["expected_revision"].initial = obj.revision if obj else None
+        form.base_fields["change_reason"].initial = "" if obj else "Created in the editorial desk"
+        return form
+
+    def save_model(self, request, obj, form, change):
+        """Deferred to save_related, which sees the references too: one change, one revision."""
+
+    def save_related(self, request, form, formsets, change):
+        data = form.cleaned_data
+        content = Content(
+            title=data["title"], summary=data["summary"], body=data["body"], references=_references_from(formsets)
+        )
+        metadata = {name: data.get(name) for name in ("topic", "audience", "variant_of", "next_review_due")}
+        if not change:
+            article = article_create(
+                title=content.title, slug=data["slug"], summary=content.summary, body=content.body,
+                references=content.references, author=request.user, actor=request.user,
+                reason=data["change_reason"], **metadata,
+            )  # fmt: skip
+            form.instance.pk, form.instance.revision = article.pk, article.revision
+            return
+        article = Article.objects.get(pk=form.instance.pk)
+        try:
+            workflow.edit(
+                article=article, actor=request.user, content=content, reason=data["change_reason"],
+                expected_revision=data.get("expected_revision"),
+            )  # fmt: skip
+            metadata_apply(article=Article.objects.get(pk=article.pk), values=metadata, actor=request.user,
+                           reason=data["change_reason"])  # fmt: skip
+        except WorkflowError as error:
+            messages.error(request, str(error))
+
+    def get_urls(self):
+        own = [
+            path("<int:object_id>/transition/<slug:name>/", self.admin_site.admin_view(self.transition_view),
+                 name="articles_article_transition"),
+            path("<int:object_id>/revisions/", self.admin_site.admin_view(self.revisions_view),
+                 name="articles_article_revisions"),
+            path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
+                 name="articles_article_compare"),
+        ]  # fmt: skip
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra = extra_context or {}
+        if article is not None:
+            extra["workflow_actions"] = workflow.available_transitions(article=article, user=request.user)
+            extra["transition_log"] = article.transitions.select_related("actor")[:20]
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def _article_or_404(self, request, object_id) -> Article:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Article, pk=object_id)
+
+    def transition_view(self, request, object_id, name):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_404(request, object_id)
+        if name not in workflow.TRANSITIONS:
+            messages.error(request, f"There is no transition called '{name}'.")
+        else:
+            try:
+                workflow.TRANSITIONS[name](article=article, actor=request.user, reason=request.POST.get("reason", ""))
+                messages.success(request, f"{workflow.RULES[name].label}: done.")
+            except WorkflowError as error:
+                messages.error(request, str(error))
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def revisions_view(self, request, object_id):
+        article = self._article_or_404(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "revisions": revisions_for_article(article=article),
+            "title": f"Revisions of “{article.title}”",
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def compare_view(self, request, object_id):
+        article = self._article_or_404(request, object_id)
+        try:
+            old, new = int(request.GET.get("old", 0)), int(request.GET.get("new", article.revision))
+            old_rev, new_rev = revision_pair(article=article, old=old, new=new)
+        except (ValueError, ArticleRevision.DoesNotExist) as error:
+            messages.error(request, f"Cannot compare: {error or 'give two revision numbers'}")
+            return redirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "article": article,
+            "diff": revision_diff(old=old_rev, new=new_rev),
+            "old": old_rev,
+            "new": new_rev,
+            "title": f"Compare revisions {old} and {new}",
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(SimpleHistoryAdmin):
+    list_display = ("display_name", "degree", "specialty", "active", "licence_expires", "credentials_verified_at")
+    list_filter = ("active", "degree", "specialty")
+    search_fields = ("display_name", "specialty", "user__username", "user__email")
+    list_select_related = ("user",)
+    filter_horizontal = ("topics",)
+    raw_id_fields = ("user", "credentials_verified_by")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ("article", "reviewer", "revision", "status", "due_at", "decision")
+    list_filter = ("status", "decision")
+    list_select_related = ("article", "reviewer")
+    search_fields = ("article__title", "reviewer__display_name")
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ("article", "reviewer", "revision", "decision", "eligible", "created_at")
+    list_filter = ("decision", "eligible")
+    list_select_related = ("article", "reviewer")
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(ReadOnlyAdmin):
+    list_display = ("at", "article", "revision", "transition", "from_status", "to_status", "actor", "reason")
+    list_filter = ("transition", "to_status")
+    list_select_related = ("article", "actor")
+    search_fields = ("article__title", "reason")
+    date_hierarchy = "at"
+
+
+@admin.register(ValidationOverride)
+class ValidationOverrideAdmin(ReadOnlyAdmin):
+    list_display = ("at", "article", "revision", "actor", "reason")
+    list_select_related = ("article", "actor")
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("sent_at", "key", "recipient", "subject")
+    search_fields = ("key", "recipient")

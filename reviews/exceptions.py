@@ -1,0 +1,34 @@
+"""Domain errors of the workflow. Each message names what was attempted and why it failed."""
+
+from django.core.exceptions import PermissionDenied
+
+
+class WorkflowError(Exception):
+    """Base for every refusal of the workflow."""
+
+
+class TransitionNotAllowed(WorkflowError):
+    """The transition does not apply to the article's state, or a guard refused it."""
+
+    def __init__(self, transition: str, from_status: str, why: str):
+        self.transition, self.from_status, self.why = transition, from_status, why
+        super().__init__(f"Cannot {transition.replace('_', ' ')} from '{from_status}': {why}")
+
+
+class NotPermitted(WorkflowError, PermissionDenied):
+    """The actor may not take this step on this article (Django answers 403)."""
+
+    def __init__(self, transition: str, from_status: str, why: str):
+        self.transition, self.from_status, self.why = transition, from_status, why
+        super().__init__(f"Cannot {transition.replace('_', ' ')} from '{from_status}': {why}")
+
+
+class StaleEdit(WorkflowError):
+    """The editor's copy is older than the article: saving would overwrite someone else's change."""
+
+    def __init__(self, *, expected: int, current: int):
+        self.expected, self.current = expected, current
+        super().__init__(
+            f"This article changed while you were editing: you started from revision {expected}, "
+            f"it is now at revision {current}. Your text was not saved; compare and re-apply."
+        )

@@ -1,0 +1,79 @@
+"""The approval gate: the topic's sign-off rule and the validation report of the current revision."""
+
+from articles.models import Article, ArticleRevision
+from articles.validation import reports
+from reviews.models import Review, ReviewAssignment, ValidationOverride
+
+
+def eligible_approvals(*, article: Article) -> list[Review]:
+    """Approvals on the current revision that count: eligible, one per reviewer."""
+    seen, out = set(), []
+    approvals = Review.objects.filter(
+        article=article, revision=article.revision, decision=ReviewAssignment.Decision.APPROVE, eligible=True
+    ).order_by("created_at", "pk")
+    for review in approvals:
+        if review.reviewer_id not in seen:
+            seen.add(review.reviewer_id)
+            out.append(review)
+    return out
+
+
+def signoff_missing(*, article: Article) -> str | None:
+    """What the topic's sign-off rule still lacks on the current revision, or None when it is met."""
+    quorum = article.topic.required_approvals if article.topic_id else 1
+    required = article.topic.required_specialties if article.topic_id else []
+    approvals = eligible_approvals(article=article)
+    if len(approvals) < quorum:
+        return (
+            f"the sign-off rule needs {quorum} eligible approval(s) on revision {article.revision}; "
+            f"it has {len(approvals)}"
+        )
+    specialties = {str(r.credentials.get("specialty", "")).casefold() for r in approvals}
+    lacking = [s for s in required if s.casefold() not in specialties]
+    if lacking:
+        return f"the sign-off rule needs an approval from {', '.join(lacking)} on revision {article.revision}"
+    return None
+
+
+def current_report(*, article: Article):
+    """The latest report for the current revision, validating it now if none exists yet."""
+    revision = ArticleRevision.objects.get(article=article, number=article.revision)
+    return reports.latest_report(revision=revision) or reports.report_create(revision=revision)
+
+
+def overridden_keys(*, article: Article) -> set[str]:
+    overrides = ValidationOverride.objects.filter(article=article, revision=article.revision)
+    return {key for override in overrides for key in override.rules}
+
+
+def blocking_findings(*, article: Article) -> list[dict]:
+    """Errors in the current report that no editor-in-chief has overridden."""
+    report = current_report(article=article)
+    overridden = overridden_keys(article=article)
+    return [f for f in report.findings if f["severity"] == "error" and f["key"] not in overridden]
+
+
+def warnings_to_acknowledge(*, article: Article) -> list[dict]:
+    """Warnings the approving reviewer acknowledges one by one."""
+    return [f for f in current_report(article=article).findings if f["severity"] == "warning"]
+
+
+def override_record(*, article: Article, actor, keys: list[str], reason: str) -> ValidationOverride:
+    """Record an override of the named error findings; unknown or non-error keys are refused."""
+    from reviews.exceptions import TransitionNotAllowed
+
+    errors = {f["key"] for f in current_report(article=article).findings if f["severity"] == "error"}
+    unknown = sorted(set(keys) - errors)
+    if not keys or unknown:
+        why = (
+            f"these are not errors of revision {article.revision}: {', '.join(unknown)}" if keys else "name the errors"
+        )
+        raise TransitionNotAllowed("override_validation", article.status, why)
+    return ValidationOverride.objects.create(
+        article=article, revision=article.revision, rules=sorted(set(keys)), reason=reason, actor=actor
+    )
+
+
+def report_enqueue(*, revision_id: int) -> None:
+    """Validate a new revision in the background."""
+    reports.validate_revision.enqueue(revision_id=revision_id)

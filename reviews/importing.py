@@ -1,0 +1,86 @@
+"""Import article files: a new article, or a new revision of the article with the same slug.
+
+It lives in ``reviews`` because updating an approved article is a workflow step (it returns
+to submitted), and ``articles`` never imports ``reviews``.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from articles.fileformat import ArticleFileError, ParsedArticle, parse_article_file
+from articles.models import Article, Audience, Topic
+from articles.revisions import Content, article_create
+from articles.validation.references import parse_reference
+from reviews import workflow
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    outcome: str  # created, updated, unchanged, failed
+    message: str = ""
+    article: Article | None = None
+
+
+def article_files(paths: list[str]) -> list[Path]:
+    """Expand folders into the article files they hold (*.md and *.txt), sorted."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.suffix in (".md", ".txt") and p.is_file())
+        else:
+            out.append(path)
+    return out
+
+
+def content_from(parsed: ParsedArticle) -> Content:
+    references = [parse_reference(entry.text, number=entry.number).as_dict() for entry in parsed.references]
+    return Content(title=parsed.title, summary=parsed.summary or "", body=parsed.body, references=references)
+
+
+def _topic(name: str | None) -> Topic | None:
+    if not name:
+        return None
+    topic = Topic.objects.filter(name__iexact=name.strip()).first()
+    return topic or Topic.objects.create(name=name.strip(), slug=slugify(name)[:140])
+
+
+def import_file(*, path: Path, actor) -> ImportResult:
+    """Import one file in one transaction: nothing from a malformed file is saved."""
+    try:
+        parsed = parse_article_file(path)
+    except ArticleFileError as error:
+        return ImportResult(path, "failed", f"{path}:{error.line}: {error.message}")
+    except OSError as error:
+        return ImportResult(path, "failed", f"{path}:1: cannot read the file ({error.strerror or error})")
+    slug = (parsed.slug or slugify(parsed.title))[:200]
+    if parsed.audience and parsed.audience not in Audience.values:
+        return ImportResult(path, "failed", f"{path}:1: unknown audience '{parsed.audience}'")
+    try:
+        with transaction.atomic():
+            return _save(path=path, parsed=parsed, slug=slug, actor=actor)
+    except ValidationError as error:
+        problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+        return ImportResult(path, "failed", f"{path}:1: {problems}")
+
+
+def _save(*, path: Path, parsed: ParsedArticle, slug: str, actor) -> ImportResult:
+    content = content_from(parsed)
+    reason = f"imported from {path.name}"
+    existing = Article.objects.filter(slug=slug).first()
+    if existing is None:
+        article = article_create(
+            title=content.title, slug=slug, summary=content.summary, body=content.body,
+            references=content.references, author=actor, actor=actor, reason=reason,
+            topic=_topic(parsed.topic), audience=parsed.audience or Audience.CLINICIAN,
+        )  # fmt: skip
+        return ImportResult(path, "created", article=article)
+    article, revision = workflow.edit(article=existing, actor=actor, content=content, reason=reason)
+    if revision is None:
+        return ImportResult(path, "unchanged", article=article)
+    return ImportResult(path, "updated", f"revision {revision.number}", article=article)

@@ -1,0 +1,112 @@
+"""Who may do what: predicates the workflow enforces and views use to show or hide actions."""
+
+from django.utils import timezone
+
+from articles.models import Article
+from reviews import roles
+
+
+def role_names(user) -> frozenset[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_imprimatur_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {roles.EDITOR_IN_CHIEF}
+        user._imprimatur_roles = cached
+    return cached
+
+
+def has_role(user, *names: str) -> bool:
+    return bool(role_names(user) & set(names))
+
+
+def is_editor(user) -> bool:
+    return has_role(user, roles.EDITOR, roles.EDITOR_IN_CHIEF)
+
+
+def is_editor_in_chief(user) -> bool:
+    return has_role(user, roles.EDITOR_IN_CHIEF)
+
+
+def is_author(user, article: Article) -> bool:
+    return bool(user.is_authenticated) and article.author_id == user.pk
+
+
+def reviewer_profile(user):
+    if not has_role(user, roles.REVIEWER):
+        return None
+    try:
+        return user.reviewer_profile
+    except Exception:  # RelatedObjectDoesNotExist: a reviewer without a profile cannot act
+        return None
+
+
+def credentials_problem(profile, *, today=None) -> str | None:
+    """Why a reviewer may not accept or approve right now, or None when their credentials are in order."""
+    today = today or timezone.localdate()
+    if not profile.active:
+        return f"{profile.display_name} is not an active reviewer"
+    if profile.credentials_verified_at is None:
+        return f"{profile.display_name}'s credentials have never been verified"
+    if profile.licence_expires is None or profile.licence_expires < today:
+        return f"{profile.display_name}'s licence has expired or has no expiry date on record"
+    return None
+
+
+def current_assignment(user, article: Article, *, statuses=("accepted",)):
+    """The reviewer's assignment on the article's current revision in one of ``statuses``, if any."""
+    profile = reviewer_profile(user)
+    if profile is None:
+        return None
+    return (
+        article.assignments.filter(reviewer=profile, revision=article.revision, status__in=statuses)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def can_submit(user, article: Article) -> bool:
+    """Authors submit their own articles; editors may submit any (imports, commissioned pieces)."""
+    return (is_author(user, article) and has_role(user, roles.AUTHOR)) or is_editor(user)
+
+
+def can_start_review(user, article: Article) -> bool:
+    return is_editor(user) or current_assignment(user, article) is not None
+
+
+def can_request_changes(user, article: Article) -> bool:
+    if is_author(user, article):
+        return False
+    return is_editor(user) or current_assignment(user, article) is not None
+
+
+def can_approve(user, article: Article) -> bool:
+    """Only a reviewer acting through an accepted assignment; never the article's own author."""
+    if is_author(user, article):
+        return False
+    assignment = current_assignment(user, article)
+    return assignment is not None and credentials_problem(assignment.reviewer) is None
+
+
+def can_reject(user, article: Article) -> bool:
+    return is_editor(user) and not is_author(user, article)
+
+
+def can_revise(user, article: Article) -> bool:
+    return is_author(user, article) or is_editor(user)
+
+
+def can_archive(user, article: Article) -> bool:
+    return is_editor(user)
+
+
+def can_edit_content(user, article: Article) -> bool:
+    """Editors edit any live article; authors edit their own while it is theirs to change."""
+    if article.status == Article.Status.ARCHIVED:
+        return False
+    if is_editor(user):
+        return True
+    own_turn = article.status in (Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED)
+    return is_author(user, article) and has_role(user, roles.AUTHOR) and own_turn

@@ -1,0 +1,264 @@
+"""The editorial workflow: one transition table, one function per edge, nothing else sets status.
+
+Every transition has the same shape: atomic → lock the article row → state check →
+permission check → domain guards → change → save with a history reason → TransitionLog row
+→ notifications queued after commit → return the fresh row.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article
+from articles.revisions import Content, content_apply
+from reviews import gate, notifications
+from reviews import permissions as perms
+from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
+from reviews.models import ReviewAssignment, TransitionLog
+
+S = Article.Status
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[str]
+    target: str
+    allowed: Callable[..., bool]
+    who: str
+    label: str
+    internal: bool = False  # taken by a service as a side effect, never offered as a button
+
+
+RULES: dict[str, Rule] = {
+    "submit": Rule(
+        frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, perms.can_submit,
+        "the article's author or an editor", "Submit for review",
+    ),
+    "start_review": Rule(
+        frozenset({S.SUBMITTED}), S.UNDER_REVIEW, perms.can_start_review,
+        "an editor or a reviewer with an accepted assignment", "Start review",
+    ),
+    "request_changes": Rule(
+        frozenset({S.UNDER_REVIEW}), S.CHANGES_REQUESTED, perms.can_request_changes,
+        "an editor or an assigned reviewer who is not the author", "Request changes",
+    ),
+    "approve": Rule(
+        frozenset({S.UNDER_REVIEW}), S.APPROVED, perms.can_approve,
+        "a verified reviewer with an accepted assignment on the current revision, not the author",
+        "Approve",
+    ),
+    "reject": Rule(
+        frozenset({S.UNDER_REVIEW}), S.REJECTED, perms.can_reject,
+        "an editor who is not the author", "Reject",
+    ),
+    "revise": Rule(
+        frozenset({S.CHANGES_REQUESTED}), S.DRAFT, perms.can_revise,
+        "the article's author or an editor", "Back to draft",
+    ),
+    "archive": Rule(
+        frozenset(set(S) - {S.ARCHIVED}), S.ARCHIVED, perms.can_archive,
+        "an editor", "Archive",
+    ),
+    "reopen": Rule(
+        frozenset({S.APPROVED}), S.SUBMITTED, perms.can_edit_content,
+        "whoever may edit the article", "Reopen after edit", internal=True,
+    ),
+}  # fmt: skip
+
+
+def _lock(article: Article) -> Article:
+    """Re-read the article under a row lock; concurrent transitions queue here."""
+    return Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
+
+
+def _authorise(name: str, article: Article, actor) -> Rule:
+    rule = RULES[name]
+    if article.status not in rule.sources:
+        allowed = ", ".join(sorted(rule.sources))
+        raise TransitionNotAllowed(name, article.status, f"it is only possible from {allowed}")
+    if not rule.allowed(actor, article):
+        raise NotPermitted(name, article.status, f"only {rule.who} may do this, and {actor} may not")
+    return rule
+
+
+def _require_reason(name: str, article: Article, reason: str) -> str:
+    if not reason or not reason.strip():
+        raise TransitionNotAllowed(name, article.status, "a reason is required")
+    return reason.strip()
+
+
+def _move(article: Article, name: str, *, actor, reason: str, fields: tuple[str, ...] = ()) -> TransitionLog:
+    rule = RULES[name]
+    from_status = article.status
+    article.status = rule.target
+    article._history_user = actor
+    article._change_reason = f"{name}: {reason}"
+    article.save(update_fields=["status", "updated_at", *fields])
+    log = TransitionLog.objects.create(
+        article=article,
+        revision=article.revision,
+        transition=name,
+        from_status=from_status,
+        to_status=rule.target,
+        actor=actor,
+        reason=reason,
+    )
+    transaction.on_commit(partial(notifications.transition_notice.enqueue, log_id=log.pk))
+    return log
+
+
+def _simple(name: str, *, article: Article, actor, reason: str) -> Article:
+    with transaction.atomic():
+        article = _lock(article)
+        _authorise(name, article, actor)
+        reason = _require_reason(name, article, reason)
+        _move(article, name, actor=actor, reason=reason)
+    return article
+
+
+def submit(*, article: Article, actor, reason: str = "Submitted for review") -> Article:
+    """Draft or changes-requested → submitted. The author (own article only) or an editor."""
+    return _simple("submit", article=article, actor=actor, reason=reason)
+
+
+def start_review(*, article: Article, actor, reason: str = "Review started") -> Article:
+    """Submitted → under review. An editor, or the first reviewer to accept an assignment."""
+    return _simple("start_review", article=article, actor=actor, reason=reason)
+
+
+def request_changes(*, article: Article, actor, reason: str) -> Article:
+    """Under review → changes requested. An editor or an assigned reviewer; the reason is shown to the author."""
+    return _simple("request_changes", article=article, actor=actor, reason=reason)
+
+
+def reject(*, article: Article, actor, reason: str) -> Article:
+    """Under review → rejected. An editor who is not the author."""
+    return _simple("reject", article=article, actor=actor, reason=reason)
+
+
+def revise(*, article: Article, actor, reason: str = "Returned to draft for revision") -> Article:
+    """Changes requested → draft, for the author to rework before resubmitting."""
+    return _simple("revise", article=article, actor=actor, reason=reason)
+
+
+def archive(*, article: Article, actor, reason: str) -> Article:
+    """Any state → archived. Editors only; the history and publications stay."""
+    return _simple("archive", article=article, actor=actor, reason=reason)
+
+
+def approve(*, article: Article, actor, reason: str = "Sign-off rule met") -> Article:
+    """Under review → approved, taken by the reviewer whose approval completes the sign-off rule.
+
+    Needs the topic's quorum of eligible approvals on the *current* revision (with any required
+    specialties) and a validation report for that revision with no errors left unoverridden.
+    Raises NotPermitted or TransitionNotAllowed naming what is missing; nothing is written then.
+    """
+    with transaction.atomic():
+        article = _lock(article)
+        _authorise("approve", article, actor)
+        reason = _require_reason("approve", article, reason)
+        missing = gate.signoff_missing(article=article)
+        if missing:
+            raise TransitionNotAllowed("approve", article.status, missing)
+        blocking = gate.blocking_findings(article=article)
+        if blocking:
+            named = "; ".join(f"{f['rule']}: {f['message']}" for f in blocking)
+            raise TransitionNotAllowed("approve", article.status, f"the validation report has errors: {named}")
+        now = timezone.now()
+        article.last_reviewed_at = now
+        interval = article.topic.rereview_interval_days if article.topic_id else 365
+        article.next_review_due = (now + timedelta(days=interval)).date()
+        _move(article, "approve", actor=actor, reason=reason, fields=("last_reviewed_at", "next_review_due"))
+    return article
+
+
+def edit(*, article: Article, actor, content: Content, reason: str, expected_revision: int | None = None):
+    """Change an article's content as a new revision. Returns (article, revision or None if unchanged).
+
+    ``expected_revision`` is the revision the editor started from: if the article moved on
+    meanwhile the save is refused with StaleEdit (never a silent overwrite). Assignments and
+    approvals on older revisions become stale; an approved article returns to submitted.
+    """
+    with transaction.atomic():
+        article = _lock(article)
+        if not perms.can_edit_content(actor, article):
+            raise NotPermitted("edit", article.status, f"{actor} may not edit this article now")
+        if expected_revision is not None and expected_revision != article.revision:
+            raise StaleEdit(expected=expected_revision, current=article.revision)
+        revision = content_apply(article=article, content=content, actor=actor, reason=reason)
+        if revision is None:
+            return article, None
+        _mark_assignments_stale(article, actor=actor)
+        if article.status == S.APPROVED:
+            _move(article, "reopen", actor=actor, reason=f"content edited in revision {revision.number}: {reason}")
+        transaction.on_commit(partial(gate.report_enqueue, revision_id=revision.pk))
+    return article, revision
+
+
+def _mark_assignments_stale(article: Article, *, actor) -> None:
+    open_or_done = (
+        ReviewAssignment.Status.INVITED,
+        ReviewAssignment.Status.ACCEPTED,
+        ReviewAssignment.Status.SUBMITTED,
+    )
+    stale = article.assignments.select_for_update().filter(status__in=open_or_done, revision__lt=article.revision)
+    for assignment in stale.order_by("pk"):
+        assignment.status = ReviewAssignment.Status.STALE
+        assignment._history_user = actor
+        assignment._change_reason = f"stale: article changed to revision {article.revision}"
+        assignment.save(update_fields=["status"])
+
+
+def override_validation(*, article: Article, actor, keys: list[str], reason: str):
+    """An editor-in-chief lets named validation errors pass for the current revision, with a reason.
+
+    The override is recorded as a ValidationOverride, a TransitionLog row and an article history row.
+    """
+    with transaction.atomic():
+        article = _lock(article)
+        if not perms.is_editor_in_chief(actor):
+            raise NotPermitted("override_validation", article.status, "only an editor-in-chief may override")
+        reason = _require_reason("override_validation", article, reason)
+        override = gate.override_record(article=article, actor=actor, keys=keys, reason=reason)
+        article._history_user = actor
+        article._change_reason = f"override_validation: {reason} ({', '.join(override.rules)})"
+        article.save(update_fields=["updated_at"])
+        TransitionLog.objects.create(
+            article=article, revision=article.revision, transition="override_validation",
+            from_status=article.status, to_status=article.status, actor=actor,
+            reason=f"{reason} (overrides {', '.join(override.rules)})",
+        )  # fmt: skip
+    return override
+
+
+def available_transitions(*, article: Article, user) -> list[tuple[str, Rule]]:
+    """The transitions this user may take on this article now, in table order (for buttons)."""
+    return [
+        (name, rule)
+        for name, rule in RULES.items()
+        if not rule.internal and article.status in rule.sources and rule.allowed(user, article)
+    ]
+
+
+TRANSITIONS: dict[str, Callable[..., Article]] = {
+    "submit": submit,
+    "start_review": start_review,
+    "request_changes": request_changes,
+    "approve": approve,
+    "reject": reject,
+    "revise": revise,
+    "archive": archive,
+}
+
+
+def state_diagram() -> str:
+    """The workflow as a Mermaid state diagram, drawn from RULES (the README's diagram)."""
+    lines = ["stateDiagram-v2", "    [*] --> draft"]
+    for name, rule in RULES.items():
+        sources = sorted(rule.sources) if len(rule.sources) < 3 else ["any"]
+        lines += [f"    {source} --> {rule.target}: {name}" for source in sources]
+    return "\n".join(lines)

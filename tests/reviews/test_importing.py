@@ -1,0 +1,94 @@
+"""import_articles: both file formats, re-import as revisions, malformed files change nothing."""
+
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from articles.models import Article, ArticleRevision, Reference
+
+SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SAMPLES = Path(__file__).resolve().parents[2] / "articles" / "samples"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def importer(db):
+    from tests.factories import make_user
+
+    return make_user("importer", roles=["editor"])
+
+
+def run(*paths, user="importer"):
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import_articles", *map(str, paths), user=user, stdout=out, stderr=err)
+        failed = False
+    except CommandError as error:
+        err.write(str(error))
+        failed = True
+    return out.getvalue(), err.getvalue(), failed
+
+
+def test_importing_the_seeds_creates_five_articles_with_their_listed_references(importer):
+    out, err, failed = run(SEEDS)
+    assert not failed, err
+    assert "5 created, 0 updated, 0 unchanged, 0 failed" in out
+    by_file = {
+        path.name[:3]: Reference.objects.filter(article__revisions__reason=f"imported from {path.name}").count()
+        for path in sorted(SEEDS.glob("*.txt"))
+    }
+    assert by_file == {"000": 3, "001": 4, "002": 0, "003": 0, "004": 0}
+    assert Reference.objects.count() == 7
+
+
+def test_reimporting_unchanged_seeds_makes_no_revision(importer):
+    run(SEEDS)
+    before = ArticleRevision.objects.count()
+    out, _, _ = run(SEEDS)
+    assert "0 created, 0 updated, 5 unchanged, 0 failed" in out
+    assert ArticleRevision.objects.count() == before
+
+
+def test_reimporting_an_edited_file_makes_exactly_one_revision(importer, tmp_path):
+    copy = tmp_path / "001.txt"
+    shutil.copy(next(SEEDS.glob("001_*.txt")), copy)
+    run(copy)
+    copy.write_text(copy.read_text(encoding="utf-8").replace("close post-treatment", "careful post-treatment"))
+    out, _, _ = run(copy)
+    assert "0 created, 1 updated" in out
+    article = Article.objects.get()
+    assert article.revision == 2 and article.revisions.count() == 2
+    assert "careful post-treatment" in article.body
+
+
+def test_malformed_file_changes_nothing_and_names_file_and_line(importer, tmp_path):
+    good = tmp_path / "good.md"
+    good.write_text("---\ntitle: A good article\ntopic: Oncology\n---\nText [1].\n\n## References\n"
+                    "1. [Guideline] Body A. A title. A source. 2020.\n", encoding="utf-8")  # fmt: skip
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: Broken\n---\nText [1].\n\n## References\n1. Fine. Title. Src. 2020.\n"
+                   "3. Skips a number. Title. Src. 2020.\n", encoding="utf-8")  # fmt: skip
+    out, err, failed = run(bad, good)
+    assert failed
+    assert f"{bad}:8:" in err
+    assert "1 created, 0 updated, 0 unchanged, 1 failed" in out
+    assert list(Article.objects.values_list("title", flat=True)) == ["A good article"]
+
+
+def test_unreadable_bytes_are_reported_not_raised(importer, tmp_path):
+    binary = tmp_path / "image.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff\xfe")
+    _, err, failed = run(binary)
+    assert failed and f"{binary}:" in err
+    assert not Article.objects.exists()
+
+
+def test_the_sample_articles_import_cleanly(importer):
+    _, err, failed = run(SAMPLES)
+    assert not failed, err
+    assert Article.objects.count() == len(list(SAMPLES.glob("*.md")))
