@@ -231,6 +231,7 @@ class Publication(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField()
     reason = models.TextField(blank=True)
+    search_text = models.TextField(blank=True, help_text="Plain text of title, summary and body, for search.")
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -239,3 +240,86 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (r{self.revision.number if self.revision_id else '?'})"
+
+
+class PublicationWithdrawal(models.Model):
+    """An editor took an article off the public site (readers get 410). Append-only."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="withdrawals")
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="withdrawals")
+    reason = models.TextField()
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-withdrawn_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.article} withdrawn {self.withdrawn_at:%Y-%m-%d}"
+
+
+class ScheduledPublication(models.Model):
+    """A publication an editor asked for at a future time; the task worker carries it out."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+        FAILED = "failed", "Failed"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="schedules")
+    revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="+")
+    publish_at = models.DateTimeField()
+    provisional = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True, help_text="Why it was cancelled, or why it failed.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["publish_at", "pk"]
+        indexes = [models.Index(fields=["status", "publish_at"], name="schedule_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=Q(status="pending"), name="one_pending_schedule_per_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} at {self.publish_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class SiteSettings(models.Model):
+    """Editor-managed site-wide settings: one row (pk=1)."""
+
+    allow_provisional_publishing = models.BooleanField(
+        default=False, help_text="Allow publishing an unapproved revision with a “pending review” banner."
+    )
+    disclaimer = models.TextField(
+        blank=True,
+        default=(
+            "This article is for information and does not replace advice from a qualified health "
+            "professional who knows your situation."
+        ),
+    )
+    editorial_policy = models.TextField(blank=True, help_text="Markdown: how review works on this site.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(name="site_settings_singleton", condition=Q(pk=1))]
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row

@@ -90,6 +90,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         """Deferred to save_related, which sees the references too: one change, one revision."""
 
     def save_related(self, request, form, formsets, change):
+        for formset in formsets:  # saved through the service below; the admin's change message reads these
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         data = form.cleaned_data
         content = Content(
             title=data["title"], summary=data["summary"], body=data["body"], references=_references_from(formsets)

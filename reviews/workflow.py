@@ -63,6 +63,10 @@ RULES: dict[str, Rule] = {
         frozenset(set(S) - {S.ARCHIVED}), S.ARCHIVED, perms.can_archive,
         "an editor", "Archive",
     ),
+    "start_rereview": Rule(
+        frozenset({S.APPROVED}), S.SUBMITTED, perms.can_start_rereview,
+        "an editor, or the scheduled re-review and evidence-watch jobs", "Start re-review",
+    ),
     "reopen": Rule(
         frozenset({S.APPROVED}), S.SUBMITTED, perms.can_edit_content,
         "whoever may edit the article", "Reopen after edit", internal=True,
@@ -81,7 +85,7 @@ def _authorise(name: str, article: Article, actor) -> Rule:
         allowed = ", ".join(sorted(rule.sources))
         raise TransitionNotAllowed(name, article.status, f"it is only possible from {allowed}")
     if not rule.allowed(actor, article):
-        raise NotPermitted(name, article.status, f"only {rule.who} may do this, and {actor} may not")
+        raise NotPermitted(name, article.status, f"only {rule.who} may do this, and {actor or 'the system'} may not")
     return rule
 
 
@@ -148,6 +152,15 @@ def revise(*, article: Article, actor, reason: str = "Returned to draft for revi
 def archive(*, article: Article, actor, reason: str) -> Article:
     """Any state → archived. Editors only; the history and publications stay."""
     return _simple("archive", article=article, actor=actor, reason=reason)
+
+
+def start_rereview(*, article: Article, actor=None, reason: str) -> Article:
+    """Approved → submitted for a new review round; the live publication stays up meanwhile.
+
+    Taken by an editor, or by a scheduled job (``actor=None``) when the re-review date passes
+    or a cited work is retracted.
+    """
+    return _simple("start_rereview", article=article, actor=actor, reason=reason)
 
 
 def approve(*, article: Article, actor, reason: str = "Sign-off rule met") -> Article:
@@ -252,6 +265,7 @@ TRANSITIONS: dict[str, Callable[..., Article]] = {
     "reject": reject,
     "revise": revise,
     "archive": archive,
+    "start_rereview": start_rereview,
 }
 
 

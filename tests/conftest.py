@@ -1,6 +1,8 @@
 """Shared fixtures. The suite runs on PostgreSQL; with CI set, a missing database fails the run."""
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -8,9 +10,17 @@ from django.db import connection
 
 from tests.factories import make_user
 
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# there are still synchronous, so Django's async-safety guard is lifted for the test run.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
 
 def pytest_configure(config):
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        _require_reachable_postgres()
         return
     message = (
         "The test suite runs on PostgreSQL: set DATABASE_URL (make test does: "
@@ -59,3 +69,69 @@ def chief(db):
 @pytest.fixture
 def author(db):
     return make_user("author", roles=["author"])
+
+
+def _require_reachable_postgres() -> None:
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=db["HOST"] or None, port=db["PORT"] or None, user=db["USER"] or None,
+            password=db["PASSWORD"] or None, dbname="postgres", connect_timeout=5,
+        ).close()  # fmt: skip
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL is not reachable at {db['HOST']}:{db['PORT']} ({error}). Start it or set DATABASE_URL."
+        if os.environ.get("CI"):
+            raise pytest.UsageError(message) from None
+        raise pytest.UsageError(message) from None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright. Missing under CI=true fails the run; never a skip there."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Browser tests need chromium at {CHROMIUM} (apt-get install chromium).")
+        pytest.skip(f"chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """Log a user in through the real login form."""
+
+    def do(user, password="pw-for-tests-only", next_url="/review/"):
+        page.goto(f"/accounts/login/?next={next_url}")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", password)
+        page.click("[type=submit]")
+        return page
+
+    return do
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where browser tests save screenshots for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -11,7 +11,7 @@ from reviews.models import TransitionLog
 from tests.factories import make_approval, make_article, make_assignment, make_reviewer, make_user
 
 S = Article.Status
-ROLES = ("author", "other_author", "editor", "chief", "reviewer", "unassigned_reviewer", "outsider")
+ROLES = ("author", "other_author", "editor", "chief", "reviewer", "unassigned_reviewer", "outsider", "system")
 
 # Written out by hand from DESIGN.md, independently of reviews.permissions, so the table is tested.
 SOURCES = {
@@ -22,6 +22,7 @@ SOURCES = {
     "reject": {S.UNDER_REVIEW},
     "revise": {S.CHANGES_REQUESTED},
     "archive": set(S) - {S.ARCHIVED},
+    "start_rereview": {S.APPROVED},
 }
 TARGET = {
     "submit": S.SUBMITTED,
@@ -31,6 +32,7 @@ TARGET = {
     "reject": S.REJECTED,
     "revise": S.DRAFT,
     "archive": S.ARCHIVED,
+    "start_rereview": S.SUBMITTED,
 }
 WHO = {
     "submit": {"author", "editor", "chief"},
@@ -40,6 +42,7 @@ WHO = {
     "reject": {"editor", "chief"},
     "revise": {"author", "editor", "chief"},
     "archive": {"editor", "chief"},
+    "start_rereview": {"editor", "chief", "system"},
 }
 
 
@@ -60,6 +63,7 @@ def cast(db):
         "reviewer": reviewer.user,
         "unassigned_reviewer": make_user("unassigned", roles=["reviewer"]),
         "outsider": make_user("outsider"),
+        "system": None,  # a scheduled job
     }
 
 
