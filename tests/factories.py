@@ -113,12 +113,13 @@ def make_reviewer(username: str = "reviewer", *, specialty: str = "Neurosurgery"
 
 def make_assignment(*, article, reviewer, status="accepted", assigned_by=None, **fields):
     from datetime import timedelta
+    from uuid import uuid4
 
     from django.utils import timezone
 
     from reviews.models import ReviewAssignment
 
-    assigned_by = assigned_by or make_user(f"assigner{article.pk}-{reviewer.pk}", roles=["editor"])
+    assigned_by = assigned_by or make_user(f"assigner-{uuid4().hex[:10]}", roles=["editor"])
     fields.setdefault("due_at", timezone.now() + timedelta(days=14))
     fields.setdefault("conflict", "none" if status in ("accepted", "submitted") else "")
     return ReviewAssignment.objects.create(

@@ -22,7 +22,7 @@ _UNIT = (
 CLAIM = re.compile(rf"(?<![\w.])(?:{_NUMBER}\s*{_UNIT}(?![^\W\d_])|{_NUMBER}\s*%)")
 # A sentence ends at . ! ? followed by space and a capital letter, a digit or a marker.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\[])")
-_ONLY_MARKERS = re.compile(r"^(?:\[[^\]]*\][.,;]?\s*)+$")
+_LEADING_MARKERS = re.compile(r"(?:\[[^\]]*\][.,;]?\s*)+")
 
 
 @dataclass(frozen=True)
@@ -33,28 +33,50 @@ class UncitedClaim:
 
 
 def uncited_claims(body: str, markers: list[Marker]) -> Iterator[UncitedClaim]:
-    """Yield each sentence or list item with a dose or percentage and no marker in it."""
-    offset = 0
-    for number, line in enumerate(body.split("\n"), start=1):
-        yield from _line_claims(line, number, offset, markers)
-        offset += len(line) + 1
+    """Yield each sentence or list item with a dose or percentage and no marker in it.
+
+    Sentences are read within a paragraph or list item, across wrapped lines, so a marker at
+    the end of a sentence that spans two lines still covers the claim on the first line.
+    """
+    for block_start, block_end in _blocks(body):
+        block = body[block_start:block_end]
+        for start, end in _sentences(block):
+            sentence = block[start:end]
+            claim = CLAIM.search(sentence)
+            if claim is None:
+                continue
+            lo, hi = block_start + start, block_start + end
+            if any(lo <= m.start < hi for m in markers):
+                continue
+            line = body.count("\n", 0, lo + claim.start()) + 1
+            yield UncitedClaim(line, claim.group(0), _excerpt(" ".join(sentence.split())))
 
 
-def _line_claims(line: str, number: int, offset: int, markers: list[Marker]):
-    spans = _sentences(line)
-    for start, end in spans:
-        sentence = line[start:end]
-        claim = CLAIM.search(sentence)
-        if claim is None:
-            continue
-        lo, hi = offset + start, offset + end
-        if any(lo <= m.start < hi for m in markers):
-            continue
-        yield UncitedClaim(number, claim.group(0), _excerpt(sentence))
+_ITEM_START = re.compile(r"^\s*(?:[-*+\u2022]|[0-9]+[.)])\s+")
+_HEADING = re.compile(r"^\s*#")
+
+
+def _blocks(body: str) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of each paragraph, list item and heading of a Markdown body."""
+    offset, block_start, previous_end = 0, None, 0
+    for line in body.split("\n"):
+        line_end = offset + len(line)
+        breaks = not line.strip() or _ITEM_START.match(line) or _HEADING.match(line)
+        if breaks and block_start is not None:
+            yield block_start, previous_end
+            block_start = None
+        if line.strip():
+            if _HEADING.match(line):
+                yield offset, line_end
+            elif block_start is None:
+                block_start = offset
+        previous_end, offset = line_end, line_end + 1
+    if block_start is not None:
+        yield block_start, previous_end
 
 
 def _sentences(line: str) -> list[tuple[int, int]]:
-    """Sentence spans of one line; a span of markers only joins the sentence before it."""
+    """Sentence spans of a block; markers that open a span belong to the sentence before it."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(line):
@@ -63,10 +85,13 @@ def _sentences(line: str) -> list[tuple[int, int]]:
     spans.append((start, len(line)))
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        if merged and _ONLY_MARKERS.match(line[start:end].strip()):
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
+        leading = _LEADING_MARKERS.match(line, start)
+        if merged and leading and leading.end() > start:
+            merged[-1] = (merged[-1][0], leading.end())
+            start = leading.end()
+            if not line[start:end].strip():
+                continue
+        merged.append((start, end))
     return merged
 
 

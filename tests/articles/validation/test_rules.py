@@ -227,3 +227,18 @@ def test_garbage_input_gives_findings_not_exceptions():
         year=2026,
     )
     assert report.has_errors
+
+
+def test_claim_in_a_sentence_wrapped_over_two_lines_is_cited_by_its_marker():
+    body = (
+        CLEAN_BODY
+        + "\nGive dexamethasone 16 mg as a loading dose, then continue\nat a lower dose while planning [1].\n"
+    )
+    assert fired(check(body=body), "claim-uncited") == []
+
+
+def test_claim_in_a_wrapped_sentence_without_marker_names_its_own_line():
+    body = CLEAN_BODY + "\nThen a paragraph.\nGive 16 mg as a loading dose, then continue\nat a lower dose.\n"
+    findings = fired(check(body=body), "claim-uncited")
+    assert len(findings) == 1 and "16 mg" in findings[0].message
+    assert findings[0].line == CLEAN_BODY.count("\n") + 3
