@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 
 from articles.models import ResolverLookup
 from articles.validation.rules import Resolution
@@ -40,11 +42,14 @@ class RegistryResolver:
         timeout: float | None = None,
         retries: int = 2,
         sleep: Callable[[float], None] = time.sleep,
+        max_age: timedelta | None = None,
     ):
         email = settings.RESOLVER_CONTACT_EMAIL
         self.email = email
         self.retries = retries
         self.sleep = sleep
+        # Answers older than max_age are fetched again: the evidence watch needs fresh news of retractions.
+        self.max_age = max_age
         self.client = httpx.Client(
             transport=transport,
             timeout=timeout or settings.RESOLVER_TIMEOUT_SECONDS,
@@ -67,10 +72,16 @@ class RegistryResolver:
         out.update(self._ncbi("pmc", pmc))
         return out
 
+    def _cached(self, source: str, identifier: str) -> ResolverLookup | None:
+        lookups = ResolverLookup.objects.filter(source=source, identifier=identifier)
+        if self.max_age is not None:
+            lookups = lookups.filter(fetched_at__gte=timezone.now() - self.max_age)
+        return lookups.first()
+
     # --- Crossref --------------------------------------------------------------------------
 
     def crossref(self, *, doi: str) -> Resolution:
-        cached = _cached("crossref", doi)
+        cached = self._cached("crossref", doi)
         if cached is None:
             try:
                 response = self._get(CROSSREF + doi, params={"mailto": self.email})
@@ -95,7 +106,7 @@ class RegistryResolver:
         summaries: dict[str, ResolverLookup] = {}
         missing = []
         for ident in dict.fromkeys(wanted.values()):
-            cached = _cached(db, ident)
+            cached = self._cached(db, ident)
             if cached is None:
                 missing.append(ident)
             else:
@@ -164,10 +175,6 @@ class RegistryResolver:
 
 def _host(url: str) -> str:
     return httpx.URL(url).host
-
-
-def _cached(source: str, identifier: str) -> ResolverLookup | None:
-    return ResolverLookup.objects.filter(source=source, identifier=identifier).first()
 
 
 def _store(source: str, identifier: str, *, ok: bool, payload=None, error="") -> ResolverLookup:
