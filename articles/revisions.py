@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from articles.models import Article, ArticleRevision, Reference
+from articles.validation.reports import report_enqueue
 
 REFERENCE_FIELDS = (
     "number",
@@ -140,7 +141,8 @@ def _sync_references(article: Article, references: list[dict], *, actor, reason:
 
 
 def _write_revision(article: Article, content: Content, *, actor, reason: str) -> ArticleRevision:
-    return ArticleRevision.objects.create(
+    """Write the revision and queue its validation report for after the commit."""
+    revision = ArticleRevision.objects.create(
         article=article,
         number=article.revision,
         title=content.title,
@@ -151,6 +153,8 @@ def _write_revision(article: Article, content: Content, *, actor, reason: str) -
         created_by=actor,
         reason=reason,
     )
+    report_enqueue(revision=revision)
+    return revision
 
 
 METADATA_FIELDS = ("topic", "audience", "variant_of", "next_review_due")

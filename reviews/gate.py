@@ -72,8 +72,3 @@ def override_record(*, article: Article, actor, keys: list[str], reason: str) ->
     return ValidationOverride.objects.create(
         article=article, revision=article.revision, rules=sorted(set(keys)), reason=reason, actor=actor
     )
-
-
-def report_enqueue(*, revision_id: int) -> None:
-    """Validate a new revision in the background."""
-    reports.validate_revision.enqueue(revision_id=revision_id)

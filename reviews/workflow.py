@@ -208,7 +208,6 @@ def edit(*, article: Article, actor, content: Content, reason: str, expected_rev
         _mark_assignments_stale(article, actor=actor)
         if article.status == S.APPROVED:
             _move(article, "reopen", actor=actor, reason=f"content edited in revision {revision.number}: {reason}")
-        transaction.on_commit(partial(gate.report_enqueue, revision_id=revision.pk))
     return article, revision
 
 
