@@ -158,3 +158,46 @@ def take_through_review(article, *, editor, reviewer):
     assignment = make_assignment(article=article, reviewer=reviewer, assigned_by=editor)
     make_approval(assignment=assignment)
     return workflow.approve(article=article, actor=reviewer.user)
+
+
+def make_publication(*, article, provisional: bool = False, credits=None, published_by=None, published_at=None):
+    """Put the article's current revision live as a Publication, the way publishing renders it (tests only).
+
+    ``credits`` defaults to one approving reviewer, "Jane Doe, MD, Neuroradiology", on 29 May 2026.
+    """
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    from articles.models import Article, Publication
+    from articles.rendering import plain_text, render_body
+
+    revision = article.revisions.get(number=article.revision)
+    numbers = {int(ref["number"]) for ref in revision.references}
+    rendered = render_body(body=revision.body, reference_numbers=numbers)
+    if credits is None:
+        credits = [
+            {
+                "display": "Jane Doe, MD, Neuroradiology",
+                "name": "Jane Doe",
+                "degree": "MD",
+                "specialty": "Neuroradiology",
+                "reviewed_at": datetime(2026, 5, 29, 10, 30, tzinfo=UTC).isoformat(),
+            }
+        ]
+    publication = Publication.objects.create(
+        article=article,
+        revision=revision,
+        title=revision.title,
+        summary=revision.summary,
+        rendered_html=rendered.html,
+        references=revision.references,
+        reviewer_credits=credits,
+        provisional=provisional,
+        published_by=published_by or article.author,
+        published_at=published_at or timezone.now(),
+        search_text=" ".join(filter(None, (revision.title, revision.summary, plain_text(rendered.html)))),
+    )
+    Article.objects.filter(pk=article.pk).update(live_publication=publication)
+    article.refresh_from_db()
+    return publication

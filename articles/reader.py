@@ -1,0 +1,256 @@
+"""What a reader sees of a live Publication: the rules of the public article page.
+
+Views read rows through ``articles.selectors``; this module turns them into the page's facts
+(review steps, credits, references with their links, whether search engines may index it,
+the audience switch) and into the page's identity (ETag, cache key, Last-Modified), so that
+a cached page changes exactly when something it shows changes.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from articles.models import Article, Audience, Publication, Reference, SiteSettings
+
+# Bump when the article template changes shape, so cached pages from an older release are not served.
+PAGE_VERSION = 3
+AUDIENCE_COOKIE = "reader_audience"
+AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+STEPS = (
+    (Article.Status.SUBMITTED, "Submitted"),
+    (Article.Status.UNDER_REVIEW, "Under review"),
+    (Article.Status.APPROVED, "Approved"),
+)
+# Where each workflow state sits on the three-step indicator; states off the path mark no step.
+_STEP_OF_STATUS = {
+    Article.Status.SUBMITTED: 0,
+    Article.Status.UNDER_REVIEW: 1,
+    Article.Status.CHANGES_REQUESTED: 1,
+    Article.Status.APPROVED: 2,
+}
+_CITE_ID = re.compile(r'id="cite-([0-9]+)-([0-9]+)"')
+_KIND_LABELS = dict(Reference.Kind.choices)
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+@dataclass(frozen=True)
+class Credit:
+    display: str
+    name: str
+    degree: str
+    specialty: str
+    reviewed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ReaderReference:
+    number: int
+    kind_label: str
+    authors: str
+    title: str
+    source: str
+    year: int | None
+    details: str
+    doi: str
+    doi_url: str
+    pmid: str
+    pubmed_url: str
+    pmcid: str
+    pmc_url: str
+    isbn: str
+    url: str
+    raw: str
+    backlinks: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    slug: str
+    audience: str
+    publication_id: int
+
+    @property
+    def audience_label(self) -> str:
+        return Audience(self.audience).label
+
+
+def audience_choice(value: str | None) -> str | None:
+    """The reader's remembered audience, or None when the cookie is missing or not a known audience."""
+    return value if value in Audience.values else None
+
+
+def counterpart_of(article: Article) -> Counterpart | None:
+    """The published version of this article for the other audience, from the reader selector's annotations."""
+    slug = getattr(article, "counterpart_slug", None)
+    if not slug:
+        return None
+    return Counterpart(slug=slug, audience=article.counterpart_audience, publication_id=article.counterpart_pub)
+
+
+def is_overdue(article: Article, *, today: date | None = None) -> bool:
+    """Past its re-review date: the page says so and asks search engines not to index it."""
+    today = today or timezone.localdate()
+    return article.next_review_due is not None and article.next_review_due < today
+
+
+def is_indexable(article: Article, publication: Publication, *, today: date | None = None) -> bool:
+    """Only board-approved, in-date pages are offered to search engines (noindex and no sitemap entry otherwise)."""
+    return not publication.provisional and not is_overdue(article, today=today)
+
+
+def review_steps(article: Article) -> list[Step]:
+    """Submitted / Under review / Approved, with the article's current workflow state marked."""
+    current = _STEP_OF_STATUS.get(article.status, -1)
+    return [
+        Step(label=label, state="done" if i < current else "current" if i == current else "todo")
+        for i, (_status, label) in enumerate(STEPS)
+    ]
+
+
+def _when(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(value) if isinstance(value, str) and value else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+    return parsed
+
+
+def credits_of(publication: Publication) -> list[Credit]:
+    """The approving reviewers the publication pinned, with the date of each approval."""
+    out = []
+    for item in publication.reviewer_credits or []:
+        if not isinstance(item, dict):
+            continue
+        display = item.get("display") or ", ".join(
+            part for part in (item.get("name"), item.get("degree"), item.get("specialty")) if part
+        )
+        if not display:
+            continue
+        out.append(
+            Credit(
+                display=display,
+                name=item.get("name") or display.split(",")[0].strip(),
+                degree=item.get("degree") or "",
+                specialty=item.get("specialty") or "",
+                reviewed_at=_when(item.get("reviewed_at") or item.get("approved_at")),
+            )
+        )
+    return out
+
+
+def last_reviewed(article: Article, publication: Publication, credits: list[Credit]) -> datetime | None:
+    """When the board last approved what is shown: the pinned approvals, or a later re-review of the same revision."""
+    dates = [c.reviewed_at for c in credits if c.reviewed_at]
+    same_revision = getattr(article, "live_revision_number", None) == article.revision
+    if not publication.provisional and same_revision and article.last_reviewed_at:
+        dates.append(article.last_reviewed_at)
+    return max(dates) if dates else None
+
+
+def backlinks_of(rendered_html: str) -> dict[int, list[str]]:
+    """Reference number → the ids of the citation markers pointing at it, in page order."""
+    found: dict[int, list[str]] = {}
+    for match in _CITE_ID.finditer(rendered_html):
+        found.setdefault(int(match.group(1)), []).append(f"cite-{match.group(1)}-{match.group(2)}")
+    return found
+
+
+def _doi_url(doi: str) -> str:
+    doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi.strip(), flags=re.IGNORECASE)
+    return f"https://doi.org/{doi}" if doi else ""
+
+
+def references_of(publication: Publication) -> list[ReaderReference]:
+    """The numbered reference list with type labels, identifier links and back links to each citation."""
+    backlinks = backlinks_of(publication.rendered_html)
+    out = []
+    for ref in sorted((r for r in publication.references or [] if isinstance(r, dict)), key=lambda r: r["number"]):
+        number, pmid, pmcid = int(ref["number"]), str(ref.get("pmid") or ""), str(ref.get("pmcid") or "")
+        out.append(
+            ReaderReference(
+                number=number,
+                kind_label=_KIND_LABELS.get(ref.get("kind") or "", _KIND_LABELS[Reference.Kind.OTHER]),
+                authors=ref.get("authors") or "",
+                title=ref.get("title") or "",
+                source=ref.get("source") or "",
+                year=ref.get("year") or None,
+                details=ref.get("details") or "",
+                doi=ref.get("doi") or "",
+                doi_url=_doi_url(ref.get("doi") or ""),
+                pmid=pmid,
+                pubmed_url=f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid.isdigit() else "",
+                pmcid=pmcid,
+                pmc_url=f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid.upper()}/" if pmcid else "",
+                isbn=ref.get("isbn") or "",
+                url=ref.get("url") if str(ref.get("url") or "").startswith(("https://", "http://")) else "",
+                raw=ref.get("raw") or "",
+                backlinks=backlinks.get(number, []),
+            )
+        )
+    return out
+
+
+def absolute_url(path: str) -> str:
+    """Canonical address of a page: SITE_URL, never the Host header a request happened to carry."""
+    return f"{settings.SITE_URL}{path}"
+
+
+@dataclass(frozen=True)
+class PageIdentity:
+    etag: str
+    last_modified: datetime
+    cache_key: str
+    indexable: bool
+    overdue: bool
+
+
+def page_identity(
+    *, article: Article, site: SiteSettings, preference: str | None, today: date | None = None
+) -> PageIdentity:
+    """ETag, Last-Modified and cache key of an article page: a digest of everything the page shows.
+
+    The publication is immutable, so its pk stands for its content; the rest is what can change
+    around it (workflow state, review dates, the other-audience version, the reader's audience,
+    the disclaimer, the topic) plus the day's overdue flag.
+    """
+    publication = article.live_publication
+    overdue = is_overdue(article, today=today)
+    counterpart = counterpart_of(article)
+    topic = article.topic
+    parts = (
+        PAGE_VERSION, publication.pk, article.status, article.revision, article.next_review_due,
+        article.last_reviewed_at, getattr(article, "live_revision_number", None), overdue,
+        topic and (topic.slug, topic.name), counterpart, preference, site.disclaimer, settings.SITE_URL,
+    )  # fmt: skip
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return PageIdentity(
+        etag=f'"{digest}"',
+        # Workflow steps save the article row, so updated_at moves whenever the stepper or dates could.
+        last_modified=max(publication.published_at, article.updated_at),
+        cache_key=f"reader:article:{digest}",
+        indexable=not publication.provisional and not overdue,
+        overdue=overdue,
+    )
+
+
+def status_summary(article: Article, publication: Publication) -> str:
+    """One line beside the stepper saying what the shown version's review status is."""
+    if publication.provisional:
+        return "Pending review: published before the medical advisory board finished its review."
+    if article.status == Article.Status.APPROVED:
+        return "Approved by the medical advisory board."
+    if article.status in _STEP_OF_STATUS:
+        return "This version was approved by the medical advisory board; an update is now under review."
+    return "This version was approved by the medical advisory board."

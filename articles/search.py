@@ -1,0 +1,125 @@
+"""Search over what is live on the public site.
+
+On PostgreSQL: full-text search with the English configuration, title weighted above summary
+above body, ranked by ``ts_rank``, with ``ts_headline`` snippets (migration 0003 adds the
+matching GIN expression index). On SQLite (the zero-setup demo): every word must occur in the
+title, summary or text, newest first, with a plain snippet around the first match.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Publication
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+MAX_RESULTS = 50
+# Characters no article contains, so the snippet can be escaped first and highlighted after.
+_START, _STOP = "\ue000", "\ue001"
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    title: str
+    summary: str
+    audience: str
+    topic_name: str
+    provisional: bool
+    published_at: object
+    snippet: SafeString
+
+
+def search_vector() -> SearchVector:
+    """The document searched; the GIN index in migration 0003 is built on exactly this expression."""
+    return (
+        SearchVector("title", weight="A", config=CONFIG)
+        + SearchVector("summary", weight="B", config=CONFIG)
+        + SearchVector("search_text", weight="C", config=CONFIG)
+    )
+
+
+def _live() -> QuerySet[Publication]:
+    # A publication is live when its article points at it; superseded and withdrawn ones never match.
+    return Publication.objects.filter(article__live_publication=F("pk")).select_related("article__topic")
+
+
+def _highlight(text: str) -> SafeString:
+    return mark_safe(escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def _hit(publication: Publication, snippet: SafeString) -> Hit:
+    article = publication.article
+    return Hit(
+        slug=article.slug,
+        title=publication.title,
+        summary=publication.summary,
+        audience=article.get_audience_display(),
+        topic_name=article.topic.name if article.topic_id else "",
+        provisional=publication.provisional,
+        published_at=publication.published_at,
+        snippet=snippet,
+    )
+
+
+def _postgres(query: str) -> list[Hit]:
+    search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    rows = (
+        _live()
+        .annotate(document=search_vector())
+        .filter(document=search_query)  # `@@` on the indexed expression: the GIN index answers it
+        .annotate(rank=SearchRank(F("document"), search_query))
+        .annotate(
+            headline=SearchHeadline(
+                "search_text",
+                search_query,
+                config=CONFIG,
+                start_sel=_START,
+                stop_sel=_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+        .defer("rendered_html", "references")
+        .order_by("-rank", "-published_at")[:MAX_RESULTS]
+    )
+    return [_hit(row, _highlight(row.headline)) for row in rows]
+
+
+def _snippet(text: str, words: list[str], width: int = 220) -> SafeString:
+    lowered = text.lower()
+    first = min((i for i in (lowered.find(w.lower()) for w in words) if i >= 0), default=0)
+    start = max(0, first - width // 3)
+    piece = ("… " if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return _highlight(pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", piece))
+
+
+def _fallback(query: str) -> list[Hit]:
+    words = [w for w in re.findall(r"\w+", query) if len(w) > 1][:10]
+    if not words:
+        return []
+    rows = _live()
+    for word in words:
+        rows = rows.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(search_text__icontains=word))
+    rows = rows.defer("rendered_html", "references").order_by("-published_at", "-pk")[:MAX_RESULTS]
+    return [_hit(row, _snippet(row.search_text, words)) for row in rows]
+
+
+def publications_search(*, query: str) -> list[Hit]:
+    """Live publications matching ``query``, best first, each with a highlighted snippet. One query.
+
+    An empty or blank query finds nothing; overlong queries are cut to MAX_QUERY_LENGTH characters.
+    """
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    if not query:
+        return []
+    return _postgres(query) if connection.vendor == "postgresql" else _fallback(query)

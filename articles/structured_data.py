@@ -1,0 +1,96 @@
+"""schema.org JSON-LD and Open Graph tags for an article page.
+
+The JSON-LD is a ``MedicalWebPage`` saying who reviewed it (``reviewedBy``: each approving
+reviewer as a Person with their degree as ``honorificSuffix``), when (``lastReviewed``), for whom
+(``audience``), when it last changed (``dateModified``) and what it cites (``citation``).
+"""
+
+import json
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, Audience, Publication
+from articles.reader import Credit, ReaderReference
+
+_AUDIENCE_TYPES = {Audience.CLINICIAN: "Clinician", Audience.PATIENT: "Patient"}
+
+
+def _person(credit: Credit) -> dict:
+    person = {"@type": "Person", "name": credit.name}
+    if credit.degree:
+        person["honorificSuffix"] = credit.degree
+        person["hasCredential"] = {"@type": "EducationalOccupationalCredential", "credentialCategory": credit.degree}
+    if credit.specialty:
+        person["knowsAbout"] = credit.specialty
+    return person
+
+
+def _citation(ref: ReaderReference) -> dict:
+    work = {"@type": "CreativeWork", "name": ref.title or ref.raw}
+    if ref.authors:
+        work["author"] = ref.authors
+    if ref.source:
+        work["isPartOf"] = ref.source
+    if ref.year:
+        work["datePublished"] = str(ref.year)
+    same_as = [u for u in (ref.doi_url, ref.pubmed_url, ref.pmc_url, ref.url) if u]
+    if same_as:
+        work["url"] = same_as[0]
+        work["sameAs"] = same_as
+    if ref.doi:
+        work["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": ref.doi}
+    return work
+
+
+def medical_web_page(
+    *,
+    article: Article,
+    publication: Publication,
+    url: str,
+    credits: list[Credit],
+    references: list[ReaderReference],
+    last_reviewed: datetime | None,
+) -> dict:
+    """The page's MedicalWebPage object. Provisional pages carry no reviewer and no review date."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": url,
+        "url": url,
+        "name": publication.title,
+        "headline": publication.title,
+        "description": publication.summary,
+        "inLanguage": "en",
+        "dateModified": publication.published_at.isoformat(),
+        "audience": {"@type": "MedicalAudience", "audienceType": _AUDIENCE_TYPES.get(article.audience, "Patient")},
+        "citation": [_citation(ref) for ref in references],
+    }
+    if article.topic_id:
+        data["about"] = {"@type": "MedicalCondition", "name": article.topic.name}
+    if not publication.provisional:
+        if credits:
+            data["reviewedBy"] = [_person(credit) for credit in credits]
+        if last_reviewed:
+            data["lastReviewed"] = timezone.localtime(last_reviewed).date().isoformat()
+    return data
+
+
+def json_ld(data: dict) -> SafeString:
+    """A ``<script type="application/ld+json">`` element, escaped so no text can close the script early."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_json_script_escapes)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def open_graph(*, publication: Publication, url: str, site_name: str = "Imprimatur") -> list[tuple[str, str]]:
+    """(property, content) pairs for the page's Open Graph ``<meta>`` tags."""
+    return [
+        ("og:type", "article"),
+        ("og:site_name", site_name),
+        ("og:title", publication.title),
+        ("og:description", publication.summary),
+        ("og:url", url),
+        ("article:modified_time", publication.published_at.isoformat()),
+    ]
