@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article, ArticleRevision, Reference
+from tests.seeds import seed_path, seeds_dir
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
 SAMPLES = Path(__file__).resolve().parents[2] / "articles" / "samples"
 
 pytestmark = pytest.mark.django_db
@@ -35,28 +35,28 @@ def run(*paths, user="importer"):
 
 
 def test_importing_the_seeds_creates_five_articles_with_their_listed_references(importer):
-    out, err, failed = run(SEEDS)
+    out, err, failed = run(seeds_dir())
     assert not failed, err
     assert "5 created, 0 updated, 0 unchanged, 0 failed" in out
     by_file = {
         path.name[:3]: Reference.objects.filter(article__revisions__reason=f"imported from {path.name}").count()
-        for path in sorted(SEEDS.glob("*.txt"))
+        for path in sorted(seeds_dir().glob("*.txt"))
     }
     assert by_file == {"000": 3, "001": 4, "002": 0, "003": 0, "004": 0}
     assert Reference.objects.count() == 7
 
 
 def test_reimporting_unchanged_seeds_makes_no_revision(importer):
-    run(SEEDS)
+    run(seeds_dir())
     before = ArticleRevision.objects.count()
-    out, _, _ = run(SEEDS)
+    out, _, _ = run(seeds_dir())
     assert "0 created, 0 updated, 5 unchanged, 0 failed" in out
     assert ArticleRevision.objects.count() == before
 
 
 def test_reimporting_an_edited_file_makes_exactly_one_revision(importer, tmp_path):
     copy = tmp_path / "001.txt"
-    shutil.copy(next(SEEDS.glob("001_*.txt")), copy)
+    shutil.copy(seed_path("001"), copy)
     run(copy)
     copy.write_text(copy.read_text(encoding="utf-8").replace("close post-treatment", "careful post-treatment"))
     out, _, _ = run(copy)
