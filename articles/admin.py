@@ -5,8 +5,18 @@ and ``articles`` never imports ``reviews``.
 """
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from articles.models import ArticleRevision, Publication, ResolverLookup, Topic, ValidationReport
+from articles.models import (
+    ArticleRevision,
+    Publication,
+    PublicationWithdrawal,
+    ResolverLookup,
+    ScheduledPublication,
+    SiteSettings,
+    Topic,
+    ValidationReport,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,9 +58,43 @@ class ValidationReportAdmin(ReadOnlyAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdmin):
-    list_display = ("title", "revision", "provisional", "published_by", "published_at")
+    list_display = ("title", "revision", "provisional", "published_by", "published_at", "reason")
     list_select_related = ("revision", "published_by")
     list_filter = ("provisional",)
+    search_fields = ("title", "reason")
+    date_hierarchy = "published_at"
+
+
+@admin.register(PublicationWithdrawal)
+class PublicationWithdrawalAdmin(ReadOnlyAdmin):
+    list_display = ("article", "publication", "withdrawn_by", "withdrawn_at", "reason")
+    list_select_related = ("article", "publication__revision", "withdrawn_by")
+
+
+@admin.register(ScheduledPublication)
+class ScheduledPublicationAdmin(ReadOnlyAdmin):
+    """Scheduled and cancelled from the article's page, where the rules are checked."""
+
+    list_display = ("article", "revision", "publish_at", "status", "created_by", "closed_at", "note")
+    list_select_related = ("article", "revision", "created_by")
+    list_filter = ("status",)
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(SimpleHistoryAdmin):
+    """The one row of site settings; every change is kept in its history with who made it."""
+
+    fields = ("allow_provisional_publishing", "disclaimer", "editorial_policy")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        SiteSettings.load()  # the single row exists from the first visit on
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(ResolverLookup)

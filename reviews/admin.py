@@ -7,14 +7,19 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import ReadOnlyAdmin
-from articles.diffing import revision_diff
-from articles.models import Article, ArticleRevision, Reference
+from articles.diffing import revision_diff, word_diff
+from articles.models import Article, ArticleRevision, Reference, SiteSettings
 from articles.revisions import REFERENCE_FIELDS, Content, article_create, metadata_apply
 from articles.selectors import revision_pair, revisions_for_article
-from reviews import workflow
+from reviews import desk, workflow
+from reviews import permissions as perms
+from reviews.admin_desk import DeskActionsMixin, DeskViewsMixin
+from reviews.admin_filters import OverdueReviewFilter, PublicationFilter, RereviewDueFilter, ReviewerFilter
+from reviews.admin_forms import OverrideForm
 from reviews.exceptions import StaleEdit, WorkflowError
 from reviews.models import (
     Notification,
@@ -37,12 +42,18 @@ class ArticleForm(forms.ModelForm):
         fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of", "next_review_due")
 
     def clean(self):
+        """Refuse a save from an older revision: the editor's text is shown back with what changed."""
         cleaned = super().clean()
         expected = cleaned.get("expected_revision")
         if self.instance.pk and expected is not None:
-            current = Article.objects.values_list("revision", flat=True).get(pk=self.instance.pk)
-            if current != expected:
-                raise forms.ValidationError(str(StaleEdit(expected=expected, current=current)))
+            current = Article.objects.only("revision", "body").get(pk=self.instance.pk)
+            if current.revision != expected:
+                self.stale_diff = word_diff(current.body, cleaned.get("body") or "")
+                self.stale_revision = current.revision
+                # Saving again from here is a deliberate choice made after seeing the diff.
+                self.data = self.data.copy()
+                self.data["expected_revision"] = current.revision
+                raise forms.ValidationError(str(StaleEdit(expected=expected, current=current.revision)))
         return cleaned
 
 
@@ -50,7 +61,24 @@ class ReferenceInline(admin.StackedInline):
     model = Reference
     extra = 0
     fields = (("number", "kind", "year"), "authors", "title", "source", "details",
-              ("doi", "pmid", "pmcid"), ("isbn", "issn"), "url", "raw")  # fmt: skip
+              ("doi", "pmid", "pmcid"), ("isbn", "issn"), "url", "raw", "validation_findings")  # fmt: skip
+    readonly_fields = ("validation_findings",)
+    findings: dict[int, list[dict]] = {}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        page = getattr(request, "_desk_page", None)
+        self.findings = page.findings_by_reference if page else {}
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="Findings on the current revision")
+    def validation_findings(self, obj):
+        found = self.findings.get(obj.number, []) if obj and obj.pk else []
+        if not found:
+            return "None"
+        return format_html_join(
+            "", '<div class="finding finding-{}"><strong>{}</strong> {}: {}</div>',
+            ((f["severity"], f["severity"], f["rule"], f["message"]) for f in found),
+        )  # fmt: skip
 
 
 def _references_from(formsets) -> list[dict]:
@@ -66,19 +94,39 @@ def _references_from(formsets) -> list[dict]:
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, SimpleHistoryAdmin):
     form = ArticleForm
     inlines = [ReferenceInline]
-    list_display = ("title", "status", "revision", "topic", "audience", "author", "updated_at")
-    list_filter = ("status", "topic", "audience")
-    list_select_related = ("topic", "author")
-    search_fields = ("title", "slug", "references__doi", "references__pmid")
+    list_display = ("title", "status", "revision", "live_revision", "reviewers", "last_reviewed_at",
+                    "next_review_due", "topic")  # fmt: skip
+    list_filter = ("status", "topic", ReviewerFilter, OverdueReviewFilter, RereviewDueFilter, PublicationFilter,
+                   "audience")  # fmt: skip
+    list_select_related = ("topic",)
+    sortable_by = ("title", "status", "revision", "live_revision", "last_reviewed_at", "next_review_due", "topic")
+    search_fields = ("title", "slug", "=references__doi", "=references__pmid", "=references__pmcid",
+                     "=references__isbn")  # fmt: skip
+    search_help_text = "Words of the title, or a reference's DOI, PMID, PMCID or ISBN (whole identifier)."
     readonly_fields = ("status", "revision", "author", "last_reviewed_at", "live_publication")
     prepopulated_fields = {"slug": ("title",)}
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
 
     def has_delete_permission(self, request, obj=None):
         return False  # archive instead: history, logs and publications are kept
+
+    def get_queryset(self, request):
+        return desk.articles_for_desk(super().get_queryset(request))
+
+    @admin.display(description="live revision", ordering="live_publication__revision__number")
+    def live_revision(self, obj):
+        if obj.live_revision is None:
+            return "—"
+        return f"{obj.live_revision} (provisional)" if obj.live_provisional else obj.live_revision
+
+    @admin.display(description="reviewers")
+    def reviewers(self, obj):
+        return ", ".join(f"{a.reviewer.display_name} ({a.get_status_display().lower()})"
+                         for a in obj.desk_assignments) or "—"  # fmt: skip
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -106,15 +154,24 @@ class ArticleAdmin(SimpleHistoryAdmin):
             form.instance.pk, form.instance.revision = article.pk, article.revision
             return
         article = Article.objects.get(pk=form.instance.pk)
+        # A StaleEdit or refusal propagates: the admin's transaction rolls back and changeform_view answers.
+        workflow.edit(
+            article=article, actor=request.user, content=content, reason=data["change_reason"],
+            expected_revision=data.get("expected_revision"),
+        )  # fmt: skip
+        metadata_apply(article=Article.objects.get(pk=article.pk), values=metadata, actor=request.user,
+                       reason=data["change_reason"])  # fmt: skip
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            workflow.edit(
-                article=article, actor=request.user, content=content, reason=data["change_reason"],
-                expected_revision=data.get("expected_revision"),
-            )  # fmt: skip
-            metadata_apply(article=Article.objects.get(pk=article.pk), values=metadata, actor=request.user,
-                           reason=data["change_reason"])  # fmt: skip
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit:
+            # Another editor saved between our form check and our locked save. Nothing of ours was
+            # written; running the form again finds the newer revision and shows this editor's text back.
+            return super().changeform_view(request, object_id, form_url, extra_context)
         except WorkflowError as error:
-            messages.error(request, str(error))
+            messages.error(request, f"Nothing was saved: {error}")
+            return redirect(reverse("admin:articles_article_change", args=[object_id]))
 
     def get_urls(self):
         own = [
@@ -125,14 +182,24 @@ class ArticleAdmin(SimpleHistoryAdmin):
             path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
                  name="articles_article_compare"),
         ]  # fmt: skip
-        return own + super().get_urls()
+        return own + self.desk_urls() + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
         extra = extra_context or {}
         if article is not None:
-            extra["workflow_actions"] = workflow.available_transitions(article=article, user=request.user)
-            extra["transition_log"] = article.transitions.select_related("actor")[:20]
+            page = desk.change_page(article=article)
+            request._desk_page = page
+            extra.update(
+                workflow_actions=workflow.available_transitions(article=article, user=request.user),
+                transition_log=article.transitions.select_related("actor")[:20],
+                desk=page,
+                live=article.live_publication,
+                is_chief=perms.is_editor_in_chief(request.user),
+                may_edit=perms.is_editor(request.user),
+                allow_provisional=SiteSettings.load().allow_provisional_publishing,
+                override_form=OverrideForm(findings=page.error_findings),
+            )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def _article_or_404(self, request, object_id) -> Article:

@@ -16,6 +16,9 @@ _EDITORIAL = {
         "articlerevision": ("view",),
         "validationreport": ("view",),
         "publication": ("view",),
+        "publicationwithdrawal": ("view",),
+        "scheduledpublication": ("view",),
+        "sitesettings": ("view", "change"),
     },
     "reviews": {
         "reviewerprofile": ("view", "add", "change"),

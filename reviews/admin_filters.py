@@ -1,0 +1,64 @@
+"""Change-list filters of the article desk; each one asks a selector in ``reviews.desk``."""
+
+from django.contrib import admin
+
+from reviews import desk
+from reviews.models import ReviewerProfile
+
+
+class ReviewerFilter(admin.SimpleListFilter):
+    title = "reviewer"
+    parameter_name = "reviewer"
+
+    def lookups(self, request, model_admin):
+        active = ReviewerProfile.objects.filter(active=True).order_by("display_name")
+        return list(active.values_list("pk", "display_name"))
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return desk.with_reviewer(queryset, reviewer_id=int(self.value()))
+        return queryset
+
+
+class OverdueReviewFilter(admin.SimpleListFilter):
+    title = "review overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "An assignment is overdue")]
+
+    def queryset(self, request, queryset):
+        return desk.overdue_review(queryset) if self.value() == "yes" else queryset
+
+
+class RereviewDueFilter(admin.SimpleListFilter):
+    title = "re-review"
+    parameter_name = "rereview"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Due now"), ("30", "Due within 30 days")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return desk.rereview_due(queryset)
+        if self.value() == "30":
+            return desk.rereview_due(queryset, within_days=30)
+        return queryset
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    title = "publication"
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("published", "Published"),
+            ("provisional", "Published provisionally"),
+            ("unpublished", "Not published"),
+            ("withdrawn", "Withdrawn (unpublished)"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("published", "provisional", "unpublished", "withdrawn"):
+            return desk.in_publication_state(queryset, state=self.value())
+        return queryset
