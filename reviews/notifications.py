@@ -43,11 +43,94 @@ def transition_notice(log_id: int) -> int:
     if log.transition in _EDITOR_NOTICES:
         recipients.update(editor_emails())
     sent = 0
+    context = {"log": log, "article": log.article}
+    if log.transition == "request_changes":
+        context["reviews"] = _change_requests(log)
     for email in sorted(recipients):
+        # The author of a returned article gets the reviewers' comments, not only the step.
+        to_author = log.transition == "request_changes" and email == log.article.author.email
         sent += send_once(
             key=f"transition:{log.pk}:{email}",
             recipient=email,
-            template="reviews/email/transition.txt",
-            context={"log": log, "article": log.article},
+            template="reviews/email/changes_requested.txt" if to_author else "reviews/email/transition.txt",
+            context=context,
+        )
+    return sent
+
+
+def _change_requests(log: TransitionLog) -> list:
+    from reviews.models import Review
+
+    return list(
+        Review.objects.filter(article=log.article, revision=log.revision, decision="request_changes")
+        .select_related("reviewer")
+        .order_by("created_at", "pk")
+    )
+
+
+def _assignment(assignment_id: int):
+    from reviews.models import ReviewAssignment
+
+    return (
+        ReviewAssignment.objects.select_related("article", "reviewer__user", "assigned_by")
+        .filter(pk=assignment_id)
+        .first()
+    )
+
+
+@task()
+def invitation_notice(assignment_id: int) -> int:
+    """Invite the reviewer by email, with a link to the assignment page where they accept or decline."""
+    assignment = _assignment(assignment_id)
+    if assignment is None or not assignment.reviewer.user.email:
+        return 0
+    return int(
+        send_once(
+            key=f"invitation:{assignment.pk}",
+            recipient=assignment.reviewer.user.email,
+            template="reviews/email/invitation.txt",
+            context={"assignment": assignment, "article": assignment.article},
+        )
+    )
+
+
+@task()
+def reminder_notice(assignment_id: int) -> int:
+    """Remind the reviewer that an open assignment is due soon (once per assignment and due date)."""
+    assignment = _assignment(assignment_id)
+    if assignment is None or not assignment.reviewer.user.email:
+        return 0
+    return int(
+        send_once(
+            key=f"reminder:{assignment.pk}:{assignment.due_at:%Y%m%d%H%M}",
+            recipient=assignment.reviewer.user.email,
+            template="reviews/email/reminder.txt",
+            context={"assignment": assignment, "article": assignment.article},
+        )
+    )
+
+
+@task()
+def overdue_notice(assignment_id: int) -> int:
+    """Tell the reviewer, the assigning editor and the editors that an assignment is overdue."""
+    assignment = _assignment(assignment_id)
+    if assignment is None:
+        return 0
+    context = {"assignment": assignment, "article": assignment.article}
+    sent = 0
+    if assignment.reviewer.user.email:
+        sent += send_once(
+            key=f"overdue:{assignment.pk}:{assignment.reviewer.user.email}",
+            recipient=assignment.reviewer.user.email,
+            template="reviews/email/overdue_reviewer.txt",
+            context=context,
+        )
+    editors = set(editor_emails()) | ({assignment.assigned_by.email} if assignment.assigned_by.email else set())
+    for email in sorted(editors):
+        sent += send_once(
+            key=f"overdue:{assignment.pk}:{email}",
+            recipient=email,
+            template="reviews/email/overdue_editor.txt",
+            context=context,
         )
     return sent

@@ -6,4 +6,14 @@ app_name = "reviews"
 
 urlpatterns = [
     path("", views.my_assignments, name="assignments"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/accept/", views.assignment_accept, name="accept"),
+    path("assignments/<int:pk>/decline/", views.assignment_decline, name="decline"),
+    path("assignments/<int:pk>/decision/", views.review_submit, name="decide"),
+    path("articles/<int:pk>/decisions/", views.article_decisions, name="decisions"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/articles/<int:pk>/assign/", views.desk_assign, name="desk-assign"),
+    path("desk/assignments/<int:pk>/withdraw/", views.desk_withdraw, name="desk-withdraw"),
+    path("desk/assignments/<int:pk>/reassign/", views.desk_reassign, name="desk-reassign"),
+    path("desk/assignments/<int:pk>/clear-conflict/", views.desk_clear_conflict, name="desk-clear-conflict"),
 ]

@@ -1,5 +1,303 @@
+"""Reviewer pages (/review/) and the editors' desk (/review/desk/).
+
+Views parse input, call one selector or service and map errors: NotPermitted → 403,
+a missing or someone else's assignment → 404, any other refusal → the page again with the
+message (400, or 409 when the article changed under the reviewer).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from articles.models import Article
+from reviews import assignments, decisions, gate, selectors
+from reviews import permissions as perms
+from reviews.exceptions import NotPermitted, WorkflowError
+from reviews.forms import AcceptForm, AssignForm, DeclineForm, ReasonForm, ReassignForm, ReviewForm
+from reviews.models import ReviewAssignment
 
 
+def _render(request, template: str, context: dict, status: int = 200):
+    """Render a page with what the navigation needs to know about the user."""
+    context = {
+        **context,
+        "is_editor": perms.is_editor(request.user),
+        "is_chief": perms.is_editor_in_chief(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, template, context, status=status)
+
+
+def _own_assignment(request, pk: int) -> ReviewAssignment:
+    try:
+        return selectors.assignment_for_reviewer(user=request.user, pk=pk)
+    except ReviewAssignment.DoesNotExist:
+        raise Http404("No such assignment of yours.") from None
+
+
+def editors_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not perms.is_editor(request.user):
+            raise PermissionDenied("The desk is for editors.")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@require_GET
+@login_required
 def my_assignments(request):
-    raise Http404("The reviewer pages are not built yet.")
+    """ "My assignments" for reviewers; editors without a reviewer profile go to their desk."""
+    if perms.reviewer_profile(request.user) is None:
+        if perms.is_editor(request.user):
+            return redirect("reviews:desk")
+        raise PermissionDenied("The reviewer pages are for members of the advisory board.")
+    mine = selectors.assignments_for_reviewer(user=request.user)
+    return _render(request, "reviews/my_assignments.html", {"mine": mine})
+
+
+def _review_context(request, assignment, *, form=None, accept_form=None, decline_form=None, since=None) -> dict:
+    page = selectors.review_page(assignment=assignment, since=since)
+    form = form or ReviewForm(initial={"revision": page.revision.number}, warnings=page.warnings)
+    return {
+        "page": page,
+        "assignment": assignment,
+        "form": form,
+        "accept_form": accept_form or AcceptForm(),
+        "decline_form": decline_form or DeclineForm(),
+    }
+
+
+@require_GET
+@login_required
+def assignment_detail(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    return _render(request, "reviews/assignment.html", _review_context(request, assignment))
+
+
+@require_POST
+@login_required
+def assignment_accept(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    form = AcceptForm(request.POST)
+    if form.is_valid():
+        try:
+            assignments.assignment_accept(
+                assignment=assignment,
+                actor=request.user,
+                conflict=form.cleaned_data["conflict"],
+                conflict_statement=form.cleaned_data["conflict_statement"],
+            )
+        except NotPermitted:
+            raise
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "You accepted the review. Thank you.")
+            return redirect("reviews:assignment", pk=pk)
+    context = _review_context(request, assignment, accept_form=form)
+    return _render(request, "reviews/assignment.html", context, status=400)
+
+
+@require_POST
+@login_required
+def assignment_decline(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            assignments.assignment_decline(
+                assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except NotPermitted:
+            raise
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "You declined the review; the editors will ask someone else.")
+            return redirect("reviews:assignments")
+    return _render(
+        request, "reviews/assignment.html", _review_context(request, assignment, decline_form=form), status=400
+    )
+
+
+@require_POST
+@login_required
+def review_submit(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    warnings = gate.warnings_to_acknowledge(article=assignment.article)
+    form = ReviewForm(request.POST, warnings=warnings)
+    status, since = 400, None
+    if form.is_valid():
+        try:
+            review = decisions.review_submit(
+                assignment=assignment,
+                actor=request.user,
+                revision=form.cleaned_data["revision"],
+                decision=form.cleaned_data["decision"],
+                checklist=form.checklist(),
+                comments=form.cleaned_data["comments"],
+                acknowledged=form.cleaned_data["acknowledged"],
+            )
+        except decisions.StaleRevision as error:
+            form.add_error(None, str(error))
+            status, since = 409, error.shown
+            form = _fresh_form(form, error.current, warnings)
+        except NotPermitted:
+            raise
+        except WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Your decision ({review.get_decision_display().lower()}) is recorded.")
+            return redirect("reviews:assignment", pk=pk)
+    assignment.refresh_from_db()
+    return _render(
+        request, "reviews/assignment.html", _review_context(request, assignment, form=form, since=since), status=status
+    )
+
+
+def _fresh_form(form: ReviewForm, current: int, warnings) -> ReviewForm:
+    """The form again, set to the current revision, keeping what the reviewer wrote and the error."""
+    data = form.data.copy()
+    data["revision"] = str(current)
+    fresh = ReviewForm(data, warnings=warnings)
+    fresh.is_valid()
+    for error in form.non_field_errors():
+        fresh.add_error(None, error)
+    return fresh
+
+
+@require_GET
+@login_required
+def article_decisions(request, pk: int):
+    """The board's decisions and comments on an article, for its author and the editors."""
+    try:
+        article, reviews = selectors.decisions_for_article(user=request.user, pk=pk)
+    except Article.DoesNotExist:
+        raise Http404("No such article of yours.") from None
+    credits = selectors.reviewer_credits(article=article)
+    return _render(request, "reviews/decisions.html", {"article": article, "reviews": reviews, "credits": credits})
+
+
+@require_GET
+@editors_only
+def desk(request):
+    board = selectors.dashboard_for_editor(user=request.user)
+    return _render(request, "reviews/desk/dashboard.html", {"board": board})
+
+
+def _article_or_404(pk: int) -> Article:
+    try:
+        return selectors.article_for_desk(pk=pk)
+    except Article.DoesNotExist:
+        raise Http404("No such article.") from None
+
+
+def _desk_assignment_or_404(pk: int) -> ReviewAssignment:
+    try:
+        return selectors.assignment_for_desk(pk=pk)
+    except ReviewAssignment.DoesNotExist:
+        raise Http404("No such assignment.") from None
+
+
+@require_http_methods(["GET", "POST"])
+@editors_only
+def desk_assign(request, pk: int):
+    article = _article_or_404(pk)
+    form = AssignForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                made = assignments.assignments_create(
+                    article=article,
+                    reviewers=list(form.cleaned_data["reviewers"]),
+                    actor=request.user,
+                    due_at=form.due_at(),
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+            except NotPermitted:
+                raise
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                names = ", ".join(a.reviewer.display_name for a in made)
+                messages.success(request, f"Invited {names} to review “{article.title}”.")
+                return redirect("reviews:desk-assign", pk=pk)
+    context = {
+        "article": article,
+        "form": form,
+        "suggestions": selectors.reviewer_suggestions(article=article),
+        "current": selectors.assignments_on_article(article=article),
+    }
+    return _render(request, "reviews/desk/assign.html", context, status=status)
+
+
+@require_POST
+@editors_only
+def desk_withdraw(request, pk: int):
+    assignment = _desk_assignment_or_404(pk)
+    form = ReasonForm(request.POST)
+    try:
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        assignments.assignment_withdraw(assignment=assignment, actor=request.user, reason=reason)
+    except NotPermitted:
+        raise
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Withdrew the assignment of {assignment.reviewer.display_name}.")
+    return redirect("reviews:desk-assign", pk=assignment.article_id)
+
+
+@require_http_methods(["GET", "POST"])
+@editors_only
+def desk_reassign(request, pk: int):
+    assignment = _desk_assignment_or_404(pk)
+    form = ReassignForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                made = assignments.assignment_reassign(
+                    assignment=assignment,
+                    reviewer=form.cleaned_data["reviewer"],
+                    actor=request.user,
+                    due_at=form.due_at(),
+                    reason=form.cleaned_data["reason"],
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+            except NotPermitted:
+                raise
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Reassigned to {made.reviewer.display_name}.")
+                return redirect("reviews:desk-assign", pk=assignment.article_id)
+    return _render(request, "reviews/desk/reassign.html", {"assignment": assignment, "form": form}, status=status)
+
+
+@require_POST
+@editors_only
+def desk_clear_conflict(request, pk: int):
+    assignment = _desk_assignment_or_404(pk)
+    form = ReasonForm(request.POST)
+    try:
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        assignments.conflict_clear(assignment=assignment, actor=request.user, reason=reason)
+    except NotPermitted:
+        raise
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Cleared the interest declared by {assignment.reviewer.display_name}.")
+    return redirect("reviews:desk")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.revisions import Content, content_apply
-from reviews import gate, notifications
+from reviews import assignments, gate, notifications
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
 from reviews.models import ReviewAssignment, TransitionLog
@@ -125,8 +125,15 @@ def _simple(name: str, *, article: Article, actor, reason: str) -> Article:
 
 
 def submit(*, article: Article, actor, reason: str = "Submitted for review") -> Article:
-    """Draft or changes-requested → submitted. The author (own article only) or an editor."""
-    return _simple("submit", article=article, actor=actor, reason=reason)
+    """Draft or changes-requested → submitted. The author (own article only) or an editor.
+
+    A resubmission starts a new round: the previous round's reviewers are re-invited to the
+    current revision in the same transaction (``assignments.assignments_reinvite``).
+    """
+    with transaction.atomic():
+        article = _simple("submit", article=article, actor=actor, reason=reason)
+        assignments.assignments_reinvite(article=article, actor=actor)
+    return article
 
 
 def start_review(*, article: Article, actor, reason: str = "Review started") -> Article:
@@ -208,6 +215,8 @@ def edit(*, article: Article, actor, content: Content, reason: str, expected_rev
         _mark_assignments_stale(article, actor=actor)
         if article.status == S.APPROVED:
             _move(article, "reopen", actor=actor, reason=f"content edited in revision {revision.number}: {reason}")
+        if article.status in (S.SUBMITTED, S.UNDER_REVIEW):  # the round goes on, on the new revision
+            assignments.assignments_reinvite(article=article, actor=actor)
     return article, revision
 
 

@@ -1,0 +1,228 @@
+"""A reviewer's signed decision: an immutable Review, then the workflow step it completes.
+
+``review_submit`` records the decision against the revision the reviewer was shown, with
+their credentials as they stand now and the hash of that revision's content. An approval
+that completes the topic's sign-off rule takes ``workflow.approve`` in the same transaction;
+a request for changes takes ``workflow.request_changes``. Nothing is written on a refusal.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles.models import Article, ArticleRevision
+from reviews import gate, workflow
+from reviews import permissions as perms
+from reviews.exceptions import NotPermitted, WorkflowError
+from reviews.models import Review, ReviewAssignment, ReviewerProfile
+
+D = ReviewAssignment.Decision
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("medical_accuracy", "The medical content is accurate"),
+    ("dosing_checked", "Dosing and numbers are checked"),
+    ("references_support", "The references support the claims"),
+    ("audience_suitable", "It is suitable for its audience"),
+    ("no_promotion", "It has no promotional content"),
+)
+
+
+class DecisionRefused(WorkflowError):
+    """The decision could not be recorded; the message says what to fix."""
+
+
+class StaleRevision(DecisionRefused):
+    """The article changed after the reviewer opened it: the decision would apply to text they did not read."""
+
+    def __init__(self, *, shown: int, current: int):
+        self.shown, self.current = shown, current
+        super().__init__(
+            f"The article changed while you were reviewing: you read revision {shown}, it is now at "
+            f"revision {current}. Your decision was not recorded; read the changes below and decide on "
+            f"revision {current}."
+        )
+
+
+def credentials_snapshot(profile: ReviewerProfile) -> dict:
+    """The reviewer's credentials as they stand now, kept with the decision for the record."""
+    verified_by = profile.credentials_verified_by
+    return {
+        "display": profile.display_line,
+        "name": profile.display_name,
+        "degree": profile.degree,
+        "specialty": profile.specialty,
+        "board_certification": profile.board_certification,
+        "licence_number": profile.licence_number,
+        "licence_jurisdiction": profile.licence_jurisdiction,
+        "licence_expires": profile.licence_expires.isoformat() if profile.licence_expires else None,
+        "verified_at": profile.credentials_verified_at.isoformat() if profile.credentials_verified_at else None,
+        "verified_by": verified_by.get_username() if verified_by else None,
+    }
+
+
+def _check_decision(
+    *, article: Article, assignment: ReviewAssignment, decision: str, checklist: dict, comments: str, acknowledged
+) -> None:
+    if decision not in (D.APPROVE, D.REQUEST_CHANGES):
+        raise DecisionRefused("Choose a decision: approve or request changes.")
+    if decision == D.REQUEST_CHANGES:
+        if not comments.strip():
+            raise DecisionRefused("Say what should change: comments are required when requesting changes.")
+        return
+    problem = perms.credentials_problem(assignment.reviewer)
+    if problem:
+        raise DecisionRefused(f"Cannot approve: {problem}.")
+    unchecked = [label for key, label in CHECKLIST if not checklist.get(key)]
+    if unchecked:
+        raise DecisionRefused("To approve, confirm every checklist item; unconfirmed: " + "; ".join(unchecked) + ".")
+    blocking = gate.blocking_findings(article=article)
+    if blocking:
+        named = "; ".join(f"{f['rule']}: {f['message']}" for f in blocking)
+        raise DecisionRefused(
+            f"Cannot approve while the reference report has errors (request changes, or ask an "
+            f"editor-in-chief to override them): {named}"
+        )
+    missing = [f["message"] for f in gate.warnings_to_acknowledge(article=article) if f["key"] not in acknowledged]
+    if missing:
+        raise DecisionRefused("To approve, acknowledge each warning of the reference report: " + "; ".join(missing))
+
+
+def _lock(assignment: ReviewAssignment) -> tuple[Article, ReviewAssignment]:
+    article = Article.objects.select_for_update(of=("self",)).get(pk=assignment.article_id)
+    fresh = (
+        ReviewAssignment.objects.select_for_update(of=("self",))
+        .select_related("reviewer__user", "reviewer__credentials_verified_by")
+        .get(pk=assignment.pk)
+    )
+    fresh.article = article
+    return article, fresh
+
+
+def review_submit(
+    *,
+    assignment: ReviewAssignment,
+    actor,
+    revision: int,
+    decision: str,
+    checklist: dict,
+    comments: str = "",
+    acknowledged: list[str] | tuple[str, ...] = (),
+) -> Review:
+    """Record the reviewer's decision on the revision they were shown (``revision``).
+
+    Who: the assigned reviewer, on an accepted assignment, while the article is under review.
+    Raises NotPermitted for anyone else; StaleRevision when the article moved past ``revision``;
+    DecisionRefused when approving without verified, unexpired credentials, without every
+    checklist item confirmed, without acknowledging each warning, or while errors block the
+    report, and when requesting changes without comments. A declared interest that no
+    editor-in-chief has cleared makes the Review ineligible for the sign-off rule.
+    """
+    with transaction.atomic():
+        article, assignment = _lock(assignment)
+        if assignment.reviewer.user_id != getattr(actor, "pk", None):
+            raise NotPermitted("submit a review", article.status, "only the assigned reviewer may decide")
+        if article.revision != revision or assignment.status == ReviewAssignment.Status.STALE:
+            raise StaleRevision(shown=revision, current=article.revision)
+        if assignment.status != ReviewAssignment.Status.ACCEPTED:
+            raise DecisionRefused(
+                f"This assignment is {assignment.get_status_display().lower()}; only an accepted assignment "
+                "takes a decision"
+            )
+        if article.status != Article.Status.UNDER_REVIEW:
+            raise DecisionRefused(f"“{article.title}” is {article.get_status_display().lower()}, not under review.")
+        checklist = {key: bool(checklist.get(key)) for key, _label in CHECKLIST}
+        acknowledged = sorted(set(acknowledged))
+        _check_decision(
+            article=article,
+            assignment=assignment,
+            decision=decision,
+            checklist=checklist,
+            comments=comments,
+            acknowledged=acknowledged,
+        )
+        review = _record(
+            article=article,
+            assignment=assignment,
+            decision=decision,
+            checklist=checklist,
+            comments=comments.strip(),
+            acknowledged=acknowledged,
+        )
+        # The workflow checks the assignment is still accepted, so the step comes before closing it.
+        _take_step(article=article, review=review, actor=actor)
+        _close(assignment=assignment, review=review, actor=actor)
+    return review
+
+
+def _record(*, article, assignment, decision, checklist, comments, acknowledged) -> Review:
+    current = ArticleRevision.objects.get(article=article, number=article.revision)
+    interest = assignment.conflict == ReviewAssignment.Conflict.INTEREST
+    review = Review.objects.create(
+        assignment=assignment,
+        article=article,
+        reviewer=assignment.reviewer,
+        revision=current.number,
+        content_hash=current.content_hash,
+        decision=decision,
+        credentials=credentials_snapshot(assignment.reviewer),
+        checklist=checklist,
+        comments=comments,
+        acknowledged_warnings=acknowledged if decision == D.APPROVE else [],
+        eligible=not interest or assignment.conflict_cleared_by_id is not None,
+    )
+    return review
+
+
+def _close(*, assignment: ReviewAssignment, review: Review, actor) -> None:
+    decision, number, comments, checklist = review.decision, review.revision, review.comments, review.checklist
+    assignment.status = ReviewAssignment.Status.SUBMITTED
+    assignment.decision, assignment.decision_revision = decision, number
+    assignment.decided_at, assignment.last_reviewed_revision = timezone.now(), number
+    assignment.comments, assignment.checklist = comments, checklist
+    assignment._history_user = actor
+    assignment._change_reason = f"decision: {decision} on revision {number}"
+    assignment.save(
+        update_fields=[
+            "status",
+            "decision",
+            "decision_revision",
+            "decided_at",
+            "last_reviewed_revision",
+            "comments",
+            "checklist",
+        ]
+    )
+
+
+def _take_step(*, article: Article, review: Review, actor) -> None:
+    """Request changes at once; approve only when this approval completes the sign-off rule."""
+    name = review.reviewer.display_line
+    if review.decision == D.REQUEST_CHANGES:
+        workflow.request_changes(article=article, actor=actor, reason=f"{name}: {review.comments}")
+        return
+    if gate.signoff_missing(article=article) is None:
+        workflow.approve(article=article, actor=actor, reason=f"Sign-off rule met with the approval of {name}")
+        _withdraw_others(article=article, review=review, actor=actor)
+
+
+def _withdraw_others(*, article: Article, review: Review, actor) -> None:
+    """Once approved, the round is over: open invitations to other reviewers no longer stand."""
+    others = (
+        article.assignments.select_for_update()
+        .filter(status__in=ReviewAssignment.ACTIVE)
+        .exclude(pk=review.assignment_id)
+        .order_by("pk")
+    )
+    for other in others:
+        other.status = ReviewAssignment.Status.WITHDRAWN
+        other._history_user = actor
+        other._change_reason = f"withdrawn: revision {review.revision} was approved before this review was decided"
+        other.save(update_fields=["status"])
+
+
+def last_reviewed_revision(*, assignment: ReviewAssignment) -> int | None:
+    """The revision this reviewer last decided on for this article (for the re-review diff)."""
+    return (
+        Review.objects.filter(article_id=assignment.article_id, reviewer_id=assignment.reviewer_id)
+        .order_by("-revision", "-pk")
+        .values_list("revision", flat=True)
+        .first()
+    )

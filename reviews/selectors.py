@@ -1,0 +1,311 @@
+"""Reads for the reviewer pages and the editors' desk. Each declares its joins, so a page's
+query count stays the same whatever the number of assignments.
+
+Access is decided here, not in templates: a reviewer's selectors only ever see that
+reviewer's assignments, and raise ``DoesNotExist`` (a 404) for anyone else's.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from markdown_it import MarkdownIt
+
+from articles.diffing import RevisionDiff, revision_diff
+from articles.models import Article, ArticleRevision
+from articles.rendering import render_body
+from reviews import decisions, gate
+from reviews import permissions as perms
+from reviews.exceptions import NotPermitted
+from reviews.models import Review, ReviewAssignment, ReviewerProfile
+
+A = ReviewAssignment.Status
+DONE_SHOWN = 50
+EXPIRY_WINDOW_DAYS = 60
+_blocks = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+@dataclass
+class MyAssignments:
+    pending: list[ReviewAssignment] = field(default_factory=list)
+    in_progress: list[ReviewAssignment] = field(default_factory=list)
+    overdue: list[ReviewAssignment] = field(default_factory=list)
+    done: list[ReviewAssignment] = field(default_factory=list)
+
+
+def assignments_for_reviewer(*, user) -> MyAssignments:
+    """The reviewer's own assignments for "My assignments": pending (invited), in progress
+    (accepted), overdue (either, past due) and done (decided, declined, withdrawn, stale; newest 50)."""
+    profile = perms.reviewer_profile(user)
+    out = MyAssignments()
+    if profile is None:
+        return out
+    now = timezone.now()
+    rows = ReviewAssignment.objects.filter(reviewer=profile).select_related("article__topic")
+    for row in rows.filter(status__in=ReviewAssignment.ACTIVE).order_by("due_at", "pk"):
+        bucket = out.overdue if row.due_at < now else out.pending if row.status == A.INVITED else out.in_progress
+        bucket.append(row)
+    out.done = list(rows.exclude(status__in=ReviewAssignment.ACTIVE).order_by("-assigned_at", "-pk")[:DONE_SHOWN])
+    return out
+
+
+def assignment_for_reviewer(*, user, pk: int) -> ReviewAssignment:
+    """One of the reviewer's own assignments; anyone else's raises ReviewAssignment.DoesNotExist."""
+    profile = perms.reviewer_profile(user)
+    if profile is None:
+        raise ReviewAssignment.DoesNotExist("Only the assigned reviewer sees an assignment.")
+    return ReviewAssignment.objects.select_related(
+        "article__topic", "article__author", "reviewer__user", "assigned_by", "conflict_cleared_by"
+    ).get(pk=pk, reviewer=profile)
+
+
+@dataclass
+class Block:
+    anchor: str
+    first_line: int
+    last_line: int
+    html: str
+    findings: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ReviewPage:
+    assignment: ReviewAssignment
+    article: Article
+    revision: ArticleRevision
+    blocks: list[Block]
+    references: list[dict]
+    general_findings: list[dict]
+    warnings: list[dict]
+    errors: list[dict]
+    diff: RevisionDiff | None
+    stale: bool
+    newer_assignment: ReviewAssignment | None
+    credentials_problem: str | None
+    signoff_missing: str | None
+    credits: list[Review]
+    checklist: tuple = decisions.CHECKLIST
+
+
+def _body_blocks(body: str) -> list[tuple[int, int, str]]:
+    """Top-level Markdown blocks of the body as (first line, last line, text), lines 1-based."""
+    lines = body.splitlines()
+    out = []
+    for token in _blocks.parse(body):
+        if token.level == 0 and token.map and token.nesting in (0, 1):
+            start, end = token.map
+            out.append((start + 1, end, "\n".join(lines[start:end])))
+    return out
+
+
+def _placed(body: str, numbers: set[int], findings: list[dict]) -> tuple[list[Block], list[dict]]:
+    """Render each block as readers see it and pin each finding with a line beside its block."""
+    blocks = []
+    for i, (first, last, text) in enumerate(_body_blocks(body), start=1):
+        html = render_body(body=text, reference_numbers=numbers).html
+        # Citation ids restart in each block; a block prefix keeps them unique on the page.
+        html = html.replace('id="cite-', f'id="b{i}-cite-')
+        blocks.append(Block(anchor=f"block-{i}", first_line=first, last_line=last, html=html))
+    general = []
+    for finding in findings:
+        line = finding.get("line")
+        target = None
+        if line is not None:
+            # A finding on a blank line between blocks belongs to the block before it.
+            target = next((b for b in reversed(blocks) if b.first_line <= line), blocks[0] if blocks else None)
+        if target is None:
+            general.append(finding)
+        else:
+            target.findings.append(finding)
+    return blocks, general
+
+
+def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> ReviewPage:
+    """Everything the review page shows: the current revision as rendered for readers, its
+    reference report with findings beside the text, and the diff since this reviewer's last
+    decision (or, for a stale assignment, since the revision it was made for; ``since`` overrides,
+    e.g. the revision a refused submission was made on)."""
+    article = assignment.article
+    revision = ArticleRevision.objects.get(article=article, number=article.revision)
+    report = gate.current_report(article=article)
+    overridden = gate.overridden_keys(article=article)
+    findings = [{**f, "overridden": f["key"] in overridden} for f in report.findings]
+    numbers = {int(ref["number"]) for ref in revision.references}
+    # Findings on a line of the body go beside that paragraph; the others beside their reference.
+    blocks, general = _placed(revision.body, numbers, [f for f in findings if f.get("line") is not None])
+    by_reference: dict[int, list[dict]] = {}
+    for finding in findings:
+        if finding.get("line") is None and finding.get("reference") is not None:
+            by_reference.setdefault(finding["reference"], []).append(finding)
+        elif finding.get("line") is None:
+            general.append(finding)
+    references = [{**ref, "findings": by_reference.pop(ref["number"], [])} for ref in revision.references]
+    general += [f for rest in by_reference.values() for f in rest]  # findings on references not listed
+    open_on_older = assignment.revision != article.revision and assignment.status in ReviewAssignment.ACTIVE
+    stale = assignment.status == A.STALE or open_on_older
+    since = since or (assignment.revision if stale else decisions.last_reviewed_revision(assignment=assignment))
+    diff = None
+    if since and since != revision.number:
+        old = ArticleRevision.objects.filter(article=article, number=since).first()
+        diff = revision_diff(old=old, new=revision) if old else None
+    newer = None
+    if stale:
+        newer = article.assignments.filter(
+            reviewer_id=assignment.reviewer_id, status__in=ReviewAssignment.ACTIVE
+        ).first()
+    return ReviewPage(
+        assignment=assignment,
+        article=article,
+        revision=revision,
+        blocks=blocks,
+        references=references,
+        general_findings=general,
+        warnings=[f for f in findings if f["severity"] == "warning"],
+        errors=[f for f in findings if f["severity"] == "error" and not f["overridden"]],
+        diff=diff,
+        stale=stale,
+        newer_assignment=newer,
+        credentials_problem=perms.credentials_problem(assignment.reviewer),
+        signoff_missing=gate.signoff_missing(article=article),
+        credits=reviewer_credits(article=article),
+    )
+
+
+def reviewer_credits(*, article: Article) -> list[Review]:
+    """The "reviewed by" credit: the eligible approvals of the current revision, once approved."""
+    if article.status != Article.Status.APPROVED:
+        return []
+    return gate.eligible_approvals(article=article)
+
+
+def decisions_for_article(*, user, pk: int) -> tuple[Article, list[Review]]:
+    """The board's recorded decisions on an article, with comments: for its author and editors only.
+
+    Anyone else gets Article.DoesNotExist (a 404), so an unassigned reviewer learns nothing.
+    """
+    article = Article.objects.select_related("topic", "author").get(pk=pk)
+    if not (perms.is_editor(user) or perms.is_author(user, article)):
+        raise Article.DoesNotExist("Only the author and the editors see the decisions.")
+    reviews = list(Review.objects.filter(article=article).select_related("reviewer").order_by("-created_at", "-pk"))
+    return article, reviews
+
+
+@dataclass
+class Suggestion:
+    profile: ReviewerProfile
+    topic_match: bool
+    specialty_match: bool
+    open_load: int
+    at_cap: bool
+    already_assigned: bool
+    credentials_problem: str | None
+
+
+def reviewer_suggestions(*, article: Article) -> list[Suggestion]:
+    """Active reviewers for the assign form, best first: a required specialty of the topic, then
+    the article's topic among theirs, then the lightest open load relative to their cap.
+    The article's author is never suggested."""
+    required = {s.casefold() for s in (article.topic.required_specialties if article.topic_id else [])}
+    active = Q(assignments__status__in=ReviewAssignment.ACTIVE)
+    profiles = (
+        ReviewerProfile.objects.filter(active=True)
+        .exclude(user_id=article.author_id)
+        .select_related("user")
+        .annotate(
+            open_load=Count("assignments", filter=active, distinct=True),
+            on_article=Count("assignments", filter=active & Q(assignments__article=article), distinct=True),
+            topic_match=Count("topics", filter=Q(topics=article.topic_id), distinct=True),
+        )
+    )
+    out = [
+        Suggestion(
+            profile=p,
+            topic_match=p.topic_match > 0,
+            specialty_match=p.specialty.casefold() in required,
+            open_load=p.open_load,
+            at_cap=p.open_load >= p.max_open_assignments,
+            already_assigned=p.on_article > 0,
+            credentials_problem=perms.credentials_problem(p),
+        )
+        for p in profiles
+    ]
+    out.sort(
+        key=lambda s: (
+            s.already_assigned,
+            not s.specialty_match,
+            not s.topic_match,
+            s.open_load / max(s.profile.max_open_assignments, 1),
+            s.profile.display_name,
+        )
+    )
+    return out
+
+
+@dataclass
+class Dashboard:
+    by_state: list[tuple[str, str, int]]
+    overdue: list[ReviewAssignment]
+    waiting: list[Article]
+    rereview_due: list[Article]
+    expiring: list[ReviewerProfile]
+    interests: list[ReviewAssignment]
+
+
+def _open_assignments() -> QuerySet[ReviewAssignment]:
+    return ReviewAssignment.objects.filter(
+        status__in=ReviewAssignment.ACTIVE,
+        article__status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW),
+    ).select_related("article", "reviewer", "assigned_by")
+
+
+def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
+    """The editors' desk: articles by state, overdue assignments, articles waiting for reviewers
+    (fewer open or decided assignments on the current revision than the topic's quorum), articles
+    past their re-review date, credentials expiring within 60 days (or never verified) and
+    declared interests waiting for an editor-in-chief. Editors only (NotPermitted otherwise)."""
+    if not perms.is_editor(user):
+        raise NotPermitted("open the desk", "-", "only editors use the editors' desk")
+    today = today or timezone.localdate()
+    counts = dict(Article.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    by_state = [(value, label, counts.get(value, 0)) for value, label in Article.Status.choices]
+    counted = Q(assignments__revision=F("revision"), assignments__status__in=(A.INVITED, A.ACCEPTED, A.SUBMITTED))
+    waiting = (
+        Article.objects.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
+        .select_related("topic")
+        .annotate(reviewers=Count("assignments", filter=counted), quorum=Coalesce("topic__required_approvals", 1))
+        .filter(reviewers__lt=F("quorum"))
+        .order_by("updated_at")
+    )
+    rereview = Article.objects.filter(status=Article.Status.APPROVED, next_review_due__lt=today).select_related("topic")
+    expiring = ReviewerProfile.objects.filter(active=True).filter(
+        Q(licence_expires__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS))
+        | Q(licence_expires__isnull=True)
+        | Q(credentials_verified_at__isnull=True)
+    )
+    interests = _open_assignments().filter(
+        conflict=ReviewAssignment.Conflict.INTEREST, conflict_cleared_by__isnull=True, status=A.ACCEPTED
+    )
+    return Dashboard(
+        by_state=by_state,
+        overdue=list(_open_assignments().filter(due_at__lt=timezone.now()).order_by("due_at", "pk")),
+        waiting=list(waiting),
+        rereview_due=list(rereview.order_by("next_review_due", "pk")),
+        expiring=list(expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk")),
+        interests=list(interests.order_by("pk")),
+    )
+
+
+def assignment_for_desk(*, pk: int) -> ReviewAssignment:
+    """An assignment as the editors see it (for withdraw, reassign and clearing a conflict)."""
+    return ReviewAssignment.objects.select_related("article__topic", "reviewer__user").get(pk=pk)
+
+
+def article_for_desk(*, pk: int) -> Article:
+    """An article with its assignments, for the assign form."""
+    return Article.objects.select_related("topic", "author").get(pk=pk)
+
+
+def assignments_on_article(*, article: Article) -> list[ReviewAssignment]:
+    return list(article.assignments.select_related("reviewer").order_by("-assigned_at", "-pk"))
