@@ -133,3 +133,32 @@ def test_articles_cannot_be_deleted_from_the_admin(admin_client):
     response = admin_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
     assert response.status_code == 403
     assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_adding_an_article_in_the_admin_writes_revision_one(desk):
+    client, editor = desk
+    data = {
+        "title": "Bone marrow oedema", "slug": "bone-marrow-oedema", "summary": "", "body": "Rest helps [1].",
+        "topic": "", "audience": "clinician", "variant_of": "", "next_review_due": "",
+        "change_reason": "First draft", "expected_revision": "",
+        "references-TOTAL_FORMS": 1, "references-INITIAL_FORMS": 0,
+        "references-MIN_NUM_FORMS": 0, "references-MAX_NUM_FORMS": 1000,
+        "references-0-number": 1, "references-0-kind": "cohort", "references-0-title": "A cohort study",
+        "references-0-source": "Skeletal Radiol", "references-0-year": 2009,
+    }  # fmt: skip
+    response = client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(slug="bone-marrow-oedema")
+    assert (article.author, article.revision, article.status) == (editor, 1, Article.Status.DRAFT)
+    revision = article.revisions.get()
+    assert revision.reason == "First draft" and revision.references[0]["title"] == "A cohort study"
+
+
+def test_a_bad_reference_year_is_a_form_error_and_saves_nothing(desk):
+    client, _ = desk
+    article = make_article()
+    data = _form_data(article, **{"references-0-year": "nineteen"})
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert response.status_code == 200
+    assert "Enter a whole number" in response.content.decode()
+    assert article.revisions.count() == 1
