@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article, ScheduledPublication
 from reviews import assignments, audit, desk, dossier, publishing, scheduling, versions, workflow
+from reviews import permissions as perms
 from reviews.admin_forms import (
     AssignForm,
     AuditFilterForm,
@@ -192,9 +193,12 @@ class DeskViewsMixin:
                 messages.error(request, str(error))
         return redirect(reverse("admin:articles_article_change", args=[object_id]))
 
-    def dossier_view(self, request, object_id):
-        if not self.has_view_permission(request):
+    def _require_editor(self, request) -> None:
+        if not (self.has_view_permission(request) and perms.is_editor(request.user)):
             raise PermissionDenied
+
+    def dossier_view(self, request, object_id):
+        self._require_editor(request)
         article = get_object_or_404(Article, pk=object_id)
         data = dossier.dossier_for_article(article=article)
         if request.GET.get("format") == "json":
@@ -206,8 +210,7 @@ class DeskViewsMixin:
         return TemplateResponse(request, "admin/articles/article/dossier.html", context)
 
     def audit_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
+        self._require_editor(request)
         form = AuditFilterForm(request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         if form.is_bound and not form.is_valid():
@@ -227,8 +230,7 @@ class DeskViewsMixin:
         return TemplateResponse(request, "admin/articles/article/audit.html", context)
 
     def desk_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
+        self._require_editor(request)
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": "Publishing desk",
                    **desk.desk_overview()}  # fmt: skip
         return TemplateResponse(request, "admin/articles/article/desk.html", context)
