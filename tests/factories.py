@@ -201,3 +201,15 @@ def make_publication(*, article, provisional: bool = False, credits=None, publis
     Article.objects.filter(pk=article.pk).update(live_publication=publication)
     article.refresh_from_db()
     return publication
+
+
+def force_status(article, status):
+    """Put an existing article straight into ``status`` (tests only, like ``make_article(status=...)``)."""
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    extra = {"last_reviewed_at": timezone.now()} if status == Article.Status.APPROVED else {}
+    Article.objects.filter(pk=article.pk).update(status=status, **extra)
+    article.refresh_from_db()
+    return article
