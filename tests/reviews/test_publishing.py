@@ -176,3 +176,29 @@ def test_racing_publishes_leave_one_consistent_live_publication():
     assert article.live_publication_id == won[0].pk
     assert Publication.objects.count() == 1 and TransitionLog.objects.filter(transition="publish").count() == 1
     assert not PublicationWithdrawal.objects.exists()
+
+
+@pytest.mark.django_db
+def test_readers_get_the_pinned_revision_then_410_after_unpublish(client, editor, approved):
+    article, _ = approved
+    publishing.publish(article=article, actor=editor, reason="Go live")
+    url = article.get_absolute_url()
+    page = client.get(url)
+    assert page.status_code == 200 and "Decompressive surgery" in page.content.decode()
+    _edit(article, editor, "Entirely new advice that is still under review [1].")
+    page = client.get(url).content.decode()
+    assert "Decompressive surgery" in page and "Entirely new advice" not in page
+    publishing.unpublish(article=article, actor=editor, reason="Dose under question")
+    assert client.get(url).status_code == 410
+
+
+@pytest.mark.django_db
+def test_readers_see_the_pending_review_banner_on_a_provisional_publication(client, editor):
+    SiteSettings.objects.update_or_create(pk=1, defaults={"allow_provisional_publishing": True})
+    article = make_article(status=Article.Status.UNDER_REVIEW)
+    publishing.publish(article=article, actor=editor, reason="urgent guidance", provisional=True)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert 'data-testid="pending-banner"' in page and "Pending review." in page
+    approved = make_article(status=Article.Status.APPROVED)
+    publishing.publish(article=approved, actor=editor, reason="reviewed")
+    assert 'data-testid="pending-banner"' not in client.get(approved.get_absolute_url()).content.decode()
