@@ -58,9 +58,7 @@ class ReviewForm(forms.Form):
         max_length=20000,
         help_text="Required when you request changes; the author and the editors read them.",
     )
-    acknowledged = FindingKeysField(
-        label="Warnings acknowledged", widget=forms.CheckboxSelectMultiple, required=False
-    )
+    acknowledged = FindingKeysField(label="Warnings acknowledged", widget=forms.CheckboxSelectMultiple, required=False)
 
     def __init__(self, *args, warnings: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)

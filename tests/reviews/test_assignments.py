@@ -287,3 +287,13 @@ def test_assignment_create_is_keyword_only_and_refusals_are_workflow_errors(edit
     with pytest.raises(TypeError):
         assignments.assignment_create(article, make_reviewer("kw"), editor, due())  # type: ignore[misc]
     assert issubclass(AssignmentRefused, WorkflowError)
+
+
+def test_assigning_locks_the_article_row_first_then_the_reviewers(editor, article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assignments.assignment_create(article=article, reviewer=make_reviewer("locked"), actor=editor, due_at=due())
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert '"articles_article"' in locking[0] and '"reviews_reviewerprofile"' in locking[1]

@@ -243,3 +243,14 @@ def test_approval_closes_the_other_open_assignments(editor, article):
     accepted(article, late, editor)
     approve(a1, article)
     assert ReviewAssignment.objects.get(reviewer=late).status == "withdrawn"
+
+
+def test_a_decision_locks_the_article_then_the_assignment(editor, article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assignment = accepted(article, make_reviewer("locker"), editor)
+    with CaptureQueriesContext(connection) as queries:
+        approve(assignment, article)
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert '"articles_article"' in locking[0] and '"reviews_reviewassignment"' in locking[1]
