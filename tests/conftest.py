@@ -124,7 +124,7 @@ def login(page):
         page.goto(f"/accounts/login/?next={next_url}")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
-        page.click("[type=submit]")
+        page.locator("main").get_by_role("button", name="Sign in").click()
         return page
 
     return do
