@@ -10,10 +10,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Topic
-from reviews import roles, workflow
+from articles.models import Article, SiteSettings, Topic
+from articles.revisions import Content, content_of, metadata_apply
+from reviews import gate, publishing, roles, workflow
+from reviews.assignments import assignment_accept, assignment_create
+from reviews.decisions import CHECKLIST, review_submit
 from reviews.importing import article_files, import_file
-from reviews.models import ReviewerProfile
+from reviews.models import ReviewAssignment, ReviewerProfile
 
 SAMPLES = Path(settings.BASE_DIR) / "articles" / "samples"
 
@@ -45,7 +48,8 @@ class Command(BaseCommand):
         for path in article_files([str(SAMPLES)]):
             result = import_file(path=path, actor=users["editor"])
             self.stdout.write(f"  {path.name}: {result.outcome} {result.message}".rstrip())
-        self._stage(users)
+        with transaction.atomic():
+            self._stage(users)
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password for all: {PASSWORD}):"))
         for username, first, last, groups, _staff in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {first} {last} — {', '.join(groups)}")
@@ -80,10 +84,64 @@ class Command(BaseCommand):
             profile.topics.add(topic)
 
     def _stage(self, users):
-        """Move a few fresh articles along so the desk shows more than drafts."""
-        editor = users["editor"]
-        drafts = Article.objects.filter(status=Article.Status.DRAFT).order_by("slug")
-        if drafts.count() != Article.objects.count():
+        """Take the fresh sample articles through review and publishing, so every state shows."""
+        if Article.objects.exclude(status=Article.Status.DRAFT).exists():
             return  # staged on an earlier run
-        for article in drafts[:3]:
-            workflow.submit(article=article, actor=editor, reason="Ready for the advisory board")
+        editor, neuro, onco = users["editor"], users["dr.neuro"], users["dr.onco"]
+        article = {a.slug: a for a in Article.objects.all()}
+
+        # Published and approved, with a patient version beside the clinician one.
+        clinician = article["malignant-spinal-cord-compression"]
+        patient = article["malignant-spinal-cord-compression-patient"]
+        metadata_apply(article=patient, values={"variant_of": clinician}, actor=editor, reason="Patient version")
+        for item in (clinician, patient):
+            self._approve(item, reviewer=onco, editor=editor)
+            publishing.publish(article=item, actor=editor, reason="Approved by the board")
+
+        # Published, approved, and now past its re-review date.
+        overdue = self._approve(article["cervical-myelopathy-imaging"], reviewer=neuro, editor=editor)
+        publishing.publish(article=overdue, actor=editor, reason="Approved by the board")
+        past = timezone.localdate() - timedelta(days=3)
+        metadata_apply(article=overdue, values={"next_review_due": past}, actor=editor, reason="Demo: re-review due")
+
+        # Under review on revision 2 while readers keep the approved revision 1.
+        changed = self._approve(article["myelomalacia"], reviewer=neuro, editor=editor)
+        publishing.publish(article=changed, actor=editor, reason="Approved by the board")
+        content = content_of(changed)
+        body = content.body + "\nFollow-up imaging is usually planned with the treating team.\n"
+        workflow.edit(
+            article=changed, actor=editor, reason="Add a note on follow-up",
+            content=Content(title=content.title, summary=content.summary, body=body, references=content.references),
+        )  # fmt: skip
+        reinvited = changed.assignments.get(status=ReviewAssignment.Status.INVITED)
+        assignment_accept(assignment=reinvited, actor=neuro, conflict=ReviewAssignment.Conflict.NONE)
+
+        # Published provisionally, pending review.
+        SiteSettings.objects.update_or_create(pk=1, defaults={"allow_provisional_publishing": True})
+        provisional = article["spine-mri-what-to-expect"]
+        workflow.submit(article=provisional, actor=editor, reason="Ready for the advisory board")
+        publishing.publish(article=provisional, actor=editor, reason="Pending review", provisional=True)
+
+        # Waiting for a reviewer to answer the invitation; and one still in draft.
+        waiting = article["bone-marrow-edema"]
+        workflow.submit(article=waiting, actor=editor, reason="Ready for the advisory board")
+        assignment_create(
+            article=waiting, reviewer=onco.reviewer_profile, actor=editor, due_at=timezone.now() + timedelta(days=10)
+        )
+
+    def _approve(self, article, *, reviewer, editor):
+        workflow.submit(article=article, actor=editor, reason="Ready for the advisory board")
+        assignment = assignment_create(
+            article=article, reviewer=reviewer.reviewer_profile, actor=editor,
+            due_at=timezone.now() + timedelta(days=14),
+        )  # fmt: skip
+        assignment_accept(assignment=assignment, actor=reviewer, conflict=ReviewAssignment.Conflict.NONE)
+        article.refresh_from_db()
+        warnings = [f["key"] for f in gate.warnings_to_acknowledge(article=article)]
+        review_submit(
+            assignment=assignment, actor=reviewer, revision=article.revision, decision="approve",
+            checklist={key: True for key, _label in CHECKLIST}, acknowledged=warnings,
+            comments="Accurate and well referenced.",
+        )  # fmt: skip
+        article.refresh_from_db()
+        return article
