@@ -157,3 +157,10 @@ def test_state_diagram_is_drawn_from_the_table():
     diagram = workflow.state_diagram()
     for name, rule in workflow.RULES.items():
         assert f"--> {rule.target}: {name}" in diagram
+
+
+def test_readme_diagram_is_the_one_drawn_from_the_table():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert f"```mermaid\n{workflow.state_diagram()}\n```" in readme
