@@ -9,7 +9,7 @@ a cached page changes exactly when something it shows changes.
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -36,6 +36,7 @@ _STEP_OF_STATUS = {
 }
 _CITE_ID = re.compile(r'id="cite-([0-9]+)-([0-9]+)"')
 _KIND_LABELS = dict(Reference.Kind.choices)
+_AUDIENCES = frozenset(Audience.values)
 
 
 @dataclass(frozen=True)
@@ -74,39 +75,15 @@ class ReaderReference:
     backlinks: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Counterpart:
-    slug: str
-    audience: str
-    publication_id: int
-
-    @property
-    def audience_label(self) -> str:
-        return Audience(self.audience).label
-
-
 def audience_choice(value: str | None) -> str | None:
     """The reader's remembered audience, or None when the cookie is missing or not a known audience."""
-    return value if value in Audience.values else None
-
-
-def counterpart_of(article: Article) -> Counterpart | None:
-    """The published version of this article for the other audience, from the reader selector's annotations."""
-    slug = getattr(article, "counterpart_slug", None)
-    if not slug:
-        return None
-    return Counterpart(slug=slug, audience=article.counterpart_audience, publication_id=article.counterpart_pub)
+    return value if value in _AUDIENCES else None
 
 
 def is_overdue(article: Article, *, today: date | None = None) -> bool:
     """Past its re-review date: the page says so and asks search engines not to index it."""
     today = today or timezone.localdate()
     return article.next_review_due is not None and article.next_review_due < today
-
-
-def is_indexable(article: Article, publication: Publication, *, today: date | None = None) -> bool:
-    """Only board-approved, in-date pages are offered to search engines (noindex and no sitemap entry otherwise)."""
-    return not publication.provisional and not is_overdue(article, today=today)
 
 
 def review_steps(article: Article) -> list[Step]:
@@ -207,6 +184,27 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def _as_datetime(value) -> datetime | None:
+    # Raw values from the stamp query: datetimes on PostgreSQL, ISO text on SQLite (stored in UTC).
+    if value is None or isinstance(value, datetime):
+        return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    parsed = parse_datetime(str(value))
+    return parsed if parsed is None or timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def disclaimer_of(stamp: dict) -> str:
+    """The editors' disclaimer, or the default text when site settings were never saved."""
+    if stamp["disclaimer"] is not None:
+        return stamp["disclaimer"]
+    return SiteSettings._meta.get_field("disclaimer").get_default()
+
+
 @dataclass(frozen=True)
 class PageIdentity:
     etag: str
@@ -216,32 +214,33 @@ class PageIdentity:
     overdue: bool
 
 
-def page_identity(
-    *, article: Article, site: SiteSettings, preference: str | None, today: date | None = None
-) -> PageIdentity:
+def page_identity(*, stamp: dict, missing_variant: bool, today: date | None = None) -> PageIdentity:
     """ETag, Last-Modified and cache key of an article page: a digest of everything the page shows.
 
-    The publication is immutable, so its pk stands for its content; the rest is what can change
-    around it (workflow state, review dates, the other-audience version, the reader's audience,
-    the disclaimer, the topic) plus the day's overdue flag.
+    ``stamp`` is ``selectors.article_page_stamp``. The publication is immutable, so its pk stands
+    for its content; the rest is what can change around it (workflow state and review dates, which
+    every workflow step and publishing step saves with the article's ``updated_at``; the topic; the
+    disclaimer), whether the page says the reader's audience has no version, and today's overdue flag.
     """
-    publication = article.live_publication
-    overdue = is_overdue(article, today=today)
-    counterpart = counterpart_of(article)
-    topic = article.topic
-    parts = (
-        PAGE_VERSION, publication.pk, article.status, article.revision, article.next_review_due,
-        article.last_reviewed_at, getattr(article, "live_revision_number", None), overdue,
-        topic and (topic.slug, topic.name), counterpart, preference, site.disclaimer, settings.SITE_URL,
-    )  # fmt: skip
+    due = _as_date(stamp["next_review_due"])
+    overdue = due is not None and due < (today or timezone.localdate())
+    parts = (PAGE_VERSION, settings.SITE_URL, missing_variant, overdue, *(str(stamp[name]) for name in sorted(stamp)))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    # Publishing and every workflow step save the article row, so updated_at moves whenever the page could.
+    last_modified = _as_datetime(stamp["updated_at"])
     return PageIdentity(
         etag=f'"{digest}"',
-        # Workflow steps save the article row, so updated_at moves whenever the stepper or dates could.
-        last_modified=max(publication.published_at, article.updated_at),
+        last_modified=last_modified,
         cache_key=f"reader:article:{digest}",
-        indexable=not publication.provisional and not overdue,
+        indexable=not stamp["provisional"] and not overdue,
         overdue=overdue,
+    )
+
+
+def stamp_matches(stamp: dict, article: Article) -> bool:
+    """Whether a fully loaded article is still the one the stamp described (nothing was saved in between)."""
+    return article.live_publication_id == stamp["live_publication_id"] and article.updated_at == _as_datetime(
+        stamp["updated_at"]
     )
 
 

@@ -48,30 +48,37 @@ def search(request):
 
 @require_safe
 def article_detail(request, slug):
-    """The live publication of an article: 404 if never published, 410 if withdrawn; cached and conditional."""
-    try:
-        article = selectors.article_for_readers(slug=slug)
-    except Article.DoesNotExist:
-        raise Http404("No article has this address.") from None
-    if article.live_publication is None:
-        if article.withdrawn:
-            return render(request, "410.html", {"title": article.title}, status=410)
-        raise Http404("This article is not published.")
+    """The live publication of an article: 404 if never published, 410 if withdrawn; cached and conditional.
+
+    A cached page (or a 304) costs one small query, the stamp; a fresh render two, plus one to find
+    the other-audience version for a reader who chose the other audience.
+    """
+    stamp = selectors.article_page_stamp(slug=slug)
+    if stamp is None:
+        raise Http404("No article has this address.")
+    if stamp["live_publication_id"] is None:
+        return _not_live(request, slug)
     preference = reader.audience_choice(request.COOKIES.get(reader.AUDIENCE_COOKIE))
-    counterpart = reader.counterpart_of(article)
-    if preference and counterpart and preference != article.audience and counterpart.audience == preference:
-        response = HttpResponseRedirect(reverse("articles:detail", kwargs={"slug": counterpart.slug}))
-        patch_vary_headers(response, ["Cookie"])
-        return response
-    site = selectors.site_settings_for_readers()
-    identity = reader.page_identity(article=article, site=site, preference=preference)
+    missing_variant = bool(preference) and preference != stamp["audience"]
+    if missing_variant:
+        other = selectors.counterpart_for_readers(
+            article_id=stamp["id"], audience=stamp["audience"], variant_of_id=stamp["variant_of_id"]
+        )
+        if other:  # the remembered audience has its own version: show that one
+            response = HttpResponseRedirect(reverse("articles:detail", kwargs={"slug": other["slug"]}))
+            patch_vary_headers(response, ["Cookie"])
+            return response
+    identity = reader.page_identity(stamp=stamp, missing_variant=missing_variant)
     last_modified = int(identity.last_modified.timestamp())  # HTTP dates have whole seconds
     response = get_conditional_response(request, etag=identity.etag, last_modified=last_modified)
     if response is None:
         html = cache.get(identity.cache_key)
         if html is None:
-            html = render_to_string("articles/article.html", _article_context(article, site, preference, identity))
-            cache.set(identity.cache_key, html, PAGE_CACHE_SECONDS)
+            article = selectors.article_for_readers(slug=slug)
+            context = _article_context(article, reader.disclaimer_of(stamp), preference, missing_variant, identity)
+            html = render_to_string("articles/article.html", context).encode()  # stored as the bytes sent
+            if reader.stamp_matches(stamp, article):  # not if a publish landed between the two reads
+                cache.set(identity.cache_key, html, PAGE_CACHE_SECONDS)
         response = HttpResponse(html)
     response["ETag"] = identity.etag
     response["Last-Modified"] = http_date(last_modified)
@@ -83,13 +90,19 @@ def article_detail(request, slug):
     return response
 
 
-def _article_context(article, site, preference, identity) -> dict:
+def _not_live(request, slug):
+    article = selectors.article_for_readers(slug=slug)
+    if article.withdrawn:
+        return render(request, "410.html", {"title": article.title}, status=410)
+    raise Http404("This article is not published.")
+
+
+def _article_context(article, disclaimer, preference, missing_variant, identity) -> dict:
     publication = article.live_publication
     url = reader.absolute_url(article.get_absolute_url())
     credits = reader.credits_of(publication)
     references = reader.references_of(publication)
     last_reviewed = reader.last_reviewed(article, publication, credits)
-    counterpart = reader.counterpart_of(article)
     page = structured_data.medical_web_page(
         article=article, publication=publication, url=url, credits=credits, references=references,
         last_reviewed=last_reviewed,
@@ -104,12 +117,10 @@ def _article_context(article, site, preference, identity) -> dict:
         "references": references,
         "last_reviewed": None if publication.provisional else last_reviewed,
         "identity": identity,
-        "counterpart": counterpart,
-        "preference": preference,
         "audiences": Audience.choices,
-        "missing_variant": preference and preference != article.audience and counterpart is None,
+        "missing_variant": missing_variant,
         "preference_label": Audience(preference).label if preference else "",
-        "disclaimer": site.disclaimer,
+        "disclaimer": disclaimer,
         "json_ld": structured_data.json_ld(page),
         "open_graph": structured_data.open_graph(publication=publication, url=url),
     }
@@ -124,15 +135,14 @@ def audience_switch(request, slug, audience):
         article = selectors.article_for_readers(slug=slug)
     except Article.DoesNotExist:
         raise Http404("No article has this address.") from None
-    counterpart = reader.counterpart_of(article)
-    target = counterpart.slug if counterpart and counterpart.audience == audience else article.slug
-    response = HttpResponseRedirect(reverse("articles:detail", kwargs={"slug": target}))
+    other = None
+    if audience != article.audience:
+        other = selectors.counterpart_for_readers(
+            article_id=article.pk, audience=article.audience, variant_of_id=article.variant_of_id
+        )
+    response = HttpResponseRedirect(reverse("articles:detail", kwargs={"slug": other["slug"] if other else slug}))
     response.set_cookie(
-        reader.AUDIENCE_COOKIE,
-        audience,
-        max_age=reader.AUDIENCE_COOKIE_MAX_AGE,
-        samesite="Lax",
-        httponly=True,
+        reader.AUDIENCE_COOKIE, audience, max_age=reader.AUDIENCE_COOKIE_MAX_AGE, samesite="Lax", httponly=True,
         secure=request.is_secure(),
-    )
+    )  # fmt: skip
     return response

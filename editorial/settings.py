@@ -120,6 +120,11 @@ else:
         }
     }
 
+# Reader article pages: how long each worker may reuse the small query that identifies a page
+# (its ETag and cache key). 0 re-reads it on every request; 1 s keeps readers within a second of a
+# publish or withdrawal and saves nearly every query under load.
+READER_STAMP_SECONDS = env_int("READER_STAMP_SECONDS", 1 if PRODUCTION else 0)
+
 # Background work: the database queue on one machine, RQ on Redis when scaled out.
 TASK_BACKEND = env("TASK_BACKEND", "database")
 TASKS = {

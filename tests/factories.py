@@ -198,7 +198,8 @@ def make_publication(*, article, provisional: bool = False, credits=None, publis
         published_at=published_at or timezone.now(),
         search_text=" ".join(filter(None, (revision.title, revision.summary, plain_text(rendered.html)))),
     )
-    Article.objects.filter(pk=article.pk).update(live_publication=publication)
+    # Like publishing, which saves the article row: its updated_at is the page's Last-Modified.
+    Article.objects.filter(pk=article.pk).update(live_publication=publication, updated_at=timezone.now())
     article.refresh_from_db()
     return publication
 

@@ -1,0 +1,94 @@
+"""The site the reader benchmark serves: the real URLconf plus ``/bench/bare/``, a bare Django view
+returning the article page's bytes from memory. ``python -m bench._reader_site seed`` writes the
+benchmark's article (15 references, 25 citations) into the benchmark's own database.
+
+Used only by ``bench/reader.py``, which sets DJANGO_SETTINGS_MODULE and ROOT_URLCONF for it.
+"""
+
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings")
+
+import django
+
+django.setup()
+
+from django.http import HttpResponse  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+SLUG = "bench-spinal-cord-compression"
+REFERENCES = 15
+CITATIONS = 25
+_page: bytes | None = None
+
+
+def bare(request):
+    """The same bytes as the article page, from memory: the cost of Django alone."""
+    global _page
+    if _page is None:  # once per worker, before the timed requests (the driver warms each worker)
+        _page = Client().get(f"/articles/{SLUG}/").content
+    return HttpResponse(_page, content_type="text/html; charset=utf-8")
+
+
+urlpatterns = [path("bench/bare/", bare), path("", include("editorial.urls"))]
+
+
+def _references() -> list[dict]:
+    kinds = ["guideline", "systematic_review", "rct", "cohort", "research"]
+    return [
+        {
+            "number": n, "kind": kinds[n % len(kinds)], "authors": f"Author{n} AB, Writer C, Third D, et al.",
+            "title": f"Outcomes of treatment {n} in metastatic spinal cord compression: a study of {n * 37} patients",
+            "source": "J Clin Oncol", "year": 2000 + n, "details": f"{n}({n % 12 + 1}):{100 + n}-{110 + n}",
+            "doi": f"10.1200/jco.{2000 + n}.{n:03d}", "pmid": str(16112300 + n), "raw": f"Reference {n}",
+        }
+        for n in range(1, REFERENCES + 1)
+    ]  # fmt: skip
+
+
+def _body() -> str:
+    paragraphs = []
+    for i in range(CITATIONS):
+        cited = i % REFERENCES + 1
+        paragraphs.append(
+            f"Paragraph {i + 1}: patients with spinal cord compression usually receive radiotherapy, and "
+            f"dexamethasone 16 mg a day is common while treatment is arranged [{cited}]."
+        )
+        if i % 6 == 5:
+            paragraphs.append(f"## Section {i // 6 + 1}")
+    return "\n\n".join(paragraphs)
+
+
+def seed() -> None:
+    from django.contrib.auth import get_user_model
+
+    from articles.models import Article, ArticleRevision, Topic
+    from articles.revisions import article_create
+    from reviews.publishing import publication_build
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-editor")
+    topic, _ = Topic.objects.get_or_create(name="Oncology", defaults={"slug": "oncology"})
+    article = article_create(
+        title="Malignant spinal cord compression: treatment", slug=SLUG, author=user, actor=user,
+        reason="benchmark", summary="Radiotherapy, surgery and steroids.", body=_body(), references=_references(),
+        topic=topic,
+    )  # fmt: skip
+    revision = ArticleRevision.objects.get(article=article, number=article.revision)
+    publication = publication_build(article=article, revision=revision, actor=user, reason="bench", provisional=False)
+    publication.reviewer_credits = [
+        {"display": "Jane Doe, MD, Neuroradiology", "degree": "MD", "specialty": "Neuroradiology",
+         "approved_at": "2026-05-29T10:30:00+00:00"}
+    ]  # fmt: skip
+    publication.save()
+    # The benchmark's own throwaway database: the article is put live directly, without the editorial steps.
+    Article.objects.filter(pk=article.pk).update(
+        live_publication=publication, status=Article.Status.APPROVED, last_reviewed_at=publication.published_at
+    )
+    citations = publication.rendered_html.count('class="cite"')
+    print(f"seeded {SLUG}: {len(revision.references)} references, {citations} citation links")
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["seed"]:
+    seed()
