@@ -1,5 +1,7 @@
 """Forms of the article desk: they parse input for one service call each, nothing more."""
 
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 
@@ -42,7 +44,7 @@ class AssignForm(forms.Form):
     due_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-        initial=lambda: (timezone.localtime() + timezone.timedelta(days=14)).replace(second=0, microsecond=0),
+        initial=lambda: (timezone.localtime() + timedelta(days=14)).replace(second=0, microsecond=0),
     )
     override_reason = forms.CharField(
         required=False, max_length=500, help_text="Only to exceed a reviewer's cap of open assignments."

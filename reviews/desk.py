@@ -1,6 +1,7 @@
 """Reads for the editors' desk in the admin. Each declares its joins so a page's query count is fixed."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -49,7 +50,7 @@ def overdue_review(queryset: QuerySet[Article]) -> QuerySet[Article]:
 
 def rereview_due(queryset: QuerySet[Article], *, within_days: int = 0) -> QuerySet[Article]:
     """Approved articles whose re-review date has come (or comes within ``within_days``)."""
-    horizon = timezone.localdate() + timezone.timedelta(days=within_days)
+    horizon = timezone.localdate() + timedelta(days=within_days)
     return queryset.filter(status=Article.Status.APPROVED, next_review_due__lte=horizon)
 
 

@@ -75,7 +75,7 @@ def reviewer_credits(*, article: Article, number: int) -> list[dict]:
     return out
 
 
-def _check_publishable(step: str, article: Article, revision: ArticleRevision, *, provisional: bool) -> bool:
+def check_publishable(step: str, article: Article, revision: ArticleRevision, *, provisional: bool) -> bool:
     """Raise when ``revision`` may not go live now; return whether it goes live provisionally."""
     if article.status == Article.Status.ARCHIVED:
         raise TransitionNotAllowed(step, article.status, "an archived article cannot be published")
@@ -142,7 +142,7 @@ def publish_locked(
     revision = ArticleRevision.objects.filter(article=article, number=number).first()
     if revision is None:
         raise TransitionNotAllowed(step, article.status, f"revision {number} of this article does not exist")
-    is_provisional = _check_publishable(step, article, revision, provisional=provisional)
+    is_provisional = check_publishable(step, article, revision, provisional=provisional)
     publication = publication_build(
         article=article, revision=revision, actor=actor, reason=reason, provisional=is_provisional
     )

@@ -54,7 +54,7 @@ def schedule_create(
                 "schedule", article.status, "a publication is already scheduled; cancel it first"
             )
         revision = article.revisions.get(number=article.revision)
-        publishing._check_publishable("schedule", article, revision, provisional=provisional)
+        publishing.check_publishable("schedule", article, revision, provisional=provisional)
         schedule = ScheduledPublication(
             article=article, revision=revision, publish_at=publish_at, provisional=provisional, created_by=actor
         )
