@@ -4,11 +4,17 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import selectors
 from articles.models import Article, PublicationWithdrawal, SiteSettings
 from articles.reader import AUDIENCE_COOKIE
+from reviews import publishing
 from tests.factories import CLEAN_REFERENCES, make_article, make_publication, make_user
 
 S = Article.Status
@@ -257,18 +263,10 @@ def test_article_page_refuses_post(client, live):
 
 
 def test_production_stamp_memo_saves_queries_and_expires_within_its_seconds(client, live, settings, editor):
-    import time_machine
-
-    from articles import selectors
-    from reviews import publishing
-
     settings.READER_STAMP_SECONDS = 1
     selectors._stamp_memo.clear()
     with time_machine.travel(timezone.now(), tick=False) as clock:
         assert _page(client, live).status_code == 200
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as queries:
             assert _page(client, live).status_code == 200
         assert len(queries) == 0
@@ -279,8 +277,6 @@ def test_production_stamp_memo_saves_queries_and_expires_within_its_seconds(clie
 
 
 def test_production_static_files_have_hashed_names(client, live, settings, tmp_path):
-    from django.core.management import call_command
-
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
