@@ -16,6 +16,7 @@ from articles.models import Article
 from reviews import notifications
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, WorkflowError
+from reviews.locking import lock_article, lock_assignment
 from reviews.models import ReviewAssignment, ReviewerProfile
 
 A = ReviewAssignment.Status
@@ -26,22 +27,6 @@ _PAST = {"accept": "accepted", "decline": "declined"}
 
 class AssignmentRefused(WorkflowError):
     """An assignment step was refused; the message names the reviewer, the article and why."""
-
-
-def _lock_article(article: Article) -> Article:
-    return Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
-
-
-def _lock_assignment(assignment: ReviewAssignment) -> tuple[Article, ReviewAssignment]:
-    """Lock the article first, then the assignment (the house order), and return fresh copies."""
-    article = _lock_article(assignment.article)
-    fresh = (
-        ReviewAssignment.objects.select_for_update(of=("self",))
-        .select_related("reviewer__user", "article")
-        .get(pk=assignment.pk)
-    )
-    fresh.article = article
-    return article, fresh
 
 
 def _save(assignment: ReviewAssignment, *, actor, reason: str, fields: list[str]) -> None:
@@ -128,7 +113,7 @@ def assignments_create(
     if due_at <= timezone.now():
         raise AssignmentRefused(f"The due date {due_at:%Y-%m-%d %H:%M} is in the past; choose a later one.")
     with transaction.atomic():
-        article = _lock_article(article)
+        article = lock_article(article)
         if article.status not in ASSIGNABLE_STATES:
             raise AssignmentRefused(
                 f"“{article.title}” is {article.get_status_display().lower()}; reviewers are assigned "
@@ -171,7 +156,7 @@ def assignment_accept(
     from reviews import workflow
 
     with transaction.atomic():
-        article, assignment = _lock_assignment(assignment)
+        article, assignment = lock_assignment(assignment)
         _own_open(assignment, actor, "accept", A.INVITED)
         problem = perms.credentials_problem(assignment.reviewer)
         if problem:
@@ -196,7 +181,7 @@ def assignment_accept(
 def assignment_decline(*, assignment: ReviewAssignment, actor, reason: str) -> ReviewAssignment:
     """The invited reviewer declines with a reason; the editors can then assign someone else."""
     with transaction.atomic():
-        _article, assignment = _lock_assignment(assignment)
+        _article, assignment = lock_assignment(assignment)
         _own_open(assignment, actor, "decline", A.INVITED)
         assignment.decline_reason = _require_text(reason, "A reason for declining")
         assignment.status, assignment.responded_at = A.DECLINED, timezone.now()
@@ -212,7 +197,7 @@ def assignment_decline(*, assignment: ReviewAssignment, actor, reason: str) -> R
 def assignment_withdraw(*, assignment: ReviewAssignment, actor, reason: str) -> ReviewAssignment:
     """An editor withdraws an invited or accepted assignment (overdue, unreachable), with a reason."""
     with transaction.atomic():
-        _article, assignment = _lock_assignment(assignment)
+        _article, assignment = lock_assignment(assignment)
         if not perms.is_editor(actor):
             raise NotPermitted("withdraw", assignment.status, "only an editor may withdraw an assignment")
         reason = _require_text(reason, "A reason for withdrawing")
@@ -255,7 +240,7 @@ def conflict_clear(*, assignment: ReviewAssignment, actor, reason: str) -> Revie
     while the interest stood stays ineligible (the editors assign another reviewer instead).
     """
     with transaction.atomic():
-        _article, assignment = _lock_assignment(assignment)
+        _article, assignment = lock_assignment(assignment)
         if not perms.is_editor_in_chief(actor):
             raise NotPermitted("clear conflict", assignment.status, "only an editor-in-chief may clear a conflict")
         reason = _require_text(reason, "A reason for clearing the conflict")

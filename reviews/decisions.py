@@ -13,6 +13,7 @@ from articles.models import Article, ArticleRevision
 from reviews import gate, workflow
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, WorkflowError
+from reviews.locking import lock_assignment
 from reviews.models import Review, ReviewAssignment, ReviewerProfile
 
 D = ReviewAssignment.Decision
@@ -85,17 +86,6 @@ def _check_decision(
         raise DecisionRefused("To approve, acknowledge each warning of the reference report: " + "; ".join(missing))
 
 
-def _lock(assignment: ReviewAssignment) -> tuple[Article, ReviewAssignment]:
-    article = Article.objects.select_for_update(of=("self",)).get(pk=assignment.article_id)
-    fresh = (
-        ReviewAssignment.objects.select_for_update(of=("self",))
-        .select_related("reviewer__user", "reviewer__credentials_verified_by")
-        .get(pk=assignment.pk)
-    )
-    fresh.article = article
-    return article, fresh
-
-
 def review_submit(
     *,
     assignment: ReviewAssignment,
@@ -116,7 +106,7 @@ def review_submit(
     editor-in-chief has cleared makes the Review ineligible for the sign-off rule.
     """
     with transaction.atomic():
-        article, assignment = _lock(assignment)
+        article, assignment = lock_assignment(assignment)
         if assignment.reviewer.user_id != getattr(actor, "pk", None):
             raise NotPermitted("submit a review", article.status, "only the assigned reviewer may decide")
         if article.revision != revision or assignment.status == ReviewAssignment.Status.STALE:

@@ -18,6 +18,7 @@ from django_tasks import task
 from articles.models import Article
 from articles.validation import reports
 from reviews import workflow
+from reviews.locking import lock_article
 from reviews.notifications import editor_emails, send_once
 
 RETRACTED = "reference-retracted"
@@ -56,7 +57,7 @@ def _check(article: Article, resolver) -> EvidenceAlert | None:
         return None
     started = False
     with transaction.atomic():
-        locked = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
+        locked = lock_article(article)
         if locked.status == Article.Status.APPROVED and locked.revision == publication.revision.number:
             numbers = ", ".join(map(str, retracted))
             workflow.start_rereview(

@@ -17,26 +17,16 @@ from articles.models import Article, ArticleRevision, Publication, PublicationWi
 from articles.rendering import plain_text, render_body
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, TransitionNotAllowed
+from reviews.locking import lock_article, require_reason
 from reviews.models import Review, ReviewAssignment, TransitionLog
 
 # The decisions that settle a revision; the latest of them says whether the board approved it.
 _DECISIONS = ("approve", "request_changes", "reject")
 
 
-def lock_article(article: Article) -> Article:
-    """Re-read the article under a row lock; concurrent publishing steps queue here."""
-    return Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
-
-
 def require_editor(step: str, article: Article, actor) -> None:
     if not perms.is_editor(actor):
         raise NotPermitted(step, article.status, f"only an editor may do this, and {actor or 'the system'} may not")
-
-
-def _require_reason(step: str, article: Article, reason: str) -> str:
-    if not reason or not reason.strip():
-        raise TransitionNotAllowed(step, article.status, "a reason is required")
-    return reason.strip()
 
 
 def revision_is_approved(*, article: Article, number: int) -> bool:
@@ -137,7 +127,7 @@ def publish_locked(
     step: str = "publish",
 ) -> Publication:  # fmt: skip
     """``publish`` for a caller that already holds the article row lock (the scheduler)."""
-    reason = _require_reason(step, article, reason)
+    reason = require_reason(step, article, reason)
     number = article.revision if revision_number is None else revision_number
     revision = ArticleRevision.objects.filter(article=article, number=number).first()
     if revision is None:
@@ -180,7 +170,7 @@ def unpublish(*, article: Article, actor, reason: str) -> PublicationWithdrawal:
     with transaction.atomic():
         article = lock_article(article)
         require_editor("unpublish", article, actor)
-        reason = _require_reason("unpublish", article, reason)
+        reason = require_reason("unpublish", article, reason)
         live = article.live_publication
         if live is None:
             raise TransitionNotAllowed("unpublish", article.status, "the article is not on the public site")

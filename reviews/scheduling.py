@@ -17,6 +17,7 @@ from django_tasks import task
 from articles.models import Article, ScheduledPublication
 from reviews import publishing, workflow
 from reviews.exceptions import TransitionNotAllowed, WorkflowError
+from reviews.locking import lock_article, require_reason
 from reviews.models import TransitionLog
 
 logger = logging.getLogger(__name__)
@@ -43,10 +44,9 @@ def schedule_create(
     again at its time. Raises NotPermitted or TransitionNotAllowed; nothing is written then.
     """
     with transaction.atomic():
-        article = publishing.lock_article(article)
+        article = lock_article(article)
         publishing.require_editor("schedule", article, actor)
-        if not reason or not reason.strip():
-            raise TransitionNotAllowed("schedule", article.status, "a reason is required")
+        reason = require_reason("schedule", article, reason)
         if timezone.is_naive(publish_at) or publish_at <= timezone.now():
             raise TransitionNotAllowed("schedule", article.status, "the publication time must be in the future")
         if article.schedules.filter(status=Pending.PENDING).exists():
@@ -58,10 +58,10 @@ def schedule_create(
         schedule = ScheduledPublication(
             article=article, revision=revision, publish_at=publish_at, provisional=provisional, created_by=actor
         )
-        schedule._history_user, schedule._change_reason = actor, f"schedule: {reason.strip()}"
+        schedule._history_user, schedule._change_reason = actor, f"schedule: {reason}"
         schedule.save()
         when = timezone.localtime(publish_at).strftime("%Y-%m-%d %H:%M %Z")
-        _log(article, "schedule", actor=actor, reason=f"revision {revision.number} at {when}: {reason.strip()}",
+        _log(article, "schedule", actor=actor, reason=f"revision {revision.number} at {when}: {reason}",
              revision=revision.number)  # fmt: skip
         transaction.on_commit(partial(_enqueue, schedule_id=schedule.pk, run_after=publish_at))
     return schedule
@@ -77,16 +77,15 @@ def _enqueue(*, schedule_id: int, run_after: datetime) -> None:
 def schedule_cancel(*, schedule: ScheduledPublication, actor, reason: str) -> ScheduledPublication:
     """Cancel a pending scheduled publication before its time, with a reason. Editors only."""
     with transaction.atomic():
-        article = publishing.lock_article(schedule.article)
+        article = lock_article(schedule.article)
         publishing.require_editor("cancel_schedule", article, actor)
         schedule = ScheduledPublication.objects.select_for_update().get(pk=schedule.pk)
-        if not reason or not reason.strip():
-            raise TransitionNotAllowed("cancel_schedule", article.status, "a reason is required")
+        reason = require_reason("cancel_schedule", article, reason)
         if schedule.status != Pending.PENDING:
             why = f"the scheduled publication is {schedule.get_status_display().lower()}, not pending"
             raise TransitionNotAllowed("cancel_schedule", article.status, why)
-        _close(schedule, Pending.CANCELLED, actor=actor, note=reason.strip())
-        _log(article, "cancel_schedule", actor=actor, reason=reason.strip(), revision=schedule.revision.number)
+        _close(schedule, Pending.CANCELLED, actor=actor, note=reason)
+        _log(article, "cancel_schedule", actor=actor, reason=reason, revision=schedule.revision.number)
     return schedule
 
 
@@ -108,7 +107,7 @@ def schedule_carry_out(*, schedule_id: int) -> str:
         schedule = ScheduledPublication.objects.filter(pk=schedule_id).first()
         if schedule is None:
             return "missing"
-        article = publishing.lock_article(schedule.article)
+        article = lock_article(schedule.article)
         schedule = ScheduledPublication.objects.select_for_update().select_related("revision").get(pk=schedule_id)
         if schedule.status != Pending.PENDING:
             return schedule.status

@@ -4,6 +4,7 @@ from articles.models import Article, ArticleRevision
 from articles.revisions import content_of_revision
 from reviews import workflow
 from reviews.exceptions import TransitionNotAllowed
+from reviews.locking import require_reason
 
 
 def revision_revert(
@@ -15,14 +16,13 @@ def revision_revert(
     approved article reopened). Raises TransitionNotAllowed when the revision does not exist,
     no reason is given or the content already matches; NotPermitted or StaleEdit from the edit.
     """
-    if not reason or not reason.strip():
-        raise TransitionNotAllowed("revert", article.status, "a reason is required")
+    reason = require_reason("revert", article, reason)
     source = ArticleRevision.objects.filter(article=article, number=number).first()
     if source is None:
         raise TransitionNotAllowed("revert", article.status, f"revision {number} of this article does not exist")
     _, revision = workflow.edit(
         article=article, actor=actor, content=content_of_revision(source),
-        reason=f"revert to revision {number}: {reason.strip()}", expected_revision=expected_revision,
+        reason=f"revert to revision {number}: {reason}", expected_revision=expected_revision,
     )  # fmt: skip
     if revision is None:
         raise TransitionNotAllowed("revert", article.status, f"the article already matches revision {number}")

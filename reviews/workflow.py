@@ -18,6 +18,7 @@ from articles.revisions import Content, content_apply
 from reviews import assignments, gate, notifications
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
+from reviews.locking import lock_article, require_reason
 from reviews.models import ReviewAssignment, TransitionLog
 
 S = Article.Status
@@ -74,11 +75,6 @@ RULES: dict[str, Rule] = {
 }  # fmt: skip
 
 
-def _lock(article: Article) -> Article:
-    """Re-read the article under a row lock; concurrent transitions queue here."""
-    return Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
-
-
 def _authorise(name: str, article: Article, actor) -> Rule:
     rule = RULES[name]
     if article.status not in rule.sources:
@@ -87,12 +83,6 @@ def _authorise(name: str, article: Article, actor) -> Rule:
     if not rule.allowed(actor, article):
         raise NotPermitted(name, article.status, f"only {rule.who} may do this, and {actor or 'the system'} may not")
     return rule
-
-
-def _require_reason(name: str, article: Article, reason: str) -> str:
-    if not reason or not reason.strip():
-        raise TransitionNotAllowed(name, article.status, "a reason is required")
-    return reason.strip()
 
 
 def _move(article: Article, name: str, *, actor, reason: str, fields: tuple[str, ...] = ()) -> TransitionLog:
@@ -117,9 +107,9 @@ def _move(article: Article, name: str, *, actor, reason: str, fields: tuple[str,
 
 def _simple(name: str, *, article: Article, actor, reason: str) -> Article:
     with transaction.atomic():
-        article = _lock(article)
+        article = lock_article(article)
         _authorise(name, article, actor)
-        reason = _require_reason(name, article, reason)
+        reason = require_reason(name, article, reason)
         _move(article, name, actor=actor, reason=reason)
     return article
 
@@ -178,9 +168,9 @@ def approve(*, article: Article, actor, reason: str = "Sign-off rule met") -> Ar
     Raises NotPermitted or TransitionNotAllowed naming what is missing; nothing is written then.
     """
     with transaction.atomic():
-        article = _lock(article)
+        article = lock_article(article)
         _authorise("approve", article, actor)
-        reason = _require_reason("approve", article, reason)
+        reason = require_reason("approve", article, reason)
         missing = gate.signoff_missing(article=article)
         if missing:
             raise TransitionNotAllowed("approve", article.status, missing)
@@ -204,7 +194,7 @@ def edit(*, article: Article, actor, content: Content, reason: str, expected_rev
     approvals on older revisions become stale; an approved article returns to submitted.
     """
     with transaction.atomic():
-        article = _lock(article)
+        article = lock_article(article)
         if not perms.can_edit_content(actor, article):
             raise NotPermitted("edit", article.status, f"{actor} may not edit this article now")
         if expected_revision is not None and expected_revision != article.revision:
@@ -240,10 +230,10 @@ def override_validation(*, article: Article, actor, keys: list[str], reason: str
     The override is recorded as a ValidationOverride, a TransitionLog row and an article history row.
     """
     with transaction.atomic():
-        article = _lock(article)
+        article = lock_article(article)
         if not perms.is_editor_in_chief(actor):
             raise NotPermitted("override_validation", article.status, "only an editor-in-chief may override")
-        reason = _require_reason("override_validation", article, reason)
+        reason = require_reason("override_validation", article, reason)
         override = gate.override_record(article=article, actor=actor, keys=keys, reason=reason)
         article._history_user = actor
         article._change_reason = f"override_validation: {reason} ({', '.join(override.rules)})"
