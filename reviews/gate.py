@@ -5,11 +5,15 @@ from articles.validation import reports
 from reviews.models import Review, ReviewAssignment, ValidationOverride
 
 
-def eligible_approvals(*, article: Article) -> list[Review]:
-    """Approvals on the current revision that count: eligible, one per reviewer."""
+def eligible_approvals(*, article: Article, number: int | None = None) -> list[Review]:
+    """Approvals that count on revision ``number`` (the current one by default): eligible, the first
+    of each reviewer. Both the sign-off rule and a publication's reviewer credits are these."""
     seen, out = set(), []
     approvals = Review.objects.filter(
-        article=article, revision=article.revision, decision=ReviewAssignment.Decision.APPROVE, eligible=True
+        article=article,
+        revision=article.revision if number is None else number,
+        decision=ReviewAssignment.Decision.APPROVE,
+        eligible=True,
     ).order_by("created_at", "pk")
     for review in approvals:
         if review.reviewer_id not in seen:

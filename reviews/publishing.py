@@ -15,13 +15,15 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, SiteSettings
 from articles.rendering import plain_text, render_body
+from reviews import gate
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, TransitionNotAllowed
 from reviews.locking import lock_article, require_reason
-from reviews.models import Review, ReviewAssignment, TransitionLog
+from reviews.models import TransitionLog
 
 # The decisions that settle a revision; the latest of them says whether the board approved it.
 _DECISIONS = ("approve", "request_changes", "reject")
+_LIVE = ("live_publication",)
 
 
 def require_editor(step: str, article: Article, actor) -> None:
@@ -45,24 +47,16 @@ def revision_is_approved(*, article: Article, number: int) -> bool:
 
 def reviewer_credits(*, article: Article, number: int) -> list[dict]:
     """The eligible approvals of one revision, with the credentials each reviewer held then."""
-    approvals = Review.objects.filter(
-        article=article, revision=number, decision=ReviewAssignment.Decision.APPROVE, eligible=True
-    ).order_by("created_at", "pk")
-    seen, out = set(), []
-    for review in approvals:
-        if review.reviewer_id in seen:
-            continue
-        seen.add(review.reviewer_id)
-        out.append(
-            {
-                "reviewer_id": review.reviewer_id,
-                "display": review.credentials.get("display", ""),
-                "degree": review.credentials.get("degree", ""),
-                "specialty": review.credentials.get("specialty", ""),
-                "approved_at": review.created_at.isoformat(),
-            }
-        )
-    return out
+    return [
+        {
+            "reviewer_id": review.reviewer_id,
+            "display": review.credentials.get("display", ""),
+            "degree": review.credentials.get("degree", ""),
+            "specialty": review.credentials.get("specialty", ""),
+            "approved_at": review.created_at.isoformat(),
+        }
+        for review in gate.eligible_approvals(article=article, number=number)
+    ]
 
 
 def check_publishable(step: str, article: Article, revision: ArticleRevision, *, provisional: bool) -> bool:
@@ -91,11 +85,14 @@ def check_publishable(step: str, article: Article, revision: ArticleRevision, *,
     return True
 
 
-def _record(article: Article, step: str, *, actor, reason: str, revision: int) -> TransitionLog:
-    """Article history row and TransitionLog row for a publishing step; the status does not change."""
+def step_record(
+    article: Article, step: str, *, actor, reason: str, revision: int, fields: tuple[str, ...] = ()
+) -> TransitionLog:
+    """Article history row and TransitionLog row for a step that leaves the status as it is
+    (publishing, scheduling). ``fields`` are the article fields the step changed."""
     article._history_user = actor
     article._change_reason = f"{step}: {reason}"
-    article.save(update_fields=["live_publication", "updated_at"])
+    article.save(update_fields=[*fields, "updated_at"])
     return TransitionLog.objects.create(
         article=article, revision=revision, transition=step, from_status=article.status,
         to_status=article.status, actor=actor, reason=reason,
@@ -139,7 +136,7 @@ def publish_locked(
     publication.save()
     article.live_publication = publication
     label = f"revision {number}" + (" provisionally" if is_provisional else "")
-    _record(article, step, actor=actor, reason=f"{label}: {reason}", revision=number)
+    step_record(article, step, actor=actor, reason=f"{label}: {reason}", revision=number, fields=_LIVE)
     return publication
 
 
@@ -178,7 +175,7 @@ def unpublish(*, article: Article, actor, reason: str) -> PublicationWithdrawal:
             article=article, publication=live, reason=reason, withdrawn_by=actor
         )
         article.live_publication = None
-        _record(article, "unpublish", actor=actor, reason=reason, revision=live.revision.number)
+        step_record(article, "unpublish", actor=actor, reason=reason, revision=live.revision.number, fields=_LIVE)
     return withdrawal
 
 

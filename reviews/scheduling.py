@@ -18,20 +18,9 @@ from articles.models import Article, ScheduledPublication
 from reviews import publishing, workflow
 from reviews.exceptions import TransitionNotAllowed, WorkflowError
 from reviews.locking import lock_article, require_reason
-from reviews.models import TransitionLog
 
 logger = logging.getLogger(__name__)
 Pending = ScheduledPublication.Status
-
-
-def _log(article: Article, step: str, *, actor, reason: str, revision: int) -> None:
-    article._history_user = actor
-    article._change_reason = f"{step}: {reason}"
-    article.save(update_fields=["updated_at"])
-    TransitionLog.objects.create(
-        article=article, revision=revision, transition=step, from_status=article.status,
-        to_status=article.status, actor=actor, reason=reason,
-    )  # fmt: skip
 
 
 def schedule_create(
@@ -61,8 +50,8 @@ def schedule_create(
         schedule._history_user, schedule._change_reason = actor, f"schedule: {reason}"
         schedule.save()
         when = timezone.localtime(publish_at).strftime("%Y-%m-%d %H:%M %Z")
-        _log(article, "schedule", actor=actor, reason=f"revision {revision.number} at {when}: {reason}",
-             revision=revision.number)  # fmt: skip
+        label = f"revision {revision.number} at {when}: {reason}"
+        publishing.step_record(article, "schedule", actor=actor, reason=label, revision=revision.number)
         transaction.on_commit(partial(_enqueue, schedule_id=schedule.pk, run_after=publish_at))
     return schedule
 
@@ -85,7 +74,9 @@ def schedule_cancel(*, schedule: ScheduledPublication, actor, reason: str) -> Sc
             why = f"the scheduled publication is {schedule.get_status_display().lower()}, not pending"
             raise TransitionNotAllowed("cancel_schedule", article.status, why)
         _close(schedule, Pending.CANCELLED, actor=actor, note=reason)
-        _log(article, "cancel_schedule", actor=actor, reason=reason, revision=schedule.revision.number)
+        publishing.step_record(
+            article, "cancel_schedule", actor=actor, reason=reason, revision=schedule.revision.number
+        )
     return schedule
 
 
