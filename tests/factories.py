@@ -161,7 +161,8 @@ def take_through_review(article, *, editor, reviewer):
 
 
 def make_publication(*, article, provisional: bool = False, credits=None, published_by=None, published_at=None):
-    """Put the article's current revision live as a Publication, the way publishing renders it (tests only).
+    """Put the article's current revision live as a Publication built by ``publication_build`` (tests only:
+    no approval or editor check, no TransitionLog row).
 
     ``credits`` defaults to one approving reviewer, "Jane Doe, MD, Neuroradiology", on 29 May 2026.
     """
@@ -169,12 +170,10 @@ def make_publication(*, article, provisional: bool = False, credits=None, publis
 
     from django.utils import timezone
 
-    from articles.models import Article, Publication
-    from articles.rendering import plain_text, render_body
+    from articles.models import Article
+    from reviews.publishing import publication_build
 
     revision = article.revisions.get(number=article.revision)
-    numbers = {int(ref["number"]) for ref in revision.references}
-    rendered = render_body(body=revision.body, reference_numbers=numbers)
     if credits is None:
         credits = [
             {
@@ -185,19 +184,12 @@ def make_publication(*, article, provisional: bool = False, credits=None, publis
                 "reviewed_at": datetime(2026, 5, 29, 10, 30, tzinfo=UTC).isoformat(),
             }
         ]
-    publication = Publication.objects.create(
-        article=article,
-        revision=revision,
-        title=revision.title,
-        summary=revision.summary,
-        rendered_html=rendered.html,
-        references=revision.references,
-        reviewer_credits=credits,
-        provisional=provisional,
-        published_by=published_by or article.author,
-        published_at=published_at or timezone.now(),
-        search_text=" ".join(filter(None, (revision.title, revision.summary, plain_text(rendered.html)))),
+    publication = publication_build(
+        article=article, revision=revision, actor=published_by or article.author, reason="", provisional=provisional
     )
+    publication.reviewer_credits = credits
+    publication.published_at = published_at or publication.published_at
+    publication.save()
     # Like publishing, which saves the article row: its updated_at is the page's Last-Modified.
     Article.objects.filter(pk=article.pk).update(live_publication=publication, updated_at=timezone.now())
     article.refresh_from_db()
