@@ -241,20 +241,29 @@ def desk_assign(request, pk: int):
     return _render(request, "reviews/desk/assign.html", context, status=status)
 
 
-@require_POST
-@editors_only
-def desk_withdraw(request, pk: int):
-    assignment = _desk_assignment_or_404(pk)
+def _act_with_reason(request, service, assignment: ReviewAssignment, success: str) -> None:
+    """Call an assignment service with the posted reason; its refusal or ``success`` becomes the message.
+
+    An empty reason goes to the service, which names it; NotPermitted stays a 403.
+    """
     form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        assignments.assignment_withdraw(assignment=assignment, actor=request.user, reason=reason)
+        service(assignment=assignment, actor=request.user, reason=reason)
     except NotPermitted:
         raise
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Withdrew the assignment of {assignment.reviewer.display_name}.")
+        messages.success(request, success)
+
+
+@require_POST
+@editors_only
+def desk_withdraw(request, pk: int):
+    assignment = _desk_assignment_or_404(pk)
+    done = f"Withdrew the assignment of {assignment.reviewer.display_name}."
+    _act_with_reason(request, assignments.assignment_withdraw, assignment, done)
     return redirect("reviews:desk-assign", pk=assignment.article_id)
 
 
@@ -290,14 +299,6 @@ def desk_reassign(request, pk: int):
 @editors_only
 def desk_clear_conflict(request, pk: int):
     assignment = _desk_assignment_or_404(pk)
-    form = ReasonForm(request.POST)
-    try:
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        assignments.conflict_clear(assignment=assignment, actor=request.user, reason=reason)
-    except NotPermitted:
-        raise
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Cleared the interest declared by {assignment.reviewer.display_name}.")
+    done = f"Cleared the interest declared by {assignment.reviewer.display_name}."
+    _act_with_reason(request, assignments.conflict_clear, assignment, done)
     return redirect("reviews:desk")
