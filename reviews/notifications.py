@@ -1,5 +1,7 @@
 """Emails, sent as tasks queued after commit. Each is recorded so it is never sent twice."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -78,35 +80,32 @@ def _assignment(assignment_id: int):
     )
 
 
-@task()
-def invitation_notice(assignment_id: int) -> int:
-    """Invite the reviewer by email, with a link to the assignment page where they accept or decline."""
+def _to_reviewer(assignment_id: int, *, key: Callable, template: str) -> int:
+    """Send ``template`` once to the assigned reviewer; ``key(assignment)`` says what "once" means."""
     assignment = _assignment(assignment_id)
     if assignment is None or not assignment.reviewer.user.email:
         return 0
     return int(
         send_once(
-            key=f"invitation:{assignment.pk}",
+            key=key(assignment),
             recipient=assignment.reviewer.user.email,
-            template="reviews/email/invitation.txt",
+            template=template,
             context={"assignment": assignment, "article": assignment.article},
         )
     )
 
 
 @task()
+def invitation_notice(assignment_id: int) -> int:
+    """Invite the reviewer by email, with a link to the assignment page where they accept or decline."""
+    return _to_reviewer(assignment_id, key=lambda a: f"invitation:{a.pk}", template="reviews/email/invitation.txt")
+
+
+@task()
 def reminder_notice(assignment_id: int) -> int:
     """Remind the reviewer that an open assignment is due soon (once per assignment and due date)."""
-    assignment = _assignment(assignment_id)
-    if assignment is None or not assignment.reviewer.user.email:
-        return 0
-    return int(
-        send_once(
-            key=f"reminder:{assignment.pk}:{assignment.due_at:%Y%m%d%H%M}",
-            recipient=assignment.reviewer.user.email,
-            template="reviews/email/reminder.txt",
-            context={"assignment": assignment, "article": assignment.article},
-        )
+    return _to_reviewer(
+        assignment_id, key=lambda a: f"reminder:{a.pk}:{a.due_at:%Y%m%d%H%M}", template="reviews/email/reminder.txt"
     )
 
 
