@@ -17,12 +17,13 @@ PUBLICATION_COLUMNS = ("published_at", "article_id", "article", "revision", "tit
                        "reason", "withdrawn_at", "withdrawn_by", "withdrawal_reason")  # fmt: skip
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _day_end(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.max))
+def _within(rows: QuerySet, field: str, since: date | None, until: date | None) -> QuerySet:
+    """Rows whose ``field`` falls on or after ``since`` and on or before ``until`` (whole local days)."""
+    if since:
+        rows = rows.filter(**{f"{field}__gte": timezone.make_aware(datetime.combine(since, time.min))})
+    if until:
+        rows = rows.filter(**{f"{field}__lte": timezone.make_aware(datetime.combine(until, time.max))})
+    return rows
 
 
 def transitions_for_audit(
@@ -37,11 +38,7 @@ def transitions_for_audit(
         logs = logs.filter(actor__username=actor) if actor != "system" else logs.filter(actor__isnull=True)
     if transition:
         logs = logs.filter(transition=transition)
-    if since:
-        logs = logs.filter(at__gte=_day_start(since))
-    if until:
-        logs = logs.filter(at__lte=_day_end(until))
-    return logs
+    return _within(logs, "at", since, until)
 
 
 def publications_for_audit(
@@ -57,11 +54,7 @@ def publications_for_audit(
         publications = publications.filter(article_id=article)
     if actor:
         publications = publications.filter(published_by__username=actor)
-    if since:
-        publications = publications.filter(published_at__gte=_day_start(since))
-    if until:
-        publications = publications.filter(published_at__lte=_day_end(until))
-    return publications
+    return _within(publications, "published_at", since, until)
 
 
 def transition_steps() -> list[str]:
