@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from articles.models import ArticleRevision
+from articles.validation.identifiers import WORK_IDENTIFIERS
+from articles.validation.references import REFERENCE_FIELDS
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
-_COMPARED = ("kind", "authors", "title", "source", "year", "details", "doi", "pmid", "pmcid", "isbn", "issn", "url")
+_COMPARED = tuple(name for name in REFERENCE_FIELDS if name not in ("number", "raw"))
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _append(out: list[Segment], op: str, text: str) -> None:
 
 
 def _identity(ref: dict) -> str:
-    for name in ("doi", "pmid", "pmcid", "isbn"):
+    for name in WORK_IDENTIFIERS:
         if ref.get(name):
             return f"{name}:{str(ref[name]).lower()}"
     title = re.sub(r"\W+", " ", (ref.get("title") or ref.get("raw") or "").lower()).strip()

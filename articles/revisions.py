@@ -12,24 +12,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from articles.models import Article, ArticleRevision, Reference
+from articles.validation.references import REFERENCE_FIELDS
 from articles.validation.reports import report_enqueue
-
-REFERENCE_FIELDS = (
-    "number",
-    "kind",
-    "authors",
-    "title",
-    "source",
-    "year",
-    "details",
-    "doi",
-    "pmid",
-    "pmcid",
-    "isbn",
-    "issn",
-    "url",
-    "raw",
-)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles.admin import ReadOnlyAdmin
 from articles.diffing import revision_diff, word_diff
 from articles.models import Article, ArticleRevision, Reference, SiteSettings
-from articles.revisions import REFERENCE_FIELDS, Content, article_create, metadata_apply
+from articles.revisions import Content, article_create, metadata_apply
 from articles.selectors import revision_pair, revisions_for_article
+from articles.validation.references import REFERENCE_FIELDS
 from reviews import desk, workflow
 from reviews import permissions as perms
 from reviews.admin_desk import DeskActionsMixin, DeskViewsMixin

@@ -13,9 +13,9 @@ from typing import Protocol
 from django.conf import settings
 
 from articles.citations import Marker, find_markers
+from articles.validation.references import REFERENCE_FIELDS
 from articles.validation.rules import (
     ERROR,
-    IDENTIFIER_FIELDS,
     INFO,
     RULES,
     WARNING,
@@ -24,19 +24,9 @@ from articles.validation.rules import (
     Resolution,
 )
 
-REPORTED_REFERENCE_FIELDS = (
-    "number",
-    "kind",
-    "title",
-    "source",
-    "year",
-    "doi",
-    "pmid",
-    "pmcid",
-    "isbn",
-    "issn",
-    "url",
-)
+# What a report keeps of each reference: enough to name and look it up, not its full text.
+REPORTED_REFERENCE_FIELDS = tuple(name for name in REFERENCE_FIELDS if name not in ("authors", "details", "raw"))
+_TEXT_FIELDS = tuple(name for name in REFERENCE_FIELDS if name not in ("number", "year"))
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
@@ -126,7 +116,7 @@ def _clean(ref: dict) -> dict:
     """Stored references may come from older revisions or hand edits: coerce field types so
     a wrong type becomes a finding (e.g. reference-incomplete), never an exception."""
     clean = {name: ref.get(name) for name in ref}
-    for name in ("kind", "authors", "title", "source", "details", "raw", *IDENTIFIER_FIELDS):
+    for name in _TEXT_FIELDS:
         value = clean.get(name)
         clean[name] = value.strip() if isinstance(value, str) else ""
     year = clean.get("year")

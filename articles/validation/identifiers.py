@@ -148,3 +148,8 @@ NORMALIZERS = {
     "issn": normalize_issn,
     "url": normalize_url,
 }
+# A reference's identifier fields, in stored order.
+IDENTIFIER_FIELDS = tuple(NORMALIZERS)
+# The identifiers that name one work, so two references sharing one cite the same work
+# (an ISSN names a journal, and one URL may serve several works).
+WORK_IDENTIFIERS = ("doi", "pmid", "pmcid", "isbn")

@@ -13,7 +13,7 @@ so the ``identifier-invalid`` rule (which re-normalises) sees it.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from articles.validation import identifiers
 
@@ -89,6 +89,10 @@ class ParsedReference:
         return asdict(self)
 
 
+# The fields of a stored reference (``ArticleRevision.references`` dicts and ``Reference`` rows), in order.
+REFERENCE_FIELDS = tuple(f.name for f in fields(ParsedReference))
+
+
 def kind_for_label(label: str | None) -> str:
     """Map a written kind label ("Research", "Systematic review") to a Reference.Kind value."""
     if not label:
@@ -116,7 +120,7 @@ def parse_reference(text: str, *, number: int) -> ParsedReference:
         year=year,
         details=details,
         raw=raw,
-        **{key: found.get(key, "") for key in ("doi", "pmid", "pmcid", "isbn", "issn", "url")},
+        **{key: found.get(key, "") for key in identifiers.IDENTIFIER_FIELDS},
     )
 
 

@@ -17,9 +17,9 @@ from rapidfuzz import fuzz
 
 from articles.citations import Marker
 from articles.validation import claims, identifiers
+from articles.validation.identifiers import IDENTIFIER_FIELDS, WORK_IDENTIFIERS
 
 ERROR, WARNING, INFO = "error", "warning", "info"
-IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "isbn", "issn", "url")
 # Two titles at or above this rapidfuzz ratio (after normalisation) are the same title.
 DUPLICATE_TITLE_SIMILARITY = 95
 # A resolver title below this ratio is a different work (REFERENCES.md §7: acute/chronic is 89).
@@ -222,7 +222,7 @@ def reference_duplicate(ctx: Context):
     for ref in ctx.references:
         number, line = ref["number"], ctx.ref_line(ref["number"])
         reason = None
-        for name in ("doi", "pmid", "pmcid", "isbn"):
+        for name in WORK_IDENTIFIERS:
             value = _identifier_key(name, ref.get(name) or "")
             if value and (name, value) in seen and reason is None:
                 reason = f"reference {seen[(name, value)]} (same {name.upper()} {value})"

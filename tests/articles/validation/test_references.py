@@ -94,3 +94,12 @@ def test_garbage_never_crashes_and_keeps_the_dict_shape(text, number):
     assert list(ref.as_dict()) == DICT_KEYS
     assert ref.kind in KINDS
     assert ref.year is None or isinstance(ref.year, int)
+
+
+def test_one_list_of_reference_fields_matches_the_parser_and_the_model():
+    from articles.models import Reference
+    from articles.validation.references import REFERENCE_FIELDS
+
+    assert list(REFERENCE_FIELDS) == DICT_KEYS
+    stored = [f.name for f in Reference._meta.concrete_fields if f.name not in ("id", "article")]
+    assert stored == DICT_KEYS
