@@ -5,7 +5,6 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.cache import cache
 
 from articles.models import Article
 from tests.factories import make_article, make_publication
@@ -17,13 +16,6 @@ BODY = (
     "## Surgery\n\nDecompressive surgery followed by radiotherapy helps selected patients walk again [1, 2].\n\n"
     "Dexamethasone is given while treatment is arranged [2].\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 whole publish → edit → re-review cycle, driven by the real workflow and publishing services."""
 
 import pytest
-from django.core.cache import cache
 
 from articles.models import Article, SiteSettings
 from articles.revisions import Content, content_of
@@ -11,13 +10,6 @@ from reviews.exceptions import TransitionNotAllowed
 from tests.factories import make_article, make_reviewer, make_user, take_through_review
 
 S = Article.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _edit(article, editor, marker):

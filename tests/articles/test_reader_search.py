@@ -1,7 +1,6 @@
 """Search over live publications, and the topic and home pages."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 
 from articles import search
@@ -11,13 +10,6 @@ from reviews import workflow
 from tests.factories import make_article, make_publication, make_topic, make_user
 
 S = Article.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

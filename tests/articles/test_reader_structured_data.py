@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Article, SiteSettings
@@ -19,11 +18,8 @@ SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(settings):
+def _site_url(settings):
     settings.SITE_URL = "https://imprimatur.example"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _json_ld(html: str) -> dict:

@@ -20,13 +20,6 @@ from tests.factories import CLEAN_REFERENCES, make_article, make_publication, ma
 S = Article.Status
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def live(db):
     article = make_article(status=S.APPROVED, summary="What helps when cancer presses on the spinal cord.")
