@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from rapidfuzz import fuzz
 from articles.citations import Marker
 from articles.validation import claims, identifiers
 from articles.validation.identifiers import IDENTIFIER_FIELDS, WORK_IDENTIFIERS
+from articles.validation.titles import normalize_title
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 # Two titles at or above this rapidfuzz ratio (after normalisation) are the same title.
@@ -363,24 +363,6 @@ def claim_uncited(ctx: Context):
             line,
             (f'Line {line} states "{claim.claim}" without a citation: "{claim.sentence}"'),
         )
-
-
-def _greek_to_name(ch: str) -> str:
-    """β becomes "beta", so "Aβ" and "A beta" compare equal."""
-    name = unicodedata.name(ch, "")
-    if name.startswith(("GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ")):
-        return " " + name.rsplit(" ", 1)[-1].lower() + " "
-    return ch
-
-
-def normalize_title(title: str) -> str:
-    """Title for comparison only (REFERENCES.md §7): no tags, accents, case or punctuation."""
-    text = re.sub(r"<[^>]+>", " ", title)
-    text = re.sub(r"^\s*(retracted|withdrawn)\s*:\s*", "", text, flags=re.IGNORECASE)
-    text = "".join(_greek_to_name(ch) for ch in text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
 RULES: tuple[Rule, ...] = (
