@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.revisions import Content, content_of
-from reviews import assignments, gate, workflow
+from reviews import assignments, decisions, gate, workflow
 from reviews.decisions import CHECKLIST
 from reviews.models import Review, ReviewAssignment
 from tests.factories import make_article, make_assignment, make_reviewer, make_user
@@ -32,6 +32,15 @@ def setup(editor, author):
     reviewer = make_reviewer("neuro", specialty="Neuroradiology")
     invited = assignments.assignment_create(article=article, reviewer=reviewer, actor=editor, due_at=due())
     return article, reviewer, invited
+
+
+def _accept_and_request_changes(invited, reviewer, comments: str) -> None:
+    """The invited reviewer accepts and asks for changes on revision 1."""
+    assignments.assignment_accept(assignment=invited, actor=reviewer.user, conflict="none")
+    decisions.review_submit(
+        assignment=invited, actor=reviewer.user, revision=1, decision="request_changes", checklist={},
+        comments=comments,
+    )  # fmt: skip
 
 
 def _client_for(client, user):
@@ -192,13 +201,7 @@ def test_stale_submission_is_refused_with_the_message_and_the_new_diff(client, s
 
 def test_the_diff_since_the_last_reviewed_revision_is_shown_on_a_new_round(client, setup, editor, author):
     article, reviewer, invited = setup
-    assignments.assignment_accept(assignment=invited, actor=reviewer.user, conflict="none")
-    from reviews import decisions
-
-    decisions.review_submit(
-        assignment=invited, actor=reviewer.user, revision=1, decision="request_changes", checklist={},
-        comments="Cite the dose.",
-    )  # fmt: skip
+    _accept_and_request_changes(invited, reviewer, "Cite the dose.")
     article.refresh_from_db()
     content = content_of(article)
     workflow.edit(
@@ -216,13 +219,7 @@ def test_the_diff_since_the_last_reviewed_revision_is_shown_on_a_new_round(clien
 
 def test_decisions_page_for_author_and_editors_only(client, setup, editor, author):
     article, reviewer, invited = setup
-    assignments.assignment_accept(assignment=invited, actor=reviewer.user, conflict="none")
-    from reviews import decisions
-
-    decisions.review_submit(
-        assignment=invited, actor=reviewer.user, revision=1, decision="request_changes", checklist={},
-        comments="Please cite the dose.",
-    )  # fmt: skip
+    _accept_and_request_changes(invited, reviewer, "Please cite the dose.")
     url = f"/review/articles/{article.pk}/decisions/"
     for user in (author, editor):
         client.force_login(user)
