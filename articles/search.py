@@ -22,6 +22,8 @@ MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 50
 # Characters no article contains, so the snippet can be escaped first and highlighted after.
 _START, _STOP = "\ue000", "\ue001"
+# Control characters (NUL among them, which PostgreSQL refuses in text) and lone surrogates: never searched.
+_UNSEARCHABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,19 @@ def _fallback(query: str) -> list[Hit]:
     return [_hit(row, _snippet(row.search_text, words)) for row in rows]
 
 
+def query_text(raw: str) -> str:
+    """The query as searched and shown: control characters become spaces, runs of whitespace one
+    space, and the result is cut to MAX_QUERY_LENGTH characters. Any text gives a valid query."""
+    return " ".join(_UNSEARCHABLE.sub(" ", raw).split())[:MAX_QUERY_LENGTH]
+
+
 def publications_search(*, query: str) -> list[Hit]:
     """Live publications matching ``query``, best first, each with a highlighted snippet. One query.
 
-    An empty or blank query finds nothing; overlong queries are cut to MAX_QUERY_LENGTH characters.
+    An empty or blank query finds nothing; control characters are dropped (``query_text``) and
+    overlong queries are cut to MAX_QUERY_LENGTH characters.
     """
-    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    query = query_text(query)
     if not query:
         return []
     return _postgres(query) if connection.vendor == "postgresql" else _fallback(query)

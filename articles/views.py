@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from articles import reader, selectors, structured_data
 from articles.models import Article, Audience, Topic
-from articles.search import MAX_QUERY_LENGTH, publications_search
+from articles.search import publications_search, query_text
 
 PAGE_CACHE_SECONDS = 24 * 3600
 
@@ -41,7 +41,7 @@ def topic_detail(request, slug):
 
 @require_safe
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = query_text(request.GET.get("q", ""))
     hits = publications_search(query=query) if query else []
     return render(request, "articles/search.html", {"query": query, "hits": hits})
 

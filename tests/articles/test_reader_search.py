@@ -65,6 +65,16 @@ def test_blank_and_odd_queries_find_nothing_and_never_fail(client, library):
         assert "<script>" not in response.content.decode().split("<main", 1)[1]
 
 
+def test_control_characters_in_the_query_are_dropped_and_never_fail(client, library):
+    for query in ["\x00", "dexa\x00methasone", "\x00dexamethasone\x1f", "\x7f\x85", "\t\r\n"]:
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200
+        assert "\x00" not in response.content.decode()
+    assert search.query_text("\x00dexamethasone\x00 \x01cord\x9f") == "dexamethasone cord"
+    hits = search.publications_search(query="\x00dexamethasone\x00")
+    assert [h.slug for h in hits] == [library["title"].slug, library["body"].slug]
+
+
 def test_search_page_lists_results_with_snippets(client, library):
     response = client.get("/search/", {"q": "dexamethasone"})
     html = response.content.decode()
