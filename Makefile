@@ -37,7 +37,7 @@ lint: $(STAMP)
 
 check-deploy: $(STAMP)
 	DJANGO_ENV=production DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	DJANGO_ALLOWED_HOSTS=imprimatur.example DATABASE_URL=$(TEST_DATABASE_URL) \
+	DJANGO_ALLOWED_HOSTS=imprimatur.example SITE_URL=https://imprimatur.example DATABASE_URL=$(TEST_DATABASE_URL) \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -5,6 +5,7 @@ and ``articles`` never imports ``reviews``.
 """
 
 from django.contrib import admin
+from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import (
@@ -17,6 +18,20 @@ from articles.models import (
     Topic,
     ValidationReport,
 )
+
+
+class HistoryViewOnlyAdmin(SimpleHistoryAdmin):
+    """Past versions can be looked at, never written back.
+
+    simple-history's per-version form saves what it is sent, even with its revert button hidden
+    (SIMPLE_HISTORY_REVERT_DISABLED), and its view needs only the view permission. History is
+    never edited here: a revert is a new revision through the workflow.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -81,7 +96,7 @@ class ScheduledPublicationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(SimpleHistoryAdmin):
+class SiteSettingsAdmin(HistoryViewOnlyAdmin):
     """The one row of site settings; every change is kept in its history with who made it."""
 
     fields = ("allow_provisional_publishing", "disclaimer", "editorial_policy")

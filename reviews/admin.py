@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import ReadOnlyAdmin
+from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin
 from articles.diffing import revision_diff, word_diff
 from articles.models import Article, ArticleRevision, Reference, SiteSettings
 from articles.revisions import Content, article_create, metadata_apply
@@ -30,6 +29,7 @@ from reviews.models import (
     TransitionLog,
     ValidationOverride,
 )
+from reviews.reviewers import reviewer_credentials_verify
 
 
 class ArticleForm(forms.ModelForm):
@@ -46,6 +46,8 @@ class ArticleForm(forms.ModelForm):
         """Refuse a save from an older revision: the editor's text is shown back with what changed."""
         cleaned = super().clean()
         expected = cleaned.get("expected_revision")
+        if self.instance.pk and expected is None:
+            raise forms.ValidationError("This form does not say which revision you started from; reload the page.")
         if self.instance.pk and expected is not None:
             current = Article.objects.only("revision", "body").get(pk=self.instance.pk)
             if current.revision != expected:
@@ -95,7 +97,7 @@ def _references_from(formsets) -> list[dict]:
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, SimpleHistoryAdmin):
+class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
     form = ArticleForm
     inlines = [ReferenceInline]
     list_display = ("title", "status", "revision", "live_revision", "reviewers", "last_reviewed_at",
@@ -116,7 +118,23 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, SimpleHistoryAdmin):
         return False  # archive instead: history, logs and publications are kept
 
     def get_queryset(self, request):
-        return desk.articles_for_desk(super().get_queryset(request))
+        articles = desk.articles_for_desk(super().get_queryset(request))
+        return articles if perms.is_editor(request.user) else articles.filter(author=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or perms.can_view_article(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or perms.can_view_article(request.user, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is the article's public address: fixed once the article exists.
+        return (*self.readonly_fields, "slug") if obj else self.readonly_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
 
     @admin.display(description="live revision", ordering="live_publication__revision__number")
     def live_revision(self, obj):
@@ -206,7 +224,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, SimpleHistoryAdmin):
     def _article_or_404(self, request, object_id) -> Article:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return get_object_or_404(Article, pk=object_id)
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
 
     def transition_view(self, request, object_id, name):
         if request.method != "POST":
@@ -254,20 +272,35 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(SimpleHistoryAdmin):
+class ReviewerProfileAdmin(HistoryViewOnlyAdmin):
     list_display = ("display_name", "degree", "specialty", "active", "licence_expires", "credentials_verified_at")
     list_filter = ("active", "degree", "specialty")
     search_fields = ("display_name", "specialty", "user__username", "user__email")
     list_select_related = ("user",)
     filter_horizontal = ("topics",)
-    raw_id_fields = ("user", "credentials_verified_by")
+    raw_id_fields = ("user",)
+    readonly_fields = ("credentials_verified_at", "credentials_verified_by")
+    actions = ["verify_credentials"]
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # A profile's credits and decisions belong to its person: the account is fixed once created.
+        return (*self.readonly_fields, "user") if obj else self.readonly_fields
+
+    @admin.action(description="Record credentials as verified by me today")
+    def verify_credentials(self, request, queryset):
+        for profile in queryset.order_by("pk"):
+            try:
+                reviewer_credentials_verify(profile=profile, actor=request.user)
+                messages.success(request, f"{profile.display_name}: credentials verified.")
+            except (WorkflowError, PermissionDenied) as error:
+                messages.error(request, f"{profile.display_name}: {error}")
+
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+class ReviewAssignmentAdmin(ReadOnlyAdmin, HistoryViewOnlyAdmin):
     list_display = ("article", "reviewer", "revision", "status", "due_at", "decision")
     list_filter = ("status", "decision")
     list_select_related = ("article", "reviewer")

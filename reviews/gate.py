@@ -42,7 +42,8 @@ def signoff_missing(*, article: Article) -> str | None:
 def current_report(*, article: Article):
     """The latest report for the current revision, validating it now if none exists yet."""
     revision = ArticleRevision.objects.get(article=article, number=article.revision)
-    return reports.latest_report(revision=revision) or reports.report_create(revision=revision)
+    # Offline here: this runs under the article's row lock, and registries are looked up in the background.
+    return reports.latest_report(revision=revision) or reports.report_create(revision=revision, use_resolvers=False)
 
 
 def overridden_keys(*, article: Article) -> set[str]:

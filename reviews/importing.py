@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from articles.fileformat import ArticleFileError, ParsedArticle, parse_article_file
@@ -16,6 +17,7 @@ from articles.models import Article, Audience, Topic
 from articles.revisions import Content, article_create
 from articles.validation.references import parse_reference
 from reviews import workflow
+from reviews.exceptions import WorkflowError
 
 
 @dataclass(frozen=True)
@@ -46,8 +48,9 @@ def content_from(parsed: ParsedArticle) -> Content:
 def _topic(name: str | None) -> Topic | None:
     if not name:
         return None
-    topic = Topic.objects.filter(name__iexact=name.strip()).first()
-    return topic or Topic.objects.create(name=name.strip(), slug=slugify(name)[:140])
+    slug = slugify(name)[:140]
+    topic = Topic.objects.filter(Q(name__iexact=name.strip()) | Q(slug=slug)).first()
+    return topic or Topic.objects.create(name=name.strip(), slug=slug)
 
 
 def import_file(*, path: Path, actor) -> ImportResult:
@@ -67,6 +70,12 @@ def import_file(*, path: Path, actor) -> ImportResult:
     except ValidationError as error:
         problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
         return ImportResult(path, "failed", f"{path}:1: {problems}")
+    except WorkflowError as error:
+        return ImportResult(path, "failed", f"{path}:1: {error}")
+    except IntegrityError as error:
+        return ImportResult(
+            path, "failed", f"{path}:1: clashes with an existing record ({error.args[0].splitlines()[0]})"
+        )
 
 
 def _save(*, path: Path, parsed: ParsedArticle, slug: str, actor) -> ImportResult:

@@ -21,11 +21,15 @@ def send_once(*, key: str, recipient: str, template: str, context: dict) -> bool
     text = render_to_string(template, {**context, "site_url": settings.SITE_URL}).strip()
     subject, _, body = text.partition("\n")
     try:
-        with transaction.atomic():
-            Notification.objects.create(key=key, recipient=recipient, subject=subject.strip()[:300])
-            send_mail(subject.strip(), body.strip() + "\n", None, [recipient])
+        with transaction.atomic():  # claim the key first, so two workers never both send
+            claim = Notification.objects.create(key=key, recipient=recipient, subject=subject.strip()[:300])
     except IntegrityError:
         return False
+    try:  # outside any transaction: no row lock is held while the mail server answers
+        send_mail(subject.strip(), body.strip() + "\n", None, [recipient])
+    except Exception:
+        claim.delete()  # not sent, so a later run may try again
+        raise
     return True
 
 

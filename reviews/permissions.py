@@ -107,6 +107,11 @@ def can_archive(user, article: Article) -> bool:
     return is_editor(user)
 
 
+def can_view_article(user, article: Article) -> bool:
+    """Editors see every article in the desk; authors see their own."""
+    return is_editor(user) or is_author(user, article)
+
+
 def can_edit_content(user, article: Article) -> bool:
     """Editors edit any live article; authors edit their own while it is theirs to change."""
     if article.status == Article.Status.ARCHIVED:

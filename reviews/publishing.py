@@ -168,14 +168,19 @@ def unpublish(*, article: Article, actor, reason: str) -> PublicationWithdrawal:
         article = lock_article(article)
         require_editor("unpublish", article, actor)
         reason = require_reason("unpublish", article, reason)
-        live = article.live_publication
-        if live is None:
+        if article.live_publication is None:
             raise TransitionNotAllowed("unpublish", article.status, "the article is not on the public site")
-        withdrawal = PublicationWithdrawal.objects.create(
-            article=article, publication=live, reason=reason, withdrawn_by=actor
-        )
-        article.live_publication = None
-        step_record(article, "unpublish", actor=actor, reason=reason, revision=live.revision.number, fields=_LIVE)
+        return withdraw_locked(article=article, actor=actor, reason=reason)
+
+
+def withdraw_locked(*, article: Article, actor, reason: str) -> PublicationWithdrawal:
+    """Record the withdrawal of the live publication of an article the caller holds locked."""
+    live = article.live_publication
+    withdrawal = PublicationWithdrawal.objects.create(
+        article=article, publication=live, reason=reason, withdrawn_by=actor
+    )
+    article.live_publication = None
+    step_record(article, "unpublish", actor=actor, reason=reason, revision=live.revision.number, fields=_LIVE)
     return withdrawal
 
 

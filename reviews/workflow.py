@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.revisions import Content, content_apply
-from reviews import assignments, gate, notifications
+from reviews import assignments, gate, notifications, publishing
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
 from reviews.locking import lock_article, require_reason
@@ -147,8 +147,13 @@ def revise(*, article: Article, actor, reason: str = "Returned to draft for revi
 
 
 def archive(*, article: Article, actor, reason: str) -> Article:
-    """Any state → archived. Editors only; the history and publications stay."""
-    return _simple("archive", article=article, actor=actor, reason=reason)
+    """Any state → archived. Editors only. A live article leaves the public site in the same
+    transaction (readers get 410); the history and publications stay."""
+    with transaction.atomic():
+        article = _simple("archive", article=article, actor=actor, reason=reason)
+        if article.live_publication_id:
+            publishing.withdraw_locked(article=article, actor=actor, reason=f"archived: {reason.strip()}")
+    return article
 
 
 def start_rereview(*, article: Article, actor=None, reason: str) -> Article:

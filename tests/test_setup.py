@@ -41,6 +41,7 @@ def test_production_settings_pass_check_deploy():
         env_extra={
             "DJANGO_ENV": "production", "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-looking-secret-9f8e7d6c5b4a",
             "DJANGO_ALLOWED_HOSTS": "imprimatur.example", "DATABASE_URL": "postgres://u@127.0.0.1:5432/none",
+            "SITE_URL": "https://imprimatur.example",
         },
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
@@ -48,9 +49,14 @@ def test_production_settings_pass_check_deploy():
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    result = _manage("check", env_extra={"DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "x.example"})
+    base = {"DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "x.example", "SITE_URL": "https://x.example"}
+    result = _manage("check", env_extra=base)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+    result = _manage(
+        "check", env_extra={k: v for k, v in {**base, "DJANGO_SECRET_KEY": "k" * 50}.items() if k != "SITE_URL"}
+    )
+    assert result.returncode != 0 and "SITE_URL is required" in result.stderr
 
 
 def test_ruff_is_clean():

@@ -24,7 +24,7 @@ SAMPLES = Path(settings.BASE_DIR) / "articles" / "samples"
 ACCOUNTS = [
     ("editor", "Eleanor", "Editor", [roles.EDITOR], True),
     ("chief", "Charles", "Chief", [roles.EDITOR_IN_CHIEF], True),
-    ("author", "Ada", "Author", [roles.AUTHOR], False),
+    ("author", "Ada", "Author", [roles.AUTHOR], True),
     ("dr.neuro", "Jane", "Doe", [roles.REVIEWER], False),
     ("dr.onco", "Sam", "Okafor", [roles.REVIEWER], False),
 ]
