@@ -15,8 +15,10 @@ class ReviewerFilter(admin.SimpleListFilter):
         return list(active.values_list("pk", "display_name"))
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return desk.with_reviewer(queryset, reviewer_id=int(self.value()))
+        value = self.value()
+        # ASCII digits only: isdigit() also accepts "²", which int() refuses, and other scripts' digits.
+        if value and value.isascii() and value.isdigit():
+            return desk.with_reviewer(queryset, reviewer_id=int(value))
         return queryset
 
 
