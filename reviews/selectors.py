@@ -16,12 +16,15 @@ from markdown_it import MarkdownIt
 from articles.diffing import RevisionDiff, revision_diff
 from articles.models import Article, ArticleRevision
 from articles.rendering import render_body
+from articles.validation import reports
 from reviews import decisions, gate
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted
-from reviews.models import Review, ReviewAssignment, ReviewerProfile
+from reviews.models import Review, ReviewAssignment, ReviewerProfile, ValidationOverride
 
 A = ReviewAssignment.Status
+# Assignments that ended before any decision: their reviewer is no longer assigned and has no page.
+CLOSED = (A.DECLINED, A.WITHDRAWN)
 DONE_SHOWN = 50
 EXPIRY_WINDOW_DAYS = 60
 _blocks = MarkdownIt("commonmark", {"html": False}).enable("table")
@@ -37,7 +40,8 @@ class MyAssignments:
 
 def assignments_for_reviewer(*, user) -> MyAssignments:
     """The reviewer's own assignments for "My assignments": pending (invited), in progress
-    (accepted), overdue (either, past due) and done (decided, declined, withdrawn, stale; newest 50)."""
+    (accepted), overdue (either, past due) and done (decided, declined, withdrawn, stale; newest 50).
+    Each row's ``page_open`` says whether its review page exists (not for CLOSED ones)."""
     profile = perms.reviewer_profile(user)
     out = MyAssignments()
     if profile is None:
@@ -48,17 +52,26 @@ def assignments_for_reviewer(*, user) -> MyAssignments:
         bucket = out.overdue if row.due_at < now else out.pending if row.status == A.INVITED else out.in_progress
         bucket.append(row)
     out.done = list(rows.exclude(status__in=ReviewAssignment.ACTIVE).order_by("-assigned_at", "-pk")[:DONE_SHOWN])
+    for row in (*out.overdue, *out.pending, *out.in_progress, *out.done):
+        row.page_open = row.status not in CLOSED
     return out
 
 
 def assignment_for_reviewer(*, user, pk: int) -> ReviewAssignment:
-    """One of the reviewer's own assignments; anyone else's raises ReviewAssignment.DoesNotExist."""
+    """One of the reviewer's own assignments; anyone else's raises ReviewAssignment.DoesNotExist.
+
+    So does a declined or withdrawn one: its reviewer is no longer assigned and sees no more of the article.
+    """
     profile = perms.reviewer_profile(user)
     if profile is None:
         raise ReviewAssignment.DoesNotExist("Only the assigned reviewer sees an assignment.")
-    return ReviewAssignment.objects.select_related(
-        "article__topic", "article__author", "reviewer__user", "assigned_by", "conflict_cleared_by"
-    ).get(pk=pk, reviewer=profile)
+    return (
+        ReviewAssignment.objects.select_related(
+            "article__topic", "article__author", "reviewer__user", "assigned_by", "conflict_cleared_by"
+        )
+        .exclude(status__in=CLOSED)
+        .get(pk=pk, reviewer=profile)
+    )
 
 
 @dataclass
@@ -122,16 +135,19 @@ def _placed(body: str, numbers: set[int], findings: list[dict]) -> tuple[list[Bl
     return blocks, general
 
 
-def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> ReviewPage:
-    """Everything the review page shows: the current revision as rendered for readers, its
-    reference report with findings beside the text, and the diff since this reviewer's last
-    decision (or, for a stale assignment, since the revision it was made for; ``since`` overrides,
-    e.g. the revision a refused submission was made on)."""
-    article = assignment.article
-    revision = ArticleRevision.objects.get(article=article, number=article.revision)
-    report = gate.current_report(article=article)
-    overridden = gate.overridden_keys(article=article)
-    findings = [{**f, "overridden": f["key"] in overridden} for f in report.findings]
+def _findings(*, article: Article, revision: ArticleRevision) -> list[dict]:
+    """The reference report's findings on the revision shown, each marked when an editor-in-chief overrode it."""
+    if revision.number == article.revision:
+        report, overridden = gate.current_report(article=article), gate.overridden_keys(article=article)
+    else:  # an older revision: its stored report, if it was ever validated
+        report = reports.latest_report(revision=revision)
+        overrides = ValidationOverride.objects.filter(article=article, revision=revision.number)
+        overridden = {key for override in overrides for key in override.rules}
+    return [{**f, "overridden": f["key"] in overridden} for f in (report.findings if report else [])]
+
+
+def _laid_out(revision: ArticleRevision, findings: list[dict]) -> tuple[list[Block], list[dict], list[dict]]:
+    """Blocks with their findings, references with theirs, and the findings that belong to neither."""
     numbers = {int(ref["number"]) for ref in revision.references}
     # Findings on a line of the body go beside that paragraph; the others beside their reference.
     blocks, general = _placed(revision.body, numbers, [f for f in findings if f.get("line") is not None])
@@ -143,18 +159,51 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
             general.append(finding)
     references = [{**ref, "findings": by_reference.pop(ref["number"], [])} for ref in revision.references]
     general += [f for rest in by_reference.values() for f in rest]  # findings on references not listed
+    return blocks, references, general
+
+
+def _standing(assignment: ReviewAssignment) -> tuple[bool, ReviewAssignment | None, int]:
+    """Whether the assignment is stale, the reviewer's newer assignment on the article, and the revision shown.
+
+    A reviewer still assigned (this assignment is open, made for the current revision, or a newer
+    one is) sees the current revision; anyone else only the revision this assignment was made for.
+    """
+    article = assignment.article
     open_on_older = assignment.revision != article.revision and assignment.status in ReviewAssignment.ACTIVE
     stale = assignment.status == A.STALE or open_on_older
+    newer = None
+    if assignment.revision != article.revision:
+        newer = (
+            article.assignments.filter(reviewer_id=assignment.reviewer_id)
+            .exclude(pk=assignment.pk)
+            .filter(Q(status__in=ReviewAssignment.ACTIVE) | Q(status=A.SUBMITTED, revision=article.revision))
+            .order_by("-pk")
+            .first()
+        )
+    assigned = assignment.revision == article.revision or open_on_older or newer is not None
+    return stale, newer, article.revision if assigned else assignment.revision
+
+
+def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> ReviewPage:
+    """Everything the review page shows: the current revision as rendered for readers, its
+    reference report with findings beside the text, and the diff since this reviewer's last
+    decision (or, for a stale assignment, since the revision it was made for; ``since`` overrides,
+    e.g. the revision a refused submission was made on).
+
+    A reviewer no longer assigned (a stale assignment and no newer one) sees only the revision the
+    assignment was made for: no later revision, no diff, no credits of a later approval.
+    """
+    article = assignment.article
+    stale, newer, shown = _standing(assignment)
+    revision = ArticleRevision.objects.get(article=article, number=shown)
+    findings = _findings(article=article, revision=revision)
+    blocks, references, general = _laid_out(revision, findings)
+    current = shown == article.revision
     since = since or (assignment.revision if stale else decisions.last_reviewed_revision(assignment=assignment))
     diff = None
-    if since and since != revision.number:
+    if current and since and since != revision.number:
         old = ArticleRevision.objects.filter(article=article, number=since).first()
         diff = revision_diff(old=old, new=revision) if old else None
-    newer = None
-    if stale:
-        newer = article.assignments.filter(
-            reviewer_id=assignment.reviewer_id, status__in=ReviewAssignment.ACTIVE
-        ).first()
     return ReviewPage(
         assignment=assignment,
         article=article,
@@ -169,7 +218,7 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
         newer_assignment=newer,
         credentials_problem=perms.credentials_problem(assignment.reviewer),
         signoff_missing=gate.signoff_missing(article=article),
-        credits=reviewer_credits(article=article),
+        credits=reviewer_credits(article=article) if current else [],
     )
 
 

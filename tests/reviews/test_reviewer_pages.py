@@ -199,6 +199,64 @@ def test_stale_submission_is_refused_with_the_message_and_the_new_diff(client, s
     assert not Review.objects.exists()
 
 
+def _reword(article, actor) -> None:
+    """An editor rewords the first paragraph: revision 2."""
+    article.refresh_from_db()
+    content = content_of(article)
+    workflow.edit(
+        article=article, actor=actor, reason="Wording",
+        content=Content(title=content.title, summary=content.summary,
+                        body=content.body.replace("usual first", "standard initial"), references=content.references),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("ended", ["declined", "withdrawn"])
+def test_a_declined_or_withdrawn_assignment_shows_nothing_of_the_article(client, setup, editor, ended):
+    article, reviewer, invited = setup
+    if ended == "declined":
+        assignments.assignment_decline(assignment=invited, actor=reviewer.user, reason="On leave")
+    else:
+        assignments.assignment_withdraw(assignment=invited, actor=editor, reason="Too many open reviews")
+    _reword(article, editor)
+    _client_for(client, reviewer.user)
+    url = f"/review/assignments/{invited.pk}/"
+    assert client.get(url).status_code == 404
+    assert client.post(f"{url}accept/", {"conflict": "none"}).status_code == 404
+    assert client.post(f"{url}decline/", {"reason": "x"}).status_code == 404
+    decision = {"revision": 2, "decision": "approve", **{f"check_{k}": "on" for k, _ in CHECKLIST}}
+    assert client.post(f"{url}decision/", decision).status_code == 404
+    # Still listed under "Done", without a link to a page that is gone.
+    mine = client.get("/review/").content.decode()
+    assert article.title in mine and f'href="{url}"' not in mine
+    invited.refresh_from_db()
+    assert invited.status == ended and not Review.objects.exists()
+
+
+def test_a_stale_assignment_without_a_newer_one_shows_only_the_revision_it_was_made_for(client, setup, editor):
+    article, reviewer, invited = setup  # invited, never answered: not invited again after the edit
+    _reword(article, editor)
+    invited.refresh_from_db()
+    assert invited.status == "stale"
+    assert not ReviewAssignment.objects.filter(reviewer=reviewer, revision=2).exists()
+    response = _client_for(client, reviewer.user).get(f"/review/assignments/{invited.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "it is now at revision 2" in html and "The editors will invite you again if needed." in html
+    assert "usual first" in html and "revision 1, the one you were invited to review" in html
+    assert "standard initial" not in html and 'data-testid="diff-body"' not in html
+    assert response.context["page"].revision.number == 1
+
+
+def test_a_stale_assignment_with_a_newer_one_links_it_and_shows_the_changes(client, setup, editor):
+    article, reviewer, invited = setup
+    assignments.assignment_accept(assignment=invited, actor=reviewer.user, conflict="none")
+    _reword(article, editor)
+    newer = ReviewAssignment.objects.get(reviewer=reviewer, revision=2)
+    html = _client_for(client, reviewer.user).get(f"/review/assignments/{invited.pk}/").content.decode()
+    assert "it is now at revision 2" in html and f'href="/review/assignments/{newer.pk}/"' in html
+    assert '<del class="diff-del">usual first</del><ins class="diff-ins">standard initial</ins>' in html
+
+
 def test_the_diff_since_the_last_reviewed_revision_is_shown_on_a_new_round(client, setup, editor, author):
     article, reviewer, invited = setup
     _accept_and_request_changes(invited, reviewer, "Cite the dose.")
