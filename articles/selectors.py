@@ -49,9 +49,20 @@ def site_settings_for_readers() -> SiteSettings:
     return SiteSettings.objects.filter(pk=1).first() or SiteSettings(pk=1)
 
 
+# The large parts of a publication, which only the article page and the API's detail read.
+CARD_DEFERRED = ("live_publication__rendered_html", "live_publication__references", "live_publication__search_text")
+
+
 def live_articles() -> QuerySet[Article]:
-    """Articles on the public site, with their live publication and topic joined."""
-    return Article.objects.filter(live_publication__isnull=False).select_related("live_publication", "topic")
+    """Articles on the public site, with their live publication and topic joined.
+
+    The publication's HTML, references and search text are deferred: lists (cards, sitemap) never show them.
+    """
+    return (
+        Article.objects.filter(live_publication__isnull=False)
+        .select_related("live_publication", "topic")
+        .defer(*CARD_DEFERRED)
+    )
 
 
 def topics_for_readers() -> QuerySet[Topic]:

@@ -108,6 +108,17 @@ def test_topic_index_and_home(client, library, django_assert_max_num_queries):
     assert library["unpublished"].title not in home
 
 
+def test_home_and_topic_cards_do_not_load_the_publications_html_or_references(
+    client, library, django_assert_max_num_queries
+):
+    pages = {"/": 3, library["title"].topic.get_absolute_url(): 2, "/sitemap.xml": 4}
+    for url, most in pages.items():
+        with django_assert_max_num_queries(most) as queries:
+            assert client.get(url).status_code == 200
+        read = " ".join(q["sql"] for q in queries.captured_queries if "articles_publication" in q["sql"])
+        assert read and "rendered_html" not in read and '"references"' not in read
+
+
 def test_home_lists_provisional_pages_as_pending_not_reviewed(client, db):
     article = make_article(status=S.SUBMITTED, title="Provisional piece")
     make_publication(article=article, provisional=True, credits=[], published_by=make_user("prov-editor"))
