@@ -98,7 +98,10 @@ def review_steps(article: Article) -> list[Step]:
 def _when(value) -> datetime | None:
     if isinstance(value, datetime):
         return value
-    parsed = parse_datetime(value) if isinstance(value, str) and value else None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) and value else None
+    except ValueError:  # well formed but no such date (month 13): shown as no date rather than a 500
+        parsed = None
     if parsed is not None and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
     return parsed

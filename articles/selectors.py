@@ -6,8 +6,9 @@ from datetime import date
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connections, router
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, When
 
+from articles import reader
 from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, SiteSettings, Topic
 
 
@@ -57,12 +58,60 @@ def live_articles() -> QuerySet[Article]:
     """Articles on the public site, with their live publication and topic joined.
 
     The publication's HTML, references and search text are deferred: lists (cards, sitemap) never show them.
+    ``live_revision_number`` is the live revision's number, for ``reader.last_reviewed``.
     """
     return (
         Article.objects.filter(live_publication__isnull=False)
         .select_related("live_publication", "topic")
         .defer(*CARD_DEFERRED)
+        .annotate(live_revision_number=F("live_publication__revision__number"))
     )
+
+
+def with_review_dates(articles: list[Article]) -> list[Article]:
+    """Set ``reviewed_on`` on each live article for its card: ``reader.last_reviewed``, the article page's rule
+    (an approval of a newer revision not yet published is not credited to the live one); None if provisional."""
+    for article in articles:
+        publication = article.live_publication
+        credits = reader.credits_of(publication)
+        article.reviewed_on = None if publication.provisional else reader.last_reviewed(article, publication, credits)
+    return articles
+
+
+# What PostgreSQL may cast to timestamptz: the ISO dates publishing pins (``datetime.isoformat()``).
+_ISO_DATETIME = (
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?"
+    r"(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?$"
+)
+
+
+class _LatestReview(Func):
+    """SQL for ``reader.last_reviewed``: the latest of the review dates pinned in the credits (``reviewed_at``
+    or ``approved_at`` of each) and the given date. Dates not in ISO form are skipped, never an error."""
+
+    output_field = DateTimeField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (credits, c_params), (also, a_params) = (compiler.compile(e) for e in self.source_expressions)
+        pinned = (
+            f"(SELECT max(CASE WHEN v ~ '{_ISO_DATETIME}' THEN v::timestamptz END) "
+            "FROM (SELECT coalesce(nullif(c->>'reviewed_at', ''), c->>'approved_at') AS v "
+            f"FROM jsonb_array_elements(CASE WHEN jsonb_typeof({credits}) = 'array' "
+            f"THEN {credits} ELSE '[]'::jsonb END) AS c WHERE jsonb_typeof(c) = 'object') AS pinned)"
+        )
+        return f"GREATEST({pinned}, {also})", (*c_params, *c_params, *a_params)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (credits, c_params), (also, a_params) = (compiler.compile(e) for e in self.source_expressions)
+        pinned = (
+            "SELECT datetime(coalesce(nullif(json_extract(c.value, '$.reviewed_at'), ''), "
+            f"json_extract(c.value, '$.approved_at'))) AS v FROM json_each(CASE WHEN json_type({credits}) = 'array' "
+            f"THEN {credits} ELSE '[]' END) AS c WHERE c.type = 'object'"
+        )
+        return f"(SELECT max(v) FROM ({pinned} UNION ALL SELECT datetime({also})))", (
+            *c_params, *c_params, *a_params,
+        )  # fmt: skip
 
 
 def topics_for_readers() -> QuerySet[Topic]:
@@ -75,21 +124,25 @@ def topics_for_readers() -> QuerySet[Topic]:
 
 
 def topic_for_readers(*, slug: str) -> tuple[Topic, list[Article]]:
-    """A topic and its live articles, by title. Raises Topic.DoesNotExist."""
+    """A topic and its live articles, by title, each with ``reviewed_on``. Raises Topic.DoesNotExist."""
     topic = Topic.objects.get(slug=slug)
-    return topic, list(live_articles().filter(topic=topic).order_by("live_publication__title"))
+    return topic, with_review_dates(list(live_articles().filter(topic=topic).order_by("live_publication__title")))
 
 
 def home_for_readers(*, limit: int = 8) -> dict[str, list]:
-    """The home page: recently published, recently reviewed (approved publications only) and the topics."""
+    """The home page: recently published, recently reviewed (approved publications only, by the date the
+    live revision was last reviewed, as its page says) and the topics. Articles carry ``reviewed_on``."""
     live = live_articles()
+    same_revision = Case(When(live_revision_number=F("revision"), then=F("last_reviewed_at")))
+    reviewed = (
+        live.filter(live_publication__provisional=False)
+        .annotate(reviewed_key=_LatestReview(F("live_publication__reviewer_credits"), same_revision))
+        .filter(reviewed_key__isnull=False)
+        .order_by("-reviewed_key", "-pk")
+    )
     return {
-        "recent": list(live.order_by("-live_publication__published_at", "-pk")[:limit]),
-        "reviewed": list(
-            live.filter(live_publication__provisional=False, last_reviewed_at__isnull=False).order_by(
-                "-last_reviewed_at", "-pk"
-            )[:limit]
-        ),
+        "recent": with_review_dates(list(live.order_by("-live_publication__published_at", "-pk")[:limit])),
+        "reviewed": with_review_dates(list(reviewed[:limit])),
         "topics": list(topics_for_readers()),
     }
 

@@ -1,7 +1,10 @@
 """Readers never see an unapproved revision unless it was published provisionally, through the
 whole publish → edit → re-review cycle, driven by the real workflow and publishing services."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 
 from articles.models import Article, SiteSettings
 from articles.revisions import Content, content_of
@@ -78,3 +81,34 @@ def test_readers_see_only_approved_or_provisionally_published_revisions(client, 
     # Withdrawn: gone, with a 410 page.
     publishing.unpublish(article=article, actor=editor, reason="evidence re-checked")
     assert client.get(f"/articles/{article.slug}/").status_code == 410
+
+
+def _card(html: str, title: str) -> str:
+    return next(card for card in html.split('<li class="card">')[1:] if title in card)
+
+
+def test_cards_credit_the_review_of_the_live_revision_not_a_newer_unpublished_approval(client, db):
+    editor = make_user("cards-editor", roles=["editor"])
+    reviewer = make_reviewer("cards-reviewer")
+    older = make_article(title="Spinal cord compression", body="Original approved text [1].")
+    other = make_article(title="Bone marrow oedema", body="Other approved text [1].")
+    with time_machine.travel(datetime(2026, 3, 2, 12, tzinfo=UTC), tick=False):
+        older = take_through_review(older, editor=editor, reviewer=reviewer)
+        publishing.publish(article=older, actor=editor, reason="revision 1")
+    with time_machine.travel(datetime(2026, 3, 20, 12, tzinfo=UTC), tick=False):
+        other = take_through_review(other, editor=editor, reviewer=reviewer)
+        publishing.publish(article=other, actor=editor, reason="first version")
+    with time_machine.travel(datetime(2026, 4, 15, 12, tzinfo=UTC), tick=False):
+        older.refresh_from_db()
+        older = take_through_review(_edit(older, editor, "REVISION-TWO"), editor=editor, reviewer=reviewer)
+    older.refresh_from_db()
+    assert older.status == S.APPROVED and older.revision == 2 and older.live_publication.revision.number == 1
+
+    home = client.get("/").content.decode()
+    recent, reviewed = home.split("Recently reviewed", 1)
+    for html in (recent, reviewed, client.get(older.topic.get_absolute_url()).content.decode()):
+        card = _card(html, "Spinal cord compression")
+        assert "Reviewed <time" in card and "2 Mar 2026" in card and "15 Apr 2026" not in card
+    # Recently reviewed goes by what is live: the article reviewed on 20 March comes first.
+    assert reviewed.index("Bone marrow oedema") < reviewed.index("Spinal cord compression")
+    assert "20 Mar 2026" in _card(reviewed, "Bone marrow oedema")
