@@ -120,7 +120,7 @@ def _clean(ref: dict) -> dict:
         value = clean.get(name)
         clean[name] = value.strip() if isinstance(value, str) else ""
     year = clean.get("year")
-    if isinstance(year, str) and year.strip().isdigit():
+    if isinstance(year, str) and year.strip().isascii() and year.strip().isdigit():
         year = int(year)
     clean["year"] = year if isinstance(year, int) and not isinstance(year, bool) else None
     return clean

@@ -242,3 +242,10 @@ def test_claim_in_a_wrapped_sentence_without_marker_names_its_own_line():
     findings = fired(check(body=body), "claim-uncited")
     assert len(findings) == 1 and "16 mg" in findings[0].message
     assert findings[0].line == CLEAN_BODY.count("\n") + 3
+
+
+def test_a_stored_year_in_other_digits_is_incomplete_not_a_crash():
+    references = refs(CLEAN_REFERENCES)
+    references[0]["year"] = "²⁰¹⁹"
+    report = validate(body=CLEAN_BODY, references=references, year=2026)
+    assert any(f.rule == "reference-incomplete" and f.reference == 1 for f in report.findings)
