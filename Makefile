@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_setup
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/, reviewers at /review/); Ctrl-C stops both."
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at /admin/, reviewers at /review/); Ctrl-C stops all."
 	$(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	(while sleep 60; do $(PY) manage.py run_due_jobs >/dev/null; done) & jobs=$$!; \
+	trap 'kill $$worker $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)

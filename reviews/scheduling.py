@@ -154,5 +154,15 @@ def rereview_run_due(*, today: date | None = None) -> dict[int, str]:
 
 @task()
 def run_due_jobs() -> dict:
-    """Both periodic jobs at once, for a worker-only deployment: due schedules and re-reviews."""
-    return {"schedules": schedules_run_due(), "rereviews": rereview_run_due()}
+    """Every periodic job at once, for a worker-only deployment: due schedules, re-reviews,
+    review reminders and, with resolvers on, the evidence watch."""
+    from reviews.evidence import evidence_watch
+    from reviews.reminders import reminders_send
+
+    reminders = reminders_send()
+    return {
+        "schedules": schedules_run_due(),
+        "rereviews": rereview_run_due(),
+        "reminders": {"reminders": reminders.reminders, "overdue": reminders.overdue},
+        "retractions": len(evidence_watch()),
+    }

@@ -102,3 +102,18 @@ def test_the_task_runs_the_job(open_assignment):
     with time_machine.travel(START + timedelta(days=6), tick=False):
         result = reminders.send_reminders_task.enqueue()
     assert result.return_value == {"reminders": 0, "overdue": 1}
+
+
+def test_run_due_jobs_also_sends_the_reminders_once(open_assignment, django_capture_on_commit_callbacks):
+    """The single cron entry point runs the reminder job too; running it twice sends nothing more."""
+    from io import StringIO
+
+    out = StringIO()
+    with (
+        time_machine.travel(START + timedelta(days=3, hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("run_due_jobs", stdout=out)
+        call_command("run_due_jobs", stdout=out)
+    assert "Reminders sent: 1;" in out.getvalue() and "Reminders sent: 0;" in out.getvalue()
+    assert len(_emails_to(open_assignment.reviewer.user.email)) == 1

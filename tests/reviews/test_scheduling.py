@@ -144,4 +144,6 @@ def test_rereview_job_starts_a_round_when_due_and_the_publication_stays(editor, 
     assert later.status == Article.Status.APPROVED
     log = TransitionLog.objects.get(article=due, transition="start_rereview")
     assert log.actor is None and log.reason == f"re-review due on {due.next_review_due:%Y-%m-%d}"
-    assert DBTaskResult.objects.get(task_path__endswith="run_due_jobs").status == "SUCCESSFUL"
+    result = DBTaskResult.objects.get(task_path__endswith="run_due_jobs")
+    assert result.status == "SUCCESSFUL"
+    assert set(result.return_value) == {"schedules", "rereviews", "reminders", "retractions"}

@@ -1,12 +1,19 @@
-"""Run the time-based jobs now: due scheduled publications and due re-reviews (for cron)."""
+"""Run every time-based job now, for cron or a scheduler: one entry point for all of them."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from reviews import scheduling
+from reviews.evidence import evidence_watch
+from reviews.reminders import reminders_send
 
 
 class Command(BaseCommand):
-    help = "Publish due scheduled publications and start re-review rounds whose date has passed."
+    help = (
+        "Publish due scheduled publications, start re-review rounds whose date has passed, email review "
+        "reminders and overdue notices, and (with RESOLVERS_ENABLED) re-check live articles for retractions. "
+        "Safe to run as often as you like."
+    )
 
     def handle(self, *args, **options):
         schedules = scheduling.schedules_run_due()
@@ -16,3 +23,7 @@ class Command(BaseCommand):
         for pk, outcome in rereviews.items():
             self.stdout.write(f"article {pk} re-review: {outcome}")
         self.stdout.write(f"{len(schedules)} scheduled publication(s), {len(rereviews)} re-review(s) due.")
+        run = reminders_send()
+        self.stdout.write(f"Reminders sent: {run.reminders}; overdue assignments flagged: {run.overdue}.")
+        if settings.RESOLVERS_ENABLED:
+            self.stdout.write(f"{len(evidence_watch())} live article(s) cite newly retracted work.")
