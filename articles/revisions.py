@@ -1,7 +1,7 @@
 """Content versioning: every change to title, summary, body or references writes a revision.
 
 These services write content only. They never touch ``Article.status``: the workflow
-(``reviews.workflow.edit``) wraps them with locking, permissions and state effects.
+(``reviews.workflow.transitions.edit``) wraps them with locking, permissions and state effects.
 """
 
 import hashlib

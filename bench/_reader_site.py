@@ -66,7 +66,7 @@ def seed() -> None:
 
     from articles.models import Article, ArticleRevision, Topic
     from articles.revisions import article_create
-    from reviews.publishing import publication_build
+    from reviews.publishing.services import publication_build
 
     user, _ = get_user_model().objects.get_or_create(username="bench-editor")
     topic, _ = Topic.objects.get_or_create(name="Oncology", defaults={"slug": "oncology"})

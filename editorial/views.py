@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from articles.rendering import render_body
 from articles.selectors import site_settings_for_readers
-from reviews.board import board_for_readers
+from reviews.board.selectors import board_for_readers
 
 
 @require_safe

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from reviews import assignments, decisions, gate, selectors
 from reviews import permissions as perms
+from reviews.assignments import decisions, selectors
+from reviews.assignments import services as assignments
+from reviews.assignments.forms import AcceptForm, AssignForm, DeclineForm, ReasonForm, ReassignForm, ReviewForm
 from reviews.exceptions import NotPermitted, WorkflowError
-from reviews.forms import AcceptForm, AssignForm, DeclineForm, ReasonForm, ReassignForm, ReviewForm
 from reviews.models import ReviewAssignment
+from reviews.workflow import gate
 
 
 def _render(request, template: str, context: dict, status: int = 200):

@@ -148,7 +148,7 @@ def make_approval(*, assignment, eligible: bool = True):
 
 def take_through_review(article, *, editor, reviewer):
     """Submit, review and approve the article's current revision through the real workflow."""
-    from reviews import workflow
+    from reviews.workflow import transitions as workflow
 
     article.refresh_from_db()
     if article.status in ("draft", "changes_requested"):
@@ -171,7 +171,7 @@ def make_publication(*, article, provisional: bool = False, credits=None, publis
     from django.utils import timezone
 
     from articles.models import Article
-    from reviews.publishing import publication_build
+    from reviews.publishing.services import publication_build
 
     revision = article.revisions.get(number=article.revision)
     if credits is None:

@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from articles.models import Article, PublicationWithdrawal
 from articles.revisions import Content, content_of
-from reviews import publishing, workflow
+from reviews.publishing import services as publishing
+from reviews.workflow import transitions as workflow
 from tests.factories import CLEAN_REFERENCES, make_article, make_publication, make_topic, make_user
 
 S = Article.Status

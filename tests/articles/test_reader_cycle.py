@@ -8,8 +8,9 @@ import time_machine
 
 from articles.models import Article, SiteSettings
 from articles.revisions import Content, content_of
-from reviews import publishing, workflow
 from reviews.exceptions import TransitionNotAllowed
+from reviews.publishing import services as publishing
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_reviewer, make_user, take_through_review
 
 S = Article.Status

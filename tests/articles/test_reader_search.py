@@ -6,7 +6,7 @@ from django.db import connection
 from articles import search
 from articles.models import Article
 from articles.revisions import Content
-from reviews import workflow
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_publication, make_topic, make_user
 
 S = Article.Status

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, SiteSettings
-from reviews import publishing
 from reviews.models import Review
+from reviews.publishing import services as publishing
 from tests.factories import make_article, make_publication, make_reviewer, make_user, take_through_review
 
 S = Article.Status

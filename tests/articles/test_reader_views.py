@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles import selectors
 from articles.models import Article, PublicationWithdrawal, SiteSettings
 from articles.reader import AUDIENCE_COOKIE
-from reviews import publishing
+from reviews.publishing import services as publishing
 from tests.factories import CLEAN_REFERENCES, make_article, make_publication, make_user
 
 S = Article.Status
@@ -189,7 +189,7 @@ def _references(n: int) -> list[dict]:
 
 def _article_with(n: int, revisions: int) -> Article:
     from articles.revisions import Content
-    from reviews import workflow
+    from reviews.workflow import transitions as workflow
 
     body = " ".join(f"Claim {i} [{i}]." for i in range(1, n + 1))
     article = make_article(body=body, references=_references(n))

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from articles.revisions import Content, content_of
-from reviews import workflow
+from reviews.workflow import transitions as workflow
 from tests.factories import force_status, make_article, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, Reference, SiteSettings
 from articles.validation import reports
-from reviews import publishing
 from reviews.models import ReviewAssignment, TransitionLog, ValidationOverride
+from reviews.publishing import services as publishing
 from tests.factories import make_article, make_assignment, make_reviewer, make_topic, make_user
 
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -254,7 +254,7 @@ def test_authors_do_not_get_publishing_controls_and_cannot_publish(client, autho
 @pytest.mark.django_db
 def test_revert_to_a_revision_makes_a_new_revision_with_the_reason(desk, editor):
     from articles.revisions import Content, content_of
-    from reviews import workflow
+    from reviews.workflow import transitions as workflow
 
     article = make_article()
     first_body = article.body
@@ -348,7 +348,7 @@ def test_two_concurrent_admin_saves_the_second_is_refused_and_both_texts_survive
 @pytest.mark.django_db
 def test_compare_view_highlights_words_and_reference_changes(desk, editor):
     from articles.revisions import Content, content_of
-    from reviews import workflow
+    from reviews.workflow import transitions as workflow
 
     article = make_article()
     content = content_of(article)

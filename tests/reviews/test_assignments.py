@@ -8,11 +8,12 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.revisions import Content, content_of
-from reviews import assignments, workflow
-from reviews.assignments import AssignmentRefused
+from reviews.assignments import services as assignments
+from reviews.assignments.selectors import reviewer_suggestions
+from reviews.assignments.services import AssignmentRefused
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.models import ReviewAssignment, TransitionLog
-from reviews.selectors import reviewer_suggestions
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_assignment, make_reviewer, make_topic
 
 S = Article.Status
@@ -240,7 +241,7 @@ def _round_one(editor, article):
 
 
 def test_a_new_revision_after_changes_reinvites_the_previous_reviewers(editor, author, article):
-    from reviews import decisions
+    from reviews.assignments import decisions
 
     a, b = _round_one(editor, article)
     decisions.review_submit(

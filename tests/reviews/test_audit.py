@@ -9,7 +9,9 @@ import time_machine
 from django.urls import reverse
 
 from articles.models import Article
-from reviews import audit, publishing, workflow
+from reviews.publishing import audit
+from reviews.publishing import services as publishing
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.db import connection, transaction
 
 from articles.models import Article
 from articles.revisions import Content
-from reviews import workflow
 from reviews.exceptions import StaleEdit, TransitionNotAllowed
 from reviews.models import TransitionLog
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from reviews import assignments
+from reviews.assignments import services as assignments
+from reviews.assignments.selectors import dashboard_for_editor
 from reviews.exceptions import NotPermitted
 from reviews.models import ReviewAssignment
-from reviews.selectors import dashboard_for_editor
 from tests.factories import make_article, make_assignment, make_reviewer, make_topic
 
 S = Article.Status

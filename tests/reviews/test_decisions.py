@@ -8,11 +8,14 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.revisions import Content, content_of
-from reviews import assignments, decisions, gate, workflow
-from reviews.assignments import AssignmentRefused
-from reviews.decisions import CHECKLIST, DecisionRefused, StaleRevision
+from reviews.assignments import decisions
+from reviews.assignments import services as assignments
+from reviews.assignments.decisions import CHECKLIST, DecisionRefused, StaleRevision
+from reviews.assignments.services import AssignmentRefused
 from reviews.exceptions import NotPermitted
 from reviews.models import Review, ReviewAssignment, TransitionLog
+from reviews.workflow import gate
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_reviewer, make_topic
 
 S = Article.Status
@@ -67,7 +70,7 @@ def test_quorum_of_one_approves_records_the_signed_review_and_credits_the_review
     assert log.actor == reviewer.user
     assignment.refresh_from_db()
     assert (assignment.status, assignment.decision_revision, assignment.last_reviewed_revision) == ("submitted", 1, 1)
-    from reviews.selectors import reviewer_credits
+    from reviews.assignments.selectors import reviewer_credits
 
     assert [r.reviewer for r in reviewer_credits(article=article)] == [reviewer]
 

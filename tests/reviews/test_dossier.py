@@ -7,7 +7,9 @@ import pytest
 from django.urls import reverse
 
 from articles.revisions import Content, content_of
-from reviews import dossier, publishing, workflow
+from reviews.publishing import dossier
+from reviews.publishing import services as publishing
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_reviewer, take_through_review
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, Publication
-from reviews.evidence import evidence_watch
+from reviews.jobs.evidence import evidence_watch
 from reviews.models import TransitionLog
 from reviews.notifications import editor_emails
 from tests.articles.validation.test_resolvers import Recorder, resolver_for

@@ -4,9 +4,9 @@ import pytest
 
 from articles.models import Article
 from articles.revisions import Content, content_of
-from reviews import workflow
 from reviews.exceptions import NotPermitted, TransitionNotAllowed
 from reviews.models import TransitionLog, ValidationOverride
+from reviews.workflow import transitions as workflow
 from tests.factories import CLEAN_BODY, make_approval, make_article, make_assignment, make_reviewer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def blocked(db):
 
 
 def _error_keys(article):
-    from reviews import gate
+    from reviews.workflow import gate
 
     return [f["key"] for f in gate.blocking_findings(article=article)]
 
@@ -102,7 +102,7 @@ def test_warnings_do_not_block(db):
     reviewer = make_reviewer("warned")
     article = make_article(body=CLEAN_BODY + "\nAbout 40% improve.\n", status=Article.Status.UNDER_REVIEW)
     make_approval(assignment=make_assignment(article=article, reviewer=reviewer))
-    from reviews import gate
+    from reviews.workflow import gate
 
     assert any(f["rule"] == "claim-uncited" for f in gate.warnings_to_acknowledge(article=article))
     assert workflow.approve(article=article, actor=reviewer.user).status == Article.Status.APPROVED

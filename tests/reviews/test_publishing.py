@@ -7,9 +7,10 @@ from django.db import connection
 
 from articles.models import Article, Publication, PublicationWithdrawal, SiteSettings
 from articles.revisions import Content, content_of
-from reviews import publishing, workflow
 from reviews.exceptions import NotPermitted, TransitionNotAllowed
 from reviews.models import TransitionLog
+from reviews.publishing import services as publishing
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_reviewer, make_user, take_through_review
 
 

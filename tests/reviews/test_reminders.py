@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from articles.models import Article
-from reviews import reminders
+from reviews.jobs import reminders
 from reviews.models import Notification
 from tests.factories import make_article, make_assignment, make_reviewer
 

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Publication, PublicationWithdrawal
-from reviews import workflow
 from reviews.exceptions import WorkflowError
 from reviews.models import Notification, ReviewAssignment
 from reviews.notifications import send_once
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_assignment, make_reviewer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_a_refused_mail_is_not_recorded_as_sent(settings):
 
 
 def test_reimporting_onto_an_archived_article_is_reported_not_raised(tmp_path, editor):
-    from reviews.importing import import_file
+    from reviews.jobs.importing import import_file
 
     article = make_article(author=editor)
     workflow.archive(article=article, actor=editor, reason="Old")
@@ -94,7 +94,7 @@ def test_reimporting_onto_an_archived_article_is_reported_not_raised(tmp_path, e
 
 
 def test_topics_that_slugify_alike_are_one_topic(tmp_path, editor):
-    from reviews.importing import import_file
+    from reviews.jobs.importing import import_file
 
     for i, name in enumerate(("Neuro-oncology", "Neuro oncology")):
         path = tmp_path / f"t{i}.md"

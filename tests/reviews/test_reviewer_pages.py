@@ -8,9 +8,12 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.revisions import Content, content_of
-from reviews import assignments, decisions, gate, workflow
-from reviews.decisions import CHECKLIST
+from reviews.assignments import decisions
+from reviews.assignments import services as assignments
+from reviews.assignments.decisions import CHECKLIST
 from reviews.models import Review, ReviewAssignment
+from reviews.workflow import gate
+from reviews.workflow import transitions as workflow
 from tests.factories import make_article, make_assignment, make_reviewer, make_user
 
 S = Article.Status

@@ -6,9 +6,9 @@ from articles.diffing import revision_diff
 from articles.models import Article, ArticleRevision
 from articles.revisions import Content, content_of
 from articles.selectors import revision_pair, revisions_for_article
-from reviews import workflow
 from reviews.exceptions import NotPermitted, StaleEdit
 from reviews.models import ReviewAssignment, TransitionLog
+from reviews.workflow import transitions as workflow
 from tests.factories import make_approval, make_article, make_assignment, make_reviewer, make_user
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, Publication, ScheduledPublication, SiteSettings
-from reviews import publishing, scheduling
 from reviews.exceptions import NotPermitted, TransitionNotAllowed
 from reviews.models import TransitionLog
+from reviews.publishing import scheduling
+from reviews.publishing import services as publishing
 from tests.factories import make_article
 
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from reviews import workflow
 from reviews.exceptions import NotPermitted, TransitionNotAllowed, WorkflowError
 from reviews.models import TransitionLog
+from reviews.workflow import transitions as workflow
 from tests.factories import make_approval, make_article, make_assignment, make_reviewer, make_user
 
 S = Article.Status

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.importing import article_files, import_file
+from reviews.jobs.importing import article_files, import_file
 
 
 class Command(BaseCommand):

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from reviews import scheduling
-from reviews.evidence import evidence_watch
-from reviews.reminders import reminders_send
+from reviews.jobs.evidence import evidence_watch
+from reviews.jobs.reminders import reminders_send
+from reviews.publishing import scheduling
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from reviews.reminders import reminders_send
+from reviews.jobs.reminders import reminders_send
 
 
 class Command(BaseCommand):

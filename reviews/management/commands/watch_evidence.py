@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from reviews.evidence import evidence_watch
+from reviews.jobs.evidence import evidence_watch
 
 
 class Command(BaseCommand):

@@ -12,9 +12,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from articles.models import Article, ScheduledPublication
-from reviews import assignments, audit, desk, dossier, publishing, scheduling, versions, workflow
 from reviews import permissions as perms
-from reviews.admin_forms import (
+from reviews.admin import selectors as desk
+from reviews.admin.forms import (
     AssignForm,
     AuditFilterForm,
     OverrideForm,
@@ -23,7 +23,12 @@ from reviews.admin_forms import (
     RevertForm,
     ScheduleForm,
 )
+from reviews.assignments import services as assignments
 from reviews.exceptions import WorkflowError
+from reviews.publishing import audit, dossier, scheduling
+from reviews.publishing import services as publishing
+from reviews.workflow import revert as versions
+from reviews.workflow import transitions as workflow
 
 
 def _form_errors(form) -> str:

@@ -17,10 +17,11 @@ from articles.diffing import RevisionDiff, revision_diff
 from articles.models import Article, ArticleRevision
 from articles.rendering import render_body
 from articles.validation import reports
-from reviews import decisions, gate
 from reviews import permissions as perms
+from reviews.assignments import decisions
 from reviews.exceptions import NotPermitted
 from reviews.models import Review, ReviewAssignment, ReviewerProfile, ValidationOverride
+from reviews.workflow import gate
 
 A = ReviewAssignment.Status
 # Assignments that ended before any decision: their reviewer is no longer assigned and has no page.

@@ -153,7 +153,7 @@ def assignment_accept(
     made, or when a declared interest is not described. The first acceptance moves a submitted
     article to under review through ``workflow.start_review`` in the same transaction.
     """
-    from reviews import workflow
+    from reviews.workflow import transitions as workflow
 
     with transaction.atomic():
         article, assignment = lock_assignment(assignment)

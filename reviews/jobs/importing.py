@@ -16,8 +16,8 @@ from articles.fileformat import ArticleFileError, ParsedArticle, parse_article_f
 from articles.models import Article, Audience, Topic
 from articles.revisions import Content, article_create
 from articles.validation.references import parse_reference
-from reviews import workflow
 from reviews.exceptions import WorkflowError
+from reviews.workflow import transitions as workflow
 
 
 @dataclass(frozen=True)

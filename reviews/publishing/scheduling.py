@@ -15,9 +15,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles.models import Article, ScheduledPublication
-from reviews import publishing, workflow
 from reviews.exceptions import TransitionNotAllowed, WorkflowError
 from reviews.locking import lock_article, require_reason
+from reviews.publishing import services as publishing
+from reviews.workflow import transitions as workflow
 
 logger = logging.getLogger(__name__)
 Pending = ScheduledPublication.Status
@@ -156,8 +157,8 @@ def rereview_run_due(*, today: date | None = None) -> dict[int, str]:
 def run_due_jobs() -> dict:
     """Every periodic job at once, for a worker-only deployment: due schedules, re-reviews,
     review reminders and, with resolvers on, the evidence watch."""
-    from reviews.evidence import evidence_watch
-    from reviews.reminders import reminders_send
+    from reviews.jobs.evidence import evidence_watch
+    from reviews.jobs.reminders import reminders_send
 
     reminders = reminders_send()
     return {

@@ -15,11 +15,12 @@ from articles.models import Article, ArticleRevision, Reference, SiteSettings
 from articles.revisions import Content, article_create, metadata_apply
 from articles.selectors import revision_pair, revisions_for_article
 from articles.validation.references import REFERENCE_FIELDS
-from reviews import desk, workflow
 from reviews import permissions as perms
-from reviews.admin_desk import DeskActionsMixin, DeskViewsMixin
-from reviews.admin_filters import OverdueReviewFilter, PublicationFilter, RereviewDueFilter, ReviewerFilter
-from reviews.admin_forms import OverrideForm
+from reviews.admin import selectors as desk
+from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
+from reviews.admin.filters import OverdueReviewFilter, PublicationFilter, RereviewDueFilter, ReviewerFilter
+from reviews.admin.forms import OverrideForm
+from reviews.board.services import reviewer_credentials_verify
 from reviews.exceptions import StaleEdit, WorkflowError
 from reviews.models import (
     Notification,
@@ -29,7 +30,7 @@ from reviews.models import (
     TransitionLog,
     ValidationOverride,
 )
-from reviews.reviewers import reviewer_credentials_verify
+from reviews.workflow import transitions as workflow
 
 
 class ArticleForm(forms.ModelForm):

@@ -17,9 +17,9 @@ from django_tasks import task
 
 from articles.models import Article
 from articles.validation import reports
-from reviews import workflow
 from reviews.locking import lock_article
 from reviews.notifications import editor_emails, send_once
+from reviews.workflow import transitions as workflow
 
 RETRACTED = "reference-retracted"
 

@@ -2,9 +2,9 @@
 
 from articles.models import Article, ArticleRevision
 from articles.revisions import content_of_revision
-from reviews import workflow
 from reviews.exceptions import TransitionNotAllowed
 from reviews.locking import require_reason
+from reviews.workflow import transitions as workflow
 
 
 def revision_revert(

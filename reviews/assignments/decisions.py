@@ -10,11 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
-from reviews import gate, workflow
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.locking import lock_assignment
 from reviews.models import Review, ReviewAssignment, ReviewerProfile
+from reviews.workflow import gate
+from reviews.workflow import transitions as workflow
 
 D = ReviewAssignment.Decision
 CHECKLIST: tuple[tuple[str, str], ...] = (

@@ -15,11 +15,14 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.revisions import Content, content_apply
-from reviews import assignments, gate, notifications, publishing
+from reviews import notifications
 from reviews import permissions as perms
+from reviews.assignments import services as assignments
 from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
 from reviews.locking import lock_article, require_reason
 from reviews.models import ReviewAssignment, TransitionLog
+from reviews.publishing import services as publishing
+from reviews.workflow import gate
 
 S = Article.Status
 

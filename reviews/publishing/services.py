@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, SiteSettings
 from articles.rendering import plain_text, render_body
-from reviews import gate
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, TransitionNotAllowed
 from reviews.locking import lock_article, require_reason
 from reviews.models import TransitionLog
+from reviews.workflow import gate
 
 # The decisions that settle a revision; the latest of them says whether the board approved it.
 _DECISIONS = ("approve", "request_changes", "reject")

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from reviews import desk
+from reviews.admin import selectors as desk
 from reviews.models import ReviewerProfile
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from articles.diffing import revision_diff
 from articles.models import Article
 from reviews.models import ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
-from reviews.publishing import publication_digest
+from reviews.publishing.services import publication_digest
 
-SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "dossier.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "dossier.schema.json"
 SCHEMA_VERSION = 1
 
 

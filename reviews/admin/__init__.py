@@ -1,0 +1,6 @@
+"""The editors' desk in the Django admin: change list, change page, desk views and their forms.
+
+Importing the package registers the model admins (Django's admin autodiscovery imports it).
+"""
+
+from reviews.admin import articles  # noqa: F401  (registers the model admins)

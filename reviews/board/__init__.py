@@ -1,0 +1,1 @@
+"""The advisory board: reviewer profiles and their verified credentials."""

@@ -1,0 +1,1 @@
+"""Time-based and batch work: reminders, the evidence watch, due jobs and article imports."""
