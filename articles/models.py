@@ -4,6 +4,8 @@ Models hold data and invariants only. Content changes go through ``articles.revi
 status changes go through ``reviews.workflow``: nothing else assigns ``Article.status``.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -51,6 +53,12 @@ class Topic(models.Model):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
+class ArticleQuerySet(models.QuerySet):
+    def rereview_due(self, now: date) -> "ArticleQuerySet":
+        """Approved articles whose re-review date has come: due on or before ``now`` (a date)."""
+        return self.filter(status=Article.Status.APPROVED, next_review_due__lte=now)
+
+
 class Article(TimeStamped):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -89,6 +97,8 @@ class Article(TimeStamped):
         editable=False,
     )
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]

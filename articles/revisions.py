@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from articles.history import history_note
 from articles.models import Article, ArticleRevision, Reference
 from articles.validation.references import REFERENCE_FIELDS
 from articles.validation.reports import report_enqueue
@@ -78,8 +79,7 @@ def article_create(
         title=content.title, slug=slug, summary=content.summary, body=content.body, author=author, **fields
     )
     article.full_clean()
-    article._history_user = actor
-    article._change_reason = f"create: {reason}"
+    history_note(article, actor=actor, reason=f"create: {reason}")
     article.save()
     _sync_references(article, content.references, actor=actor, reason=f"create: {reason}")
     _write_revision(article, content, actor=actor, reason=reason)
@@ -99,8 +99,7 @@ def content_apply(*, article: Article, content: Content, actor, reason: str) -> 
     article.title, article.summary, article.body = content.title, content.summary, content.body
     article.revision += 1
     article.full_clean(exclude=["slug"])
-    article._history_user = actor
-    article._change_reason = f"edit: {reason}"
+    history_note(article, actor=actor, reason=f"edit: {reason}")
     article.save()
     _sync_references(article, content.references, actor=actor, reason=f"edit: {reason}")
     return _write_revision(article, content, actor=actor, reason=reason)
@@ -111,7 +110,7 @@ def _sync_references(article: Article, references: list[dict], *, actor, reason:
     wanted = {ref["number"]: ref for ref in references}
     for number in sorted(set(existing) - set(wanted)):
         ref = existing[number]
-        ref._history_user, ref._change_reason = actor, reason
+        history_note(ref, actor=actor, reason=reason)
         ref.delete()
     for number, data in sorted(wanted.items()):
         ref = existing.get(number) or Reference(article=article, number=number)
@@ -120,7 +119,7 @@ def _sync_references(article: Article, references: list[dict], *, actor, reason:
         for name in REFERENCE_FIELDS:
             setattr(ref, name, data[name])
         ref.full_clean(exclude=["article"])
-        ref._history_user, ref._change_reason = actor, reason
+        history_note(ref, actor=actor, reason=reason)
         ref.save()
 
 
@@ -156,7 +155,6 @@ def metadata_apply(*, article: Article, values: dict, actor, reason: str) -> lis
     for name in changed:
         setattr(article, name, values[name])
     article.full_clean(exclude=["slug"])
-    article._history_user = actor
-    article._change_reason = f"metadata: {reason}"
+    history_note(article, actor=actor, reason=f"metadata: {reason}")
     article.save(update_fields=[*changed, "updated_at"])
     return changed

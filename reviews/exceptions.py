@@ -32,3 +32,7 @@ class StaleEdit(WorkflowError):
             f"This article changed while you were editing: you started from revision {expected}, "
             f"it is now at revision {current}. Your text was not saved; compare and re-apply."
         )
+
+
+class AssignmentRefused(WorkflowError):
+    """An assignment step was refused; the message names the reviewer, the article and why."""

@@ -1,11 +1,26 @@
 """The advisory board, its assignments and decisions, and the append-only workflow log."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from articles.models import Article, Topic
+
+# The statuses of an open assignment (the reviewer still owes an answer or a decision): defined here only.
+OPEN_STATUSES = ("invited", "accepted")
+
+
+class ReviewAssignmentQuerySet(models.QuerySet):
+    def open(self) -> "ReviewAssignmentQuerySet":
+        """Invited or accepted: the reviewer still owes an answer or a decision."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now: datetime) -> "ReviewAssignmentQuerySet":
+        """Open assignments whose due time has passed (strictly before ``now``)."""
+        return self.open().filter(due_at__lt=now)
 
 
 class ReviewerProfile(models.Model):
@@ -67,7 +82,7 @@ class ReviewAssignment(models.Model):
         NONE = "none", "No conflict of interest"
         INTEREST = "interest", "Declared interest"
 
-    ACTIVE = (Status.INVITED, Status.ACCEPTED)
+    ACTIVE = OPEN_STATUSES
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="assignments")
     reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.PROTECT, related_name="assignments")
@@ -97,12 +112,14 @@ class ReviewAssignment(models.Model):
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = ReviewAssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "reviewer"],
-                condition=Q(status__in=["invited", "accepted"]),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="one_active_assignment_per_reviewer",
             ),
             models.CheckConstraint(

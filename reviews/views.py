@@ -134,8 +134,8 @@ def assignment_decline(request, pk: int):
 @login_required
 def review_submit(request, pk: int):
     assignment = _own_assignment(request, pk)
-    warnings = gate.warnings_to_acknowledge(article=assignment.article)
-    form = ReviewForm(request.POST, warnings=warnings)
+    # The warnings are offered only when the page is shown again: the decision reads the report itself.
+    form = ReviewForm(request.POST)
     status, since = 400, None
     if form.is_valid():
         try:
@@ -151,7 +151,7 @@ def review_submit(request, pk: int):
         except decisions.StaleRevision as error:
             form.add_error(None, str(error))
             status, since = 409, error.shown
-            form = _fresh_form(form, error.current, warnings)
+            form = _fresh_form(form, error.current)
         except NotPermitted:
             raise
         except WorkflowError as error:
@@ -160,16 +160,17 @@ def review_submit(request, pk: int):
             messages.success(request, f"Your decision ({review.get_decision_display().lower()}) is recorded.")
             return redirect("reviews:assignment", pk=pk)
     assignment.refresh_from_db()
+    form.offer_warnings(gate.warnings_to_acknowledge(article=assignment.article))
     return _render(
         request, "reviews/assignment.html", _review_context(request, assignment, form=form, since=since), status=status
     )
 
 
-def _fresh_form(form: ReviewForm, current: int, warnings) -> ReviewForm:
+def _fresh_form(form: ReviewForm, current: int) -> ReviewForm:
     """The form again, set to the current revision, keeping what the reviewer wrote and the error."""
     data = form.data.copy()
     data["revision"] = str(current)
-    fresh = ReviewForm(data, warnings=warnings)
+    fresh = ReviewForm(data)
     fresh.is_valid()
     for error in form.non_field_errors():
         fresh.add_error(None, error)

@@ -14,7 +14,7 @@ from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.locking import lock_assignment
 from reviews.models import Review, ReviewAssignment, ReviewerProfile
-from reviews.workflow import gate
+from reviews.workflow import gate, rounds
 from reviews.workflow import transitions as workflow
 
 D = ReviewAssignment.Decision
@@ -61,7 +61,7 @@ def credentials_snapshot(profile: ReviewerProfile) -> dict:
 
 
 def _check_decision(
-    *, article: Article, assignment: ReviewAssignment, decision: str, checklist: dict, comments: str, acknowledged
+    *, assignment: ReviewAssignment, decision: str, checklist: dict, comments: str, acknowledged, verdict
 ) -> None:
     if decision not in (D.APPROVE, D.REQUEST_CHANGES):
         raise DecisionRefused("Choose a decision: approve or request changes.")
@@ -75,14 +75,13 @@ def _check_decision(
     unchecked = [label for key, label in CHECKLIST if not checklist.get(key)]
     if unchecked:
         raise DecisionRefused("To approve, confirm every checklist item; unconfirmed: " + "; ".join(unchecked) + ".")
-    blocking = gate.blocking_findings(article=article)
-    if blocking:
-        named = "; ".join(f"{f['rule']}: {f['message']}" for f in blocking)
+    if verdict.blocking:
+        named = "; ".join(f"{f['rule']}: {f['message']}" for f in verdict.blocking)
         raise DecisionRefused(
             f"Cannot approve while the reference report has errors (request changes, or ask an "
             f"editor-in-chief to override them): {named}"
         )
-    missing = [f["message"] for f in gate.warnings_to_acknowledge(article=article) if f["key"] not in acknowledged]
+    missing = [f["message"] for f in verdict.warnings if f["key"] not in acknowledged]
     if missing:
         raise DecisionRefused("To approve, acknowledge each warning of the reference report: " + "; ".join(missing))
 
@@ -121,8 +120,10 @@ def review_submit(
             raise DecisionRefused(f"“{article.title}” is {article.get_status_display().lower()}, not under review.")
         checklist = {key: bool(checklist.get(key)) for key, _label in CHECKLIST}
         acknowledged = sorted(set(acknowledged))
+        # An approval reads the report once; the workflow decides with the same verdict.
+        verdict = gate.report_verdict(article=article) if decision == D.APPROVE else None
         _check_decision(
-            article=article,
+            verdict=verdict,
             assignment=assignment,
             decision=decision,
             checklist=checklist,
@@ -138,7 +139,7 @@ def review_submit(
             acknowledged=acknowledged,
         )
         # The workflow checks the assignment is still accepted, so the step comes before closing it.
-        _take_step(article=article, review=review, actor=actor)
+        _take_step(article=article, review=review, actor=actor, verdict=verdict)
         _close(assignment=assignment, review=review, actor=actor)
     return review
 
@@ -164,49 +165,23 @@ def _record(*, article, assignment, decision, checklist, comments, acknowledged)
 
 def _close(*, assignment: ReviewAssignment, review: Review, actor) -> None:
     decision, number, comments, checklist = review.decision, review.revision, review.comments, review.checklist
-    assignment.status = ReviewAssignment.Status.SUBMITTED
     assignment.decision, assignment.decision_revision = decision, number
     assignment.decided_at, assignment.last_reviewed_revision = timezone.now(), number
     assignment.comments, assignment.checklist = comments, checklist
-    assignment._history_user = actor
-    assignment._change_reason = f"decision: {decision} on revision {number}"
-    assignment.save(
-        update_fields=[
-            "status",
-            "decision",
-            "decision_revision",
-            "decided_at",
-            "last_reviewed_revision",
-            "comments",
-            "checklist",
-        ]
+    fields = ["decision", "decision_revision", "decided_at", "last_reviewed_revision", "comments", "checklist"]
+    rounds.assignment_move(
+        assignment, "decide", actor=actor, reason=f"decision: {decision} on revision {number}", fields=fields
     )
 
 
-def _take_step(*, article: Article, review: Review, actor) -> None:
+def _take_step(*, article: Article, review: Review, actor, verdict) -> None:
     """Request changes at once; approve only when this approval completes the sign-off rule."""
     name = review.reviewer.display_line
     if review.decision == D.REQUEST_CHANGES:
         workflow.request_changes(article=article, actor=actor, reason=f"{name}: {review.comments}")
         return
-    if gate.signoff_missing(article=article) is None:
-        workflow.approve(article=article, actor=actor, reason=f"Sign-off rule met with the approval of {name}")
-        _withdraw_others(article=article, review=review, actor=actor)
-
-
-def _withdraw_others(*, article: Article, review: Review, actor) -> None:
-    """Once approved, the round is over: open invitations to other reviewers no longer stand."""
-    others = (
-        article.assignments.select_for_update()
-        .filter(status__in=ReviewAssignment.ACTIVE)
-        .exclude(pk=review.assignment_id)
-        .order_by("pk")
-    )
-    for other in others:
-        other.status = ReviewAssignment.Status.WITHDRAWN
-        other._history_user = actor
-        other._change_reason = f"withdrawn: revision {review.revision} was approved before this review was decided"
-        other.save(update_fields=["status"])
+    reason = f"Sign-off rule met with the approval of {name}"
+    workflow.sign_off(article=article, actor=actor, reason=reason, verdict=verdict)
 
 
 def last_reviewed_revision(*, assignment: ReviewAssignment) -> int | None:

@@ -64,6 +64,10 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, label in CHECKLIST:
             self.fields[f"check_{key}"] = forms.BooleanField(label=label, required=False)
+        self.offer_warnings(warnings)
+
+    def offer_warnings(self, warnings: list[dict]) -> None:
+        """The report's warnings as the choices to acknowledge (they are shown, never validated against)."""
         self.fields["acknowledged"].choices = [(w["key"], w["message"]) for w in warnings]
 
     def checklist(self) -> dict:

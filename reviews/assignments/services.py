@@ -6,44 +6,29 @@ are tasks queued after commit. A refusal raises ``AssignmentRefused`` (a ``Workf
 or ``NotPermitted`` naming what is wrong, and leaves every row as it was.
 """
 
-from datetime import datetime, timedelta
-from functools import partial
+from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from articles.history import history_note
 from articles.models import Article
-from reviews import notifications
 from reviews import permissions as perms
-from reviews.exceptions import NotPermitted, WorkflowError
+from reviews.exceptions import AssignmentRefused, NotPermitted
 from reviews.locking import lock_article, lock_assignment
-from reviews.models import ReviewAssignment, ReviewerProfile
+from reviews.models import OPEN_STATUSES, ReviewAssignment, ReviewerProfile
+from reviews.workflow import rounds
+from reviews.workflow import transitions as workflow
 
 A = ReviewAssignment.Status
 ASSIGNABLE_STATES = (Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW)
-REINVITE_DAYS = 14
 _PAST = {"accept": "accepted", "decline": "declined"}
-
-
-class AssignmentRefused(WorkflowError):
-    """An assignment step was refused; the message names the reviewer, the article and why."""
-
-
-def _save(assignment: ReviewAssignment, *, actor, reason: str, fields: list[str]) -> None:
-    assignment._history_user = actor
-    assignment._change_reason = reason
-    assignment.save(update_fields=fields)
 
 
 def _require_text(value: str, what: str) -> str:
     if not value or not value.strip():
         raise AssignmentRefused(f"{what} is required.")
     return value.strip()
-
-
-def open_count(*, reviewer: ReviewerProfile) -> int:
-    """How many invited or accepted assignments the reviewer holds now (their load against the cap)."""
-    return ReviewAssignment.objects.filter(reviewer=reviewer, status__in=ReviewAssignment.ACTIVE).count()
 
 
 def _refusal(*, article: Article, reviewer: ReviewerProfile, override_reason: str) -> str | None:
@@ -53,38 +38,15 @@ def _refusal(*, article: Article, reviewer: ReviewerProfile, override_reason: st
         return f"{name} is the author of “{article.title}” and cannot review it"
     if not reviewer.active:
         return f"{name} is not an active reviewer"
-    if ReviewAssignment.objects.filter(article=article, reviewer=reviewer, status__in=ReviewAssignment.ACTIVE).exists():
+    if ReviewAssignment.objects.open().filter(article=article, reviewer=reviewer).exists():
         return f"{name} already has an open assignment on “{article.title}”"
-    load = open_count(reviewer=reviewer)
+    load = ReviewAssignment.objects.open().filter(reviewer=reviewer).count()
     if load >= reviewer.max_open_assignments and not override_reason.strip():
         return (
             f"{name} is at their cap of {reviewer.max_open_assignments} open assignments ({load} open); "
             "give a reason to override the cap"
         )
     return None
-
-
-def _create(*, article, reviewer, actor, due_at, override_reason: str, reason: str) -> ReviewAssignment:
-    at_cap = open_count(reviewer=reviewer) >= reviewer.max_open_assignments
-    assignment = ReviewAssignment(
-        article=article,
-        reviewer=reviewer,
-        revision=article.revision,
-        assigned_by=actor,
-        due_at=due_at,
-        cap_override_reason=override_reason.strip() if at_cap else "",
-    )
-    assignment._history_user = actor
-    assignment._change_reason = reason
-    try:
-        with transaction.atomic():  # a concurrent duplicate hits the conditional unique constraint
-            assignment.save()
-    except IntegrityError:
-        raise AssignmentRefused(
-            f"{reviewer.display_name} already has an open assignment on “{article.title}”"
-        ) from None
-    transaction.on_commit(partial(notifications.invitation_notice.enqueue, assignment_id=assignment.pk))
-    return assignment
 
 
 def assignment_create(
@@ -128,7 +90,7 @@ def assignments_create(
             raise AssignmentRefused("; ".join(refusals) + ".")
         reason = f"assigned for revision {article.revision}"
         return [
-            _create(
+            rounds.assignment_invite(
                 article=article, reviewer=p, actor=actor, due_at=due_at, override_reason=override_reason, reason=reason
             )
             for p in locked
@@ -153,8 +115,6 @@ def assignment_accept(
     made, or when a declared interest is not described. The first acceptance moves a submitted
     article to under review through ``workflow.start_review`` in the same transaction.
     """
-    from reviews.workflow import transitions as workflow
-
     with transaction.atomic():
         article, assignment = lock_assignment(assignment)
         _own_open(assignment, actor, "accept", A.INVITED)
@@ -166,11 +126,13 @@ def assignment_accept(
         statement = conflict_statement.strip()
         if conflict == ReviewAssignment.Conflict.INTEREST and not statement:
             raise AssignmentRefused("Describe the interest you declare.")
-        assignment.status, assignment.responded_at = A.ACCEPTED, timezone.now()
+        assignment.responded_at = timezone.now()
         assignment.conflict = conflict
         assignment.conflict_statement = statement if conflict == ReviewAssignment.Conflict.INTEREST else ""
-        fields = ["status", "responded_at", "conflict", "conflict_statement"]
-        _save(assignment, actor=actor, reason=f"accepted (conflict: {conflict})", fields=fields)
+        fields = ["responded_at", "conflict", "conflict_statement"]
+        rounds.assignment_move(
+            assignment, "accept", actor=actor, reason=f"accepted (conflict: {conflict})", fields=fields
+        )
         if article.status == Article.Status.SUBMITTED:
             workflow.start_review(
                 article=article, actor=actor, reason=f"{assignment.reviewer.display_name} accepted the review"
@@ -184,12 +146,13 @@ def assignment_decline(*, assignment: ReviewAssignment, actor, reason: str) -> R
         _article, assignment = lock_assignment(assignment)
         _own_open(assignment, actor, "decline", A.INVITED)
         assignment.decline_reason = _require_text(reason, "A reason for declining")
-        assignment.status, assignment.responded_at = A.DECLINED, timezone.now()
-        _save(
+        assignment.responded_at = timezone.now()
+        rounds.assignment_move(
             assignment,
+            "decline",
             actor=actor,
             reason=f"declined: {assignment.decline_reason}",
-            fields=["status", "responded_at", "decline_reason"],
+            fields=["responded_at", "decline_reason"],
         )
     return assignment
 
@@ -201,13 +164,12 @@ def assignment_withdraw(*, assignment: ReviewAssignment, actor, reason: str) -> 
         if not perms.is_editor(actor):
             raise NotPermitted("withdraw", assignment.status, "only an editor may withdraw an assignment")
         reason = _require_text(reason, "A reason for withdrawing")
-        if assignment.status not in ReviewAssignment.ACTIVE:
+        if assignment.status not in OPEN_STATUSES:
             raise AssignmentRefused(
                 f"This assignment is {assignment.get_status_display().lower()}; only invited or accepted "
                 "assignments can be withdrawn"
             )
-        assignment.status = A.WITHDRAWN
-        _save(assignment, actor=actor, reason=f"withdrawn: {reason}", fields=["status"])
+        rounds.assignment_move(assignment, "withdraw", actor=actor, reason=f"withdrawn: {reason}")
     return assignment
 
 
@@ -252,52 +214,6 @@ def conflict_clear(*, assignment: ReviewAssignment, actor, reason: str) -> Revie
                 "cleared only before the reviewer decides"
             )
         assignment.conflict_cleared_by, assignment.conflict_cleared_reason = actor, reason
-        _save(
-            assignment,
-            actor=actor,
-            reason=f"conflict cleared: {reason}",
-            fields=["conflict_cleared_by", "conflict_cleared_reason"],
-        )
+        history_note(assignment, actor=actor, reason=f"conflict cleared: {reason}")
+        assignment.save(update_fields=["conflict_cleared_by", "conflict_cleared_reason"])
     return assignment
-
-
-def assignments_reinvite(*, article: Article, actor) -> list[ReviewAssignment]:
-    """Re-invite the previous round's reviewers to the article's current revision.
-
-    Called by the workflow inside its transaction (article row already locked) when a new
-    round starts. Previous reviewers are those who accepted or decided on an older round and
-    hold no open assignment now; inactive reviewers are skipped. The cap does not apply: a
-    re-invitation continues a review the reviewer already took on (the override is recorded).
-    """
-    previous = (
-        ReviewAssignment.objects.filter(article=article, status__in=(A.SUBMITTED, A.STALE), responded_at__isnull=False)
-        .exclude(reviewer__user_id=article.author_id)
-        .filter(reviewer__active=True)
-        .select_related("reviewer")
-        .order_by("reviewer_id", "-pk")
-    )
-    open_now = set(
-        ReviewAssignment.objects.filter(article=article, status__in=ReviewAssignment.ACTIVE).values_list(
-            "reviewer_id", flat=True
-        )
-    )
-    latest: dict[int, ReviewAssignment] = {}
-    for old in previous:
-        latest.setdefault(old.reviewer_id, old)
-    due_at = timezone.now() + timedelta(days=REINVITE_DAYS)
-    created = []
-    for reviewer_id, old in sorted(latest.items()):
-        approved_this = old.status == A.SUBMITTED and old.revision == article.revision and old.decision == "approve"
-        if reviewer_id in open_now or approved_this:
-            continue  # an approval of this very revision still stands
-        created.append(
-            _create(
-                article=article,
-                reviewer=old.reviewer,
-                actor=actor,
-                due_at=due_at,
-                override_reason=f"re-invited for revision {article.revision} as a previous reviewer",
-                reason=f"re-invited for revision {article.revision}",
-            )
-        )
-    return created

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from articles.history import history_note
 from reviews import permissions as perms
 from reviews.exceptions import WorkflowError
 from reviews.models import ReviewerProfile
@@ -30,6 +31,6 @@ def reviewer_credentials_verify(*, profile: ReviewerProfile, actor) -> ReviewerP
         if profile.licence_expires is None or profile.licence_expires < timezone.localdate():
             raise CredentialsRefused(f"Cannot verify {profile.display_name}: the licence has no current expiry date.")
         profile.credentials_verified_at, profile.credentials_verified_by = timezone.now(), actor
-        profile._history_user, profile._change_reason = actor, "credentials verified"
+        history_note(profile, actor=actor, reason="credentials verified")
         profile.save(update_fields=["credentials_verified_at", "credentials_verified_by"])
     return profile

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from articles.history import history_note
 from articles.models import Article
 from reviews import notifications
 from reviews.models import ReviewAssignment
@@ -50,8 +51,7 @@ def _flag(pk: int, *, flag: str, now: datetime, notice, reason: str) -> bool:
         if assignment is None:  # taken by a concurrent run, or answered meanwhile
             return False
         setattr(assignment, flag, now)
-        assignment._history_user = None
-        assignment._change_reason = reason
+        history_note(assignment, actor=None, reason=reason)
         assignment.save(update_fields=[flag])
         transaction.on_commit(partial(notice.enqueue, assignment_id=pk))
     return True

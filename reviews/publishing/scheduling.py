@@ -14,9 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from articles.history import history_note
 from articles.models import Article, ScheduledPublication
 from reviews.exceptions import TransitionNotAllowed, WorkflowError
 from reviews.locking import lock_article, require_reason
+from reviews.publishing import records
 from reviews.publishing import services as publishing
 from reviews.workflow import transitions as workflow
 
@@ -48,11 +50,11 @@ def schedule_create(
         schedule = ScheduledPublication(
             article=article, revision=revision, publish_at=publish_at, provisional=provisional, created_by=actor
         )
-        schedule._history_user, schedule._change_reason = actor, f"schedule: {reason}"
+        history_note(schedule, actor=actor, reason=f"schedule: {reason}")
         schedule.save()
         when = timezone.localtime(publish_at).strftime("%Y-%m-%d %H:%M %Z")
         label = f"revision {revision.number} at {when}: {reason}"
-        publishing.step_record(article, "schedule", actor=actor, reason=label, revision=revision.number)
+        records.step_record(article, "schedule", actor=actor, reason=label, revision=revision.number)
         transaction.on_commit(partial(_enqueue, schedule_id=schedule.pk, run_after=publish_at))
     return schedule
 
@@ -75,16 +77,14 @@ def schedule_cancel(*, schedule: ScheduledPublication, actor, reason: str) -> Sc
             why = f"the scheduled publication is {schedule.get_status_display().lower()}, not pending"
             raise TransitionNotAllowed("cancel_schedule", article.status, why)
         _close(schedule, Pending.CANCELLED, actor=actor, note=reason)
-        publishing.step_record(
-            article, "cancel_schedule", actor=actor, reason=reason, revision=schedule.revision.number
-        )
+        records.step_record(article, "cancel_schedule", actor=actor, reason=reason, revision=schedule.revision.number)
     return schedule
 
 
 def _close(schedule: ScheduledPublication, status: str, *, actor, note: str, publication=None) -> None:
     schedule.status, schedule.note, schedule.publication = status, note, publication
     schedule.closed_by, schedule.closed_at = actor, timezone.now()
-    schedule._history_user, schedule._change_reason = actor, f"{status}: {note}"
+    history_note(schedule, actor=actor, reason=f"{status}: {note}")
     schedule.save(update_fields=["status", "note", "publication", "closed_by", "closed_at"])
 
 

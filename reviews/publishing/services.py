@@ -19,6 +19,7 @@ from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, TransitionNotAllowed
 from reviews.locking import lock_article, require_reason
 from reviews.models import TransitionLog
+from reviews.publishing import records
 from reviews.workflow import gate
 
 # The decisions that settle a revision; the latest of them says whether the board approved it.
@@ -85,20 +86,6 @@ def check_publishable(step: str, article: Article, revision: ArticleRevision, *,
     return True
 
 
-def step_record(
-    article: Article, step: str, *, actor, reason: str, revision: int, fields: tuple[str, ...] = ()
-) -> TransitionLog:
-    """Article history row and TransitionLog row for a step that leaves the status as it is
-    (publishing, scheduling). ``fields`` are the article fields the step changed."""
-    article._history_user = actor
-    article._change_reason = f"{step}: {reason}"
-    article.save(update_fields=[*fields, "updated_at"])
-    return TransitionLog.objects.create(
-        article=article, revision=revision, transition=step, from_status=article.status,
-        to_status=article.status, actor=actor, reason=reason,
-    )  # fmt: skip
-
-
 def publication_build(*, article: Article, revision: ArticleRevision, actor, reason: str, provisional: bool):
     """An unsaved Publication of ``revision``: rendered, sanitised HTML, references and credits."""
     numbers = {int(ref["number"]) for ref in revision.references if isinstance(ref, dict) and ref.get("number")}
@@ -136,7 +123,7 @@ def publish_locked(
     publication.save()
     article.live_publication = publication
     label = f"revision {number}" + (" provisionally" if is_provisional else "")
-    step_record(article, step, actor=actor, reason=f"{label}: {reason}", revision=number, fields=_LIVE)
+    records.step_record(article, step, actor=actor, reason=f"{label}: {reason}", revision=number, fields=_LIVE)
     return publication
 
 
@@ -170,18 +157,7 @@ def unpublish(*, article: Article, actor, reason: str) -> PublicationWithdrawal:
         reason = require_reason("unpublish", article, reason)
         if article.live_publication is None:
             raise TransitionNotAllowed("unpublish", article.status, "the article is not on the public site")
-        return withdraw_locked(article=article, actor=actor, reason=reason)
-
-
-def withdraw_locked(*, article: Article, actor, reason: str) -> PublicationWithdrawal:
-    """Record the withdrawal of the live publication of an article the caller holds locked."""
-    live = article.live_publication
-    withdrawal = PublicationWithdrawal.objects.create(
-        article=article, publication=live, reason=reason, withdrawn_by=actor
-    )
-    article.live_publication = None
-    step_record(article, "unpublish", actor=actor, reason=reason, revision=live.revision.number, fields=_LIVE)
-    return withdrawal
+        return records.withdraw_locked(article=article, actor=actor, reason=reason)
 
 
 def publication_digest(publication: Publication) -> str:

@@ -1,4 +1,6 @@
-"""The approval gate: the topic's sign-off rule and the validation report of the current revision."""
+"""The approval gate (reads only): the topic's sign-off rule and the validation report of the current revision."""
+
+from dataclasses import dataclass
 
 from articles.models import Article, ArticleRevision
 from articles.validation import reports
@@ -51,29 +53,35 @@ def overridden_keys(*, article: Article) -> set[str]:
     return {key for override in overrides for key in override.rules}
 
 
+@dataclass(frozen=True)
+class ReportVerdict:
+    """What the current revision's validation report says about approving it, read once."""
+
+    findings: list[dict]
+    overridden: frozenset[str]
+
+    @property
+    def blocking(self) -> list[dict]:
+        """Errors that no editor-in-chief has overridden: while any is left, nobody approves."""
+        return [f for f in self.findings if f["severity"] == "error" and f["key"] not in self.overridden]
+
+    @property
+    def warnings(self) -> list[dict]:
+        """Warnings the approving reviewer acknowledges one by one."""
+        return [f for f in self.findings if f["severity"] == "warning"]
+
+
+def report_verdict(*, article: Article) -> ReportVerdict:
+    """The report verdict of the current revision (the report and its overrides, one read each)."""
+    report = current_report(article=article)
+    return ReportVerdict(findings=report.findings, overridden=frozenset(overridden_keys(article=article)))
+
+
 def blocking_findings(*, article: Article) -> list[dict]:
     """Errors in the current report that no editor-in-chief has overridden."""
-    report = current_report(article=article)
-    overridden = overridden_keys(article=article)
-    return [f for f in report.findings if f["severity"] == "error" and f["key"] not in overridden]
+    return report_verdict(article=article).blocking
 
 
 def warnings_to_acknowledge(*, article: Article) -> list[dict]:
     """Warnings the approving reviewer acknowledges one by one."""
-    return [f for f in current_report(article=article).findings if f["severity"] == "warning"]
-
-
-def override_record(*, article: Article, actor, keys: list[str], reason: str) -> ValidationOverride:
-    """Record an override of the named error findings; unknown or non-error keys are refused."""
-    from reviews.exceptions import TransitionNotAllowed
-
-    errors = {f["key"] for f in current_report(article=article).findings if f["severity"] == "error"}
-    unknown = sorted(set(keys) - errors)
-    if not keys or unknown:
-        why = (
-            f"these are not errors of revision {article.revision}: {', '.join(unknown)}" if keys else "name the errors"
-        )
-        raise TransitionNotAllowed("override_validation", article.status, why)
-    return ValidationOverride.objects.create(
-        article=article, revision=article.revision, rules=sorted(set(keys)), reason=reason, actor=actor
-    )
+    return report_verdict(article=article).warnings

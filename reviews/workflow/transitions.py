@@ -13,16 +13,16 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from articles.history import history_note
 from articles.models import Article
 from articles.revisions import Content, content_apply
 from reviews import notifications
 from reviews import permissions as perms
-from reviews.assignments import services as assignments
 from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
 from reviews.locking import lock_article, require_reason
-from reviews.models import ReviewAssignment, TransitionLog
-from reviews.publishing import services as publishing
-from reviews.workflow import gate
+from reviews.models import TransitionLog, ValidationOverride
+from reviews.publishing import records
+from reviews.workflow import gate, rounds
 
 S = Article.Status
 
@@ -92,8 +92,7 @@ def _move(article: Article, name: str, *, actor, reason: str, fields: tuple[str,
     rule = RULES[name]
     from_status = article.status
     article.status = rule.target
-    article._history_user = actor
-    article._change_reason = f"{name}: {reason}"
+    history_note(article, actor=actor, reason=f"{name}: {reason}")
     article.save(update_fields=["status", "updated_at", *fields])
     log = TransitionLog.objects.create(
         article=article,
@@ -121,11 +120,11 @@ def submit(*, article: Article, actor, reason: str = "Submitted for review") -> 
     """Draft or changes-requested → submitted. The author (own article only) or an editor.
 
     A resubmission starts a new round: the previous round's reviewers are re-invited to the
-    current revision in the same transaction (``assignments.assignments_reinvite``).
+    current revision in the same transaction (``rounds.assignments_reinvite``).
     """
     with transaction.atomic():
         article = _simple("submit", article=article, actor=actor, reason=reason)
-        assignments.assignments_reinvite(article=article, actor=actor)
+        rounds.assignments_reinvite(article=article, actor=actor)
     return article
 
 
@@ -155,7 +154,7 @@ def archive(*, article: Article, actor, reason: str) -> Article:
     with transaction.atomic():
         article = _simple("archive", article=article, actor=actor, reason=reason)
         if article.live_publication_id:
-            publishing.withdraw_locked(article=article, actor=actor, reason=f"archived: {reason.strip()}")
+            records.withdraw_locked(article=article, actor=actor, reason=f"archived: {reason.strip()}")
     return article
 
 
@@ -173,24 +172,48 @@ def approve(*, article: Article, actor, reason: str = "Sign-off rule met") -> Ar
 
     Needs the topic's quorum of eligible approvals on the *current* revision (with any required
     specialties) and a validation report for that revision with no errors left unoverridden.
-    Raises NotPermitted or TransitionNotAllowed naming what is missing; nothing is written then.
+    Approval ends the round (``rounds.round_end``). Raises NotPermitted or TransitionNotAllowed
+    naming what is missing; nothing is written then.
     """
     with transaction.atomic():
         article = lock_article(article)
         _authorise("approve", article, actor)
         reason = require_reason("approve", article, reason)
         missing = gate.signoff_missing(article=article)
-        if missing:
-            raise TransitionNotAllowed("approve", article.status, missing)
-        blocking = gate.blocking_findings(article=article)
-        if blocking:
-            named = "; ".join(f"{f['rule']}: {f['message']}" for f in blocking)
-            raise TransitionNotAllowed("approve", article.status, f"the validation report has errors: {named}")
-        now = timezone.now()
-        article.last_reviewed_at = now
-        interval = article.topic.rereview_interval_days if article.topic_id else 365
-        article.next_review_due = (now + timedelta(days=interval)).date()
-        _move(article, "approve", actor=actor, reason=reason, fields=("last_reviewed_at", "next_review_due"))
+        return _approve(
+            article, actor=actor, reason=reason, missing=missing, verdict=gate.report_verdict(article=article)
+        )
+
+
+def sign_off(*, article: Article, actor, reason: str, verdict: "gate.ReportVerdict") -> bool:
+    """``approve`` for a reviewer's decision just recorded: approve if it completes the sign-off rule.
+
+    The caller (``decisions.review_submit``) holds the article row lock inside its transaction and
+    passes the report verdict it read, so one decision locks the article and reads the report once.
+    Returns whether the article was approved; raises as ``approve`` does when the rule is met but
+    the step is refused.
+    """
+    missing = gate.signoff_missing(article=article)
+    if missing is not None:
+        return False
+    _authorise("approve", article, actor)
+    _approve(article, actor=actor, reason=reason, missing=None, verdict=verdict)
+    return True
+
+
+def _approve(article: Article, *, actor, reason: str, missing: str | None, verdict: "gate.ReportVerdict") -> Article:
+    reason = require_reason("approve", article, reason)
+    if missing:
+        raise TransitionNotAllowed("approve", article.status, missing)
+    if verdict.blocking:
+        named = "; ".join(f"{f['rule']}: {f['message']}" for f in verdict.blocking)
+        raise TransitionNotAllowed("approve", article.status, f"the validation report has errors: {named}")
+    now = timezone.now()
+    article.last_reviewed_at = now
+    interval = article.topic.rereview_interval_days if article.topic_id else 365
+    article.next_review_due = (now + timedelta(days=interval)).date()
+    _move(article, "approve", actor=actor, reason=reason, fields=("last_reviewed_at", "next_review_due"))
+    rounds.round_end(article=article, actor=actor)
     return article
 
 
@@ -210,26 +233,12 @@ def edit(*, article: Article, actor, content: Content, reason: str, expected_rev
         revision = content_apply(article=article, content=content, actor=actor, reason=reason)
         if revision is None:
             return article, None
-        _mark_assignments_stale(article, actor=actor)
+        rounds.assignments_mark_stale(article=article, actor=actor)
         if article.status == S.APPROVED:
             _move(article, "reopen", actor=actor, reason=f"content edited in revision {revision.number}: {reason}")
         if article.status in (S.SUBMITTED, S.UNDER_REVIEW):  # the round goes on, on the new revision
-            assignments.assignments_reinvite(article=article, actor=actor)
+            rounds.assignments_reinvite(article=article, actor=actor)
     return article, revision
-
-
-def _mark_assignments_stale(article: Article, *, actor) -> None:
-    open_or_done = (
-        ReviewAssignment.Status.INVITED,
-        ReviewAssignment.Status.ACCEPTED,
-        ReviewAssignment.Status.SUBMITTED,
-    )
-    stale = article.assignments.select_for_update().filter(status__in=open_or_done, revision__lt=article.revision)
-    for assignment in stale.order_by("pk"):
-        assignment.status = ReviewAssignment.Status.STALE
-        assignment._history_user = actor
-        assignment._change_reason = f"stale: article changed to revision {article.revision}"
-        assignment.save(update_fields=["status"])
 
 
 def override_validation(*, article: Article, actor, keys: list[str], reason: str):
@@ -242,9 +251,8 @@ def override_validation(*, article: Article, actor, keys: list[str], reason: str
         if not perms.is_editor_in_chief(actor):
             raise NotPermitted("override_validation", article.status, "only an editor-in-chief may override")
         reason = require_reason("override_validation", article, reason)
-        override = gate.override_record(article=article, actor=actor, keys=keys, reason=reason)
-        article._history_user = actor
-        article._change_reason = f"override_validation: {reason} ({', '.join(override.rules)})"
+        override = _override_record(article=article, actor=actor, keys=keys, reason=reason)
+        history_note(article, actor=actor, reason=f"override_validation: {reason} ({', '.join(override.rules)})")
         article.save(update_fields=["updated_at"])
         TransitionLog.objects.create(
             article=article, revision=article.revision, transition="override_validation",
@@ -252,6 +260,20 @@ def override_validation(*, article: Article, actor, keys: list[str], reason: str
             reason=f"{reason} (overrides {', '.join(override.rules)})",
         )  # fmt: skip
     return override
+
+
+def _override_record(*, article: Article, actor, keys: list[str], reason: str) -> ValidationOverride:
+    """Record an override of the named error findings; unknown or non-error keys are refused."""
+    errors = {f["key"] for f in gate.current_report(article=article).findings if f["severity"] == "error"}
+    unknown = sorted(set(keys) - errors)
+    if not keys or unknown:
+        why = (
+            f"these are not errors of revision {article.revision}: {', '.join(unknown)}" if keys else "name the errors"
+        )
+        raise TransitionNotAllowed("override_validation", article.status, why)
+    return ValidationOverride.objects.create(
+        article=article, revision=article.revision, rules=sorted(set(keys)), reason=reason, actor=actor
+    )
 
 
 def available_transitions(*, article: Article, user) -> list[tuple[str, Rule]]:

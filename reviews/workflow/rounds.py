@@ -1,0 +1,150 @@
+"""Review rounds, and the one table of assignment moves: nothing else sets ``ReviewAssignment.status``.
+
+A round is the set of assignments on one revision. It starts when the workflow submits or an
+edit makes a new revision (the previous round's reviewers are re-invited), older assignments go
+stale when the content changes, and it ends when the article is approved (open invitations to
+the other reviewers are withdrawn). Callers hold the article row lock; every move writes a
+history row with who and why.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from articles.history import history_note
+from articles.models import Article
+from reviews import notifications
+from reviews.exceptions import AssignmentRefused, TransitionNotAllowed
+from reviews.models import OPEN_STATUSES, ReviewAssignment, ReviewerProfile
+
+A = ReviewAssignment.Status
+REINVITE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset[str]
+    target: str
+
+
+MOVES: dict[str, Move] = {
+    "accept": Move(frozenset({A.INVITED}), A.ACCEPTED),
+    "decline": Move(frozenset({A.INVITED}), A.DECLINED),
+    "withdraw": Move(frozenset(OPEN_STATUSES), A.WITHDRAWN),
+    "decide": Move(frozenset({A.ACCEPTED}), A.SUBMITTED),
+    "mark_stale": Move(frozenset({*OPEN_STATUSES, A.SUBMITTED}), A.STALE),
+    "end_round": Move(frozenset(OPEN_STATUSES), A.WITHDRAWN),
+}
+
+
+def assignment_move(assignment: ReviewAssignment, name: str, *, actor, reason: str, fields=()) -> ReviewAssignment:
+    """Take move ``name`` of MOVES and save it with ``fields`` changed alongside the status.
+
+    The caller checked who may act and said why in its own words; a move from a status the
+    table does not allow raises TransitionNotAllowed (a programming error, never a user's).
+    """
+    move = MOVES[name]
+    if assignment.status not in move.sources:
+        allowed = ", ".join(sorted(move.sources))
+        raise TransitionNotAllowed(name, assignment.status, f"an assignment moves so only from {allowed}")
+    assignment.status = move.target
+    history_note(assignment, actor=actor, reason=reason)
+    assignment.save(update_fields=["status", *fields])
+    return assignment
+
+
+def assignment_invite(
+    *, article: Article, reviewer: ReviewerProfile, actor, due_at: datetime, override_reason: str, reason: str
+) -> ReviewAssignment:
+    """A new invited assignment on the article's current revision; the invitation is emailed after commit."""
+    at_cap = ReviewAssignment.objects.open().filter(reviewer=reviewer).count() >= reviewer.max_open_assignments
+    assignment = ReviewAssignment(
+        article=article,
+        reviewer=reviewer,
+        revision=article.revision,
+        assigned_by=actor,
+        due_at=due_at,
+        cap_override_reason=override_reason.strip() if at_cap else "",
+    )
+    history_note(assignment, actor=actor, reason=reason)
+    try:
+        with transaction.atomic():  # a concurrent duplicate hits the conditional unique constraint
+            assignment.save()
+    except IntegrityError:
+        raise AssignmentRefused(
+            f"{reviewer.display_name} already has an open assignment on “{article.title}”"
+        ) from None
+    transaction.on_commit(partial(notifications.invitation_notice.enqueue, assignment_id=assignment.pk))
+    return assignment
+
+
+def _previous_reviewers(article: Article) -> dict[int, ReviewAssignment]:
+    """Each earlier reviewer's latest assignment that was accepted or decided, skipping the author and inactive ones."""
+    previous = (
+        ReviewAssignment.objects.filter(article=article, status__in=(A.SUBMITTED, A.STALE), responded_at__isnull=False)
+        .exclude(reviewer__user_id=article.author_id)
+        .filter(reviewer__active=True)
+        .select_related("reviewer")
+        .order_by("reviewer_id", "-pk")
+    )
+    latest: dict[int, ReviewAssignment] = {}
+    for old in previous:
+        latest.setdefault(old.reviewer_id, old)
+    return latest
+
+
+def assignments_reinvite(*, article: Article, actor) -> list[ReviewAssignment]:
+    """Re-invite the previous round's reviewers to the article's current revision.
+
+    Called by the workflow inside its transaction (article row already locked) when a new
+    round starts. Previous reviewers are those who accepted or decided on an older round and
+    hold no open assignment now; inactive reviewers are skipped. The cap does not apply: a
+    re-invitation continues a review the reviewer already took on (the override is recorded).
+    """
+    open_now = set(ReviewAssignment.objects.open().filter(article=article).values_list("reviewer_id", flat=True))
+    due_at = timezone.now() + timedelta(days=REINVITE_DAYS)
+    created = []
+    for reviewer_id, old in sorted(_previous_reviewers(article).items()):
+        approved_this = old.status == A.SUBMITTED and old.revision == article.revision and old.decision == "approve"
+        if reviewer_id in open_now or approved_this:
+            continue  # an approval of this very revision still stands
+        created.append(
+            assignment_invite(
+                article=article,
+                reviewer=old.reviewer,
+                actor=actor,
+                due_at=due_at,
+                override_reason=f"re-invited for revision {article.revision} as a previous reviewer",
+                reason=f"re-invited for revision {article.revision}",
+            )
+        )
+    return created
+
+
+def assignments_mark_stale(*, article: Article, actor) -> None:
+    """Assignments and decisions on revisions older than the current one no longer apply to its text."""
+    stale = article.assignments.select_for_update().filter(
+        status__in=MOVES["mark_stale"].sources, revision__lt=article.revision
+    )
+    for assignment in stale.order_by("pk"):
+        reason = f"stale: article changed to revision {article.revision}"
+        assignment_move(assignment, "mark_stale", actor=actor, reason=reason)
+
+
+def round_end(*, article: Article, actor) -> None:
+    """Once approved, the round is over: open invitations to the other reviewers no longer stand.
+
+    The approving reviewer's own assignment stays: their decision closes it.
+    """
+    others = (
+        article.assignments.open()
+        .select_for_update()
+        .exclude(reviewer__user_id=getattr(actor, "pk", None))
+        .order_by("pk")
+    )
+    for other in others:
+        reason = f"withdrawn: revision {article.revision} was approved before this review was decided"
+        assignment_move(other, "end_round", actor=actor, reason=reason)
