@@ -137,6 +137,16 @@ class ReviewAssignment(models.Model):
         return f"{self.reviewer} on {self.article} (r{self.revision})"
 
 
+# What an approving reviewer confirms, item by item (kept with each Review).
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("medical_accuracy", "The medical content is accurate"),
+    ("dosing_checked", "Dosing and numbers are checked"),
+    ("references_support", "The references support the claims"),
+    ("audience_suitable", "It is suitable for its audience"),
+    ("no_promotion", "It has no promotional content"),
+)
+
+
 class Review(models.Model):
     """A reviewer's signed decision on one revision. Immutable: a new round makes a new record."""
 

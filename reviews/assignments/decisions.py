@@ -13,18 +13,11 @@ from articles.models import Article, ArticleRevision
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.locking import lock_assignment
-from reviews.models import Review, ReviewAssignment, ReviewerProfile
+from reviews.models import CHECKLIST, Review, ReviewAssignment, ReviewerProfile
 from reviews.workflow import gate, rounds
 from reviews.workflow import transitions as workflow
 
 D = ReviewAssignment.Decision
-CHECKLIST: tuple[tuple[str, str], ...] = (
-    ("medical_accuracy", "The medical content is accurate"),
-    ("dosing_checked", "Dosing and numbers are checked"),
-    ("references_support", "The references support the claims"),
-    ("audience_suitable", "It is suitable for its audience"),
-    ("no_promotion", "It has no promotional content"),
-)
 
 
 class DecisionRefused(WorkflowError):
@@ -182,13 +175,3 @@ def _take_step(*, article: Article, review: Review, actor, verdict) -> None:
         return
     reason = f"Sign-off rule met with the approval of {name}"
     workflow.sign_off(article=article, actor=actor, reason=reason, verdict=verdict)
-
-
-def last_reviewed_revision(*, assignment: ReviewAssignment) -> int | None:
-    """The revision this reviewer last decided on for this article (for the re-review diff)."""
-    return (
-        Review.objects.filter(article_id=assignment.article_id, reviewer_id=assignment.reviewer_id)
-        .order_by("-revision", "-pk")
-        .values_list("revision", flat=True)
-        .first()
-    )

@@ -5,8 +5,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
-from reviews.assignments.decisions import CHECKLIST
-from reviews.models import ReviewAssignment, ReviewerProfile
+from reviews.models import CHECKLIST, ReviewAssignment, ReviewerProfile
 
 DEFAULT_REVIEW_DAYS = 14
 

@@ -18,9 +18,8 @@ from articles.models import Article, ArticleRevision
 from articles.rendering import render_body
 from articles.validation import reports
 from reviews import permissions as perms
-from reviews.assignments import decisions
 from reviews.exceptions import NotPermitted
-from reviews.models import Review, ReviewAssignment, ReviewerProfile, ValidationOverride
+from reviews.models import CHECKLIST, Review, ReviewAssignment, ReviewerProfile, ValidationOverride
 from reviews.workflow import gate
 
 A = ReviewAssignment.Status
@@ -100,7 +99,7 @@ class ReviewPage:
     credentials_problem: str | None
     signoff_missing: str | None
     credits: list[Review]
-    checklist: tuple = decisions.CHECKLIST
+    checklist: tuple = CHECKLIST
 
 
 def _body_blocks(body: str) -> list[tuple[int, int, str]]:
@@ -200,7 +199,7 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
     findings = _findings(article=article, revision=revision)
     blocks, references, general = _laid_out(revision, findings)
     current = shown == article.revision
-    since = since or (assignment.revision if stale else decisions.last_reviewed_revision(assignment=assignment))
+    since = since or (assignment.revision if stale else last_reviewed_revision(assignment=assignment))
     diff = None
     if current and since and since != revision.number:
         old = ArticleRevision.objects.filter(article=article, number=since).first()
@@ -359,3 +358,13 @@ def article_for_desk(*, pk: int) -> Article:
 
 def assignments_on_article(*, article: Article) -> list[ReviewAssignment]:
     return list(article.assignments.select_related("reviewer").order_by("-assigned_at", "-pk"))
+
+
+def last_reviewed_revision(*, assignment: ReviewAssignment) -> int | None:
+    """The revision this reviewer last decided on for this article (for the re-review diff)."""
+    return (
+        Review.objects.filter(article_id=assignment.article_id, reviewer_id=assignment.reviewer_id)
+        .order_by("-revision", "-pk")
+        .values_list("revision", flat=True)
+        .first()
+    )

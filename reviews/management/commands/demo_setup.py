@@ -13,10 +13,10 @@ from django.utils import timezone
 from articles.models import Article, SiteSettings, Topic
 from articles.revisions import Content, content_of, metadata_apply
 from reviews import roles
-from reviews.assignments.decisions import CHECKLIST, review_submit
+from reviews.assignments.decisions import review_submit
 from reviews.assignments.services import assignment_accept, assignment_create
 from reviews.jobs.importing import article_files, import_file
-from reviews.models import ReviewAssignment, ReviewerProfile
+from reviews.models import CHECKLIST, ReviewAssignment, ReviewerProfile
 from reviews.publishing import services as publishing
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
