@@ -11,6 +11,8 @@ from articles.models import Article, Topic
 
 # The statuses of an open assignment (the reviewer still owes an answer or a decision): defined here only.
 OPEN_STATUSES = ("invited", "accepted")
+# On the round: open, or decided (what an article's reviewers list shows, and what an edit makes stale).
+ON_ROUND_STATUSES = (*OPEN_STATUSES, "submitted")
 
 
 class ReviewAssignmentQuerySet(models.QuerySet):

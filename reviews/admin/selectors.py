@@ -8,20 +8,13 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleRevision, ScheduledPublication, ValidationReport
 from articles.validation import reports
-from reviews.models import ReviewAssignment, ValidationOverride
-
-# Assignments shown as an article's reviewers: everyone invited, reviewing or who has decided.
-SHOWN_ASSIGNMENTS = (
-    ReviewAssignment.Status.INVITED,
-    ReviewAssignment.Status.ACCEPTED,
-    ReviewAssignment.Status.SUBMITTED,
-)
+from reviews.models import ON_ROUND_STATUSES, ReviewAssignment, ValidationOverride
 
 
 def articles_for_desk(queryset: QuerySet[Article]) -> QuerySet[Article]:
     """The change list's rows: live revision as columns, current reviewers in one extra query."""
     shown = (
-        ReviewAssignment.objects.filter(status__in=SHOWN_ASSIGNMENTS)
+        ReviewAssignment.objects.filter(status__in=ON_ROUND_STATUSES)
         .select_related("reviewer")
         .only("article_id", "status", "reviewer__display_name")
         .order_by("pk")
@@ -32,12 +25,6 @@ def articles_for_desk(queryset: QuerySet[Article]) -> QuerySet[Article]:
     ).prefetch_related(Prefetch("assignments", queryset=shown, to_attr="desk_assignments"))
 
 
-def _open_assignment(**filters) -> Exists:
-    return Exists(
-        ReviewAssignment.objects.filter(article=OuterRef("pk"), status__in=ReviewAssignment.ACTIVE, **filters)
-    )
-
-
 def with_reviewer(queryset: QuerySet[Article], *, reviewer_id: int) -> QuerySet[Article]:
     """Articles the reviewer has (or had) an assignment on."""
     return queryset.filter(Exists(ReviewAssignment.objects.filter(article=OuterRef("pk"), reviewer_id=reviewer_id)))
@@ -45,13 +32,13 @@ def with_reviewer(queryset: QuerySet[Article], *, reviewer_id: int) -> QuerySet[
 
 def overdue_review(queryset: QuerySet[Article]) -> QuerySet[Article]:
     """Articles with an open assignment past its due date."""
-    return queryset.filter(_open_assignment(due_at__lt=timezone.now()))
+    return queryset.filter(Exists(ReviewAssignment.objects.overdue(timezone.now()).filter(article=OuterRef("pk"))))
 
 
 def rereview_due(queryset: QuerySet[Article], *, within_days: int = 0) -> QuerySet[Article]:
     """Approved articles whose re-review date has come (or comes within ``within_days``)."""
     horizon = timezone.localdate() + timedelta(days=within_days)
-    return queryset.filter(status=Article.Status.APPROVED, next_review_due__lte=horizon)
+    return queryset.rereview_due(horizon)
 
 
 PUBLICATION_STATES = {

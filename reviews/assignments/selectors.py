@@ -8,7 +8,7 @@ reviewer's assignments, and raise ``DoesNotExist`` (a 404) for anyone else's.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from markdown_it import MarkdownIt
@@ -19,7 +19,15 @@ from articles.rendering import render_body
 from articles.validation import reports
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted
-from reviews.models import CHECKLIST, Review, ReviewAssignment, ReviewerProfile, ValidationOverride
+from reviews.models import (
+    CHECKLIST,
+    ON_ROUND_STATUSES,
+    OPEN_STATUSES,
+    Review,
+    ReviewAssignment,
+    ReviewerProfile,
+    ValidationOverride,
+)
 from reviews.workflow import gate
 
 A = ReviewAssignment.Status
@@ -48,10 +56,11 @@ def assignments_for_reviewer(*, user) -> MyAssignments:
         return out
     now = timezone.now()
     rows = ReviewAssignment.objects.filter(reviewer=profile).select_related("article__topic")
-    for row in rows.filter(status__in=ReviewAssignment.ACTIVE).order_by("due_at", "pk"):
-        bucket = out.overdue if row.due_at < now else out.pending if row.status == A.INVITED else out.in_progress
+    late = Exists(ReviewAssignment.objects.overdue(now).filter(pk=OuterRef("pk")))
+    for row in rows.open().annotate(late=late).order_by("due_at", "pk"):
+        bucket = out.overdue if row.late else out.pending if row.status == A.INVITED else out.in_progress
         bucket.append(row)
-    out.done = list(rows.exclude(status__in=ReviewAssignment.ACTIVE).order_by("-assigned_at", "-pk")[:DONE_SHOWN])
+    out.done = list(rows.exclude(status__in=OPEN_STATUSES).order_by("-assigned_at", "-pk")[:DONE_SHOWN])
     for row in (*out.overdue, *out.pending, *out.in_progress, *out.done):
         row.page_open = row.status not in CLOSED
     return out
@@ -303,10 +312,11 @@ class Dashboard:
 
 
 def _open_assignments() -> QuerySet[ReviewAssignment]:
-    return ReviewAssignment.objects.filter(
-        status__in=ReviewAssignment.ACTIVE,
-        article__status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW),
-    ).select_related("article", "reviewer", "assigned_by")
+    return (
+        ReviewAssignment.objects.open()
+        .filter(article__status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
+        .select_related("article", "reviewer", "assigned_by")
+    )
 
 
 def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
@@ -319,7 +329,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     counts = dict(Article.objects.order_by().values_list("status").annotate(n=Count("pk")))
     by_state = [(value, label, counts.get(value, 0)) for value, label in Article.Status.choices]
-    counted = Q(assignments__revision=F("revision"), assignments__status__in=(A.INVITED, A.ACCEPTED, A.SUBMITTED))
+    counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
     waiting = (
         Article.objects.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
         .select_related("topic")
@@ -327,7 +337,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
         .filter(reviewers__lt=F("quorum"))
         .order_by("updated_at")
     )
-    rereview = Article.objects.filter(status=Article.Status.APPROVED, next_review_due__lt=today).select_related("topic")
+    rereview = Article.objects.rereview_due(today).select_related("topic")
     expiring = ReviewerProfile.objects.filter(active=True).filter(
         Q(licence_expires__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS))
         | Q(licence_expires__isnull=True)
@@ -338,7 +348,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     )
     return Dashboard(
         by_state=by_state,
-        overdue=list(_open_assignments().filter(due_at__lt=timezone.now()).order_by("due_at", "pk")),
+        overdue=list(_open_assignments().overdue(timezone.now()).order_by("due_at", "pk")),
         waiting=list(waiting),
         rereview_due=list(rereview.order_by("next_review_due", "pk")),
         expiring=list(expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk")),

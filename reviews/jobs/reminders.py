@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
@@ -31,10 +31,9 @@ class ReminderRun:
     overdue: int
 
 
-def _due(flag: str, window: Q) -> list[int]:
+def _due(flag: str, assignments: QuerySet[ReviewAssignment]) -> list[int]:
     return list(
-        ReviewAssignment.objects.filter(window, status__in=ReviewAssignment.ACTIVE, article__status__in=IN_REVIEW)
-        .filter(**{f"{flag}__isnull": True})
+        assignments.filter(article__status__in=IN_REVIEW, **{f"{flag}__isnull": True})
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -44,8 +43,9 @@ def _flag(pk: int, *, flag: str, now: datetime, notice, reason: str) -> bool:
     """Set the flag on one still-open assignment and queue its email after commit; False if done already."""
     with transaction.atomic():
         assignment = (
-            ReviewAssignment.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, status__in=ReviewAssignment.ACTIVE, **{f"{flag}__isnull": True})
+            ReviewAssignment.objects.open()
+            .select_for_update(skip_locked=True)
+            .filter(pk=pk, **{f"{flag}__isnull": True})
             .first()
         )
         if assignment is None:  # taken by a concurrent run, or answered meanwhile
@@ -62,14 +62,14 @@ def reminders_send(*, now: datetime | None = None) -> ReminderRun:
     editors about assignments past due. Only articles still in review are considered. Anyone
     (a scheduler) may run it; it raises nothing for an individual assignment."""
     now = now or timezone.now()
-    soon = Q(due_at__gt=now, due_at__lte=now + REMIND_BEFORE)
+    soon = ReviewAssignment.objects.open().filter(due_at__gte=now, due_at__lte=now + REMIND_BEFORE)
     reminders = sum(
         _flag(pk, flag="reminder_sent_at", now=now, notice=notifications.reminder_notice, reason="reminder sent")
         for pk in _due("reminder_sent_at", soon)
     )
     overdue = sum(
         _flag(pk, flag="overdue_notified_at", now=now, notice=notifications.overdue_notice, reason="flagged overdue")
-        for pk in _due("overdue_notified_at", Q(due_at__lte=now))
+        for pk in _due("overdue_notified_at", ReviewAssignment.objects.overdue(now))
     )
     return ReminderRun(reminders=reminders, overdue=overdue)
 

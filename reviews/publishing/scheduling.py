@@ -139,7 +139,7 @@ def rereview_run_due(*, today: date | None = None) -> dict[int, str]:
     transition table allows for ``start_rereview``. Returns article id → what happened.
     """
     today = today or timezone.localdate()
-    due = Article.objects.filter(status=Article.Status.APPROVED, next_review_due__lte=today).order_by("pk")
+    due = Article.objects.rereview_due(today).order_by("pk")
     outcome = {}
     for article in due:
         try:

@@ -18,7 +18,7 @@ from articles.history import history_note
 from articles.models import Article
 from reviews import notifications
 from reviews.exceptions import AssignmentRefused, TransitionNotAllowed
-from reviews.models import OPEN_STATUSES, ReviewAssignment, ReviewerProfile
+from reviews.models import ON_ROUND_STATUSES, OPEN_STATUSES, ReviewAssignment, ReviewerProfile
 
 A = ReviewAssignment.Status
 REINVITE_DAYS = 14
@@ -35,7 +35,7 @@ MOVES: dict[str, Move] = {
     "decline": Move(frozenset({A.INVITED}), A.DECLINED),
     "withdraw": Move(frozenset(OPEN_STATUSES), A.WITHDRAWN),
     "decide": Move(frozenset({A.ACCEPTED}), A.SUBMITTED),
-    "mark_stale": Move(frozenset({*OPEN_STATUSES, A.SUBMITTED}), A.STALE),
+    "mark_stale": Move(frozenset(ON_ROUND_STATUSES), A.STALE),
     "end_round": Move(frozenset(OPEN_STATUSES), A.WITHDRAWN),
 }
 
