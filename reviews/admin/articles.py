@@ -11,9 +11,9 @@ from django.utils.html import format_html_join
 
 from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin
 from articles.diffing import revision_diff, word_diff
-from articles.models import Article, ArticleRevision, Reference, SiteSettings
-from articles.revisions import Content, article_create, metadata_apply
-from articles.selectors import revision_pair, revisions_for_article
+from articles.models import Article, ArticleRevision, Reference
+from articles.revisions import Content, article_create
+from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
 from articles.validation.references import REFERENCE_FIELDS
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
@@ -51,13 +51,15 @@ class ArticleForm(forms.ModelForm):
             raise forms.ValidationError("This form does not say which revision you started from; reload the page.")
         if self.instance.pk and expected is not None:
             current = Article.objects.only("revision", "body").get(pk=self.instance.pk)
-            if current.revision != expected:
+            try:
+                workflow.require_current(article=current, expected_revision=expected)
+            except StaleEdit as stale:
                 self.stale_diff = word_diff(current.body, cleaned.get("body") or "")
                 self.stale_revision = current.revision
                 # Saving again from here is a deliberate choice made after seeing the diff.
                 self.data = self.data.copy()
                 self.data["expected_revision"] = current.revision
-                raise forms.ValidationError(str(StaleEdit(expected=expected, current=current.revision)))
+                raise forms.ValidationError(str(stale)) from None
         return cleaned
 
 
@@ -173,14 +175,11 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
             )  # fmt: skip
             form.instance.pk, form.instance.revision = article.pk, article.revision
             return
-        article = Article.objects.get(pk=form.instance.pk)
         # A StaleEdit or refusal propagates: the admin's transaction rolls back and changeform_view answers.
-        workflow.edit(
-            article=article, actor=request.user, content=content, reason=data["change_reason"],
-            expected_revision=data.get("expected_revision"),
+        workflow.article_edit(
+            article=Article.objects.get(pk=form.instance.pk), actor=request.user, content=content, metadata=metadata,
+            reason=data["change_reason"], expected_revision=data.get("expected_revision"),
         )  # fmt: skip
-        metadata_apply(article=Article.objects.get(pk=article.pk), values=metadata, actor=request.user,
-                       reason=data["change_reason"])  # fmt: skip
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -217,7 +216,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
                 live=article.live_publication,
                 is_chief=perms.is_editor_in_chief(request.user),
                 may_edit=perms.is_editor(request.user),
-                allow_provisional=SiteSettings.load().allow_provisional_publishing,
+                allow_provisional=site_settings_for_readers().allow_provisional_publishing,
                 override_form=OverrideForm(findings=page.error_findings),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)

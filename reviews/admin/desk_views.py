@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from articles.models import Article, ScheduledPublication
+from articles.models import Article
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
 from reviews.admin.forms import (
@@ -113,7 +113,7 @@ class DeskViewsMixin:
             raise _MethodNotAllowed
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return get_object_or_404(Article, pk=object_id)
+        return get_object_or_404(self.get_queryset(request), pk=object_id)
 
     def _act(self, request, object_id, form_class, run: Callable):
         try:
@@ -161,10 +161,7 @@ class DeskViewsMixin:
 
     def cancel_schedule_view(self, request, object_id):
         def run(article, data):
-            schedule = article.schedules.filter(status=ScheduledPublication.Status.PENDING).first()
-            if schedule is None:
-                raise WorkflowError("There is no pending scheduled publication to cancel.")
-            scheduling.schedule_cancel(schedule=schedule, actor=request.user, reason=data["reason"])
+            scheduling.schedule_cancel_pending(article=article, actor=request.user, reason=data["reason"])
             return "The scheduled publication was cancelled."
 
         return self._act(request, object_id, ReasonForm, run)
@@ -204,7 +201,7 @@ class DeskViewsMixin:
 
     def dossier_view(self, request, object_id):
         self._require_editor(request)
-        article = get_object_or_404(Article, pk=object_id)
+        article = get_object_or_404(self.get_queryset(request), pk=object_id)
         data = dossier.dossier_for_article(article=article)
         if request.GET.get("format") == "json":
             response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})

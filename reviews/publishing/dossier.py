@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from articles.diffing import revision_diff
 from articles.models import Article
+from articles.publications import publication_digest
 from reviews.models import ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
-from reviews.publishing.services import publication_digest
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "dossier.schema.json"
 SCHEMA_VERSION = 1

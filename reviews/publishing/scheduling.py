@@ -81,6 +81,15 @@ def schedule_cancel(*, schedule: ScheduledPublication, actor, reason: str) -> Sc
     return schedule
 
 
+def schedule_cancel_pending(*, article: Article, actor, reason: str) -> ScheduledPublication:
+    """Cancel the article's pending scheduled publication (the desk's button). Raises WorkflowError
+    when none is pending; otherwise as ``schedule_cancel``."""
+    schedule = article.schedules.filter(status=Pending.PENDING).first()
+    if schedule is None:
+        raise WorkflowError("There is no pending scheduled publication to cancel.")
+    return schedule_cancel(schedule=schedule, actor=actor, reason=reason)
+
+
 def _close(schedule: ScheduledPublication, status: str, *, actor, note: str, publication=None) -> None:
     schedule.status, schedule.note, schedule.publication = status, note, publication
     schedule.closed_by, schedule.closed_at = actor, timezone.now()
@@ -151,19 +160,3 @@ def rereview_run_due(*, today: date | None = None) -> dict[int, str]:
             logger.info("re-review of article %s skipped: %s", article.pk, error)
             outcome[article.pk] = f"skipped: {error}"
     return outcome
-
-
-@task()
-def run_due_jobs() -> dict:
-    """Every periodic job at once, for a worker-only deployment: due schedules, re-reviews,
-    review reminders and, with resolvers on, the evidence watch."""
-    from reviews.jobs.evidence import evidence_watch
-    from reviews.jobs.reminders import reminders_send
-
-    reminders = reminders_send()
-    return {
-        "schedules": schedules_run_due(),
-        "rereviews": rereview_run_due(),
-        "reminders": {"reminders": reminders.reminders, "overdue": reminders.overdue},
-        "retractions": len(evidence_watch()),
-    }

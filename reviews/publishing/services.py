@@ -8,13 +8,12 @@ locks the article row first, writes an article history row with the reason, and 
 TransitionLog row whose from and to status are the (unchanged) status.
 """
 
-import hashlib
-
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, SiteSettings
-from articles.rendering import plain_text, render_body
+from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal
+from articles.publications import publication_render
+from articles.selectors import site_settings_for_readers
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, TransitionNotAllowed
 from reviews.locking import lock_article, require_reason
@@ -76,7 +75,7 @@ def check_publishable(step: str, article: Article, revision: ArticleRevision, *,
             f"revision {revision.number} has not been approved by the board; publish it provisionally "
             "(if the site allows it) or wait for approval",
         )
-    if not SiteSettings.load().allow_provisional_publishing:
+    if not site_settings_for_readers().allow_provisional_publishing:
         raise TransitionNotAllowed(
             step,
             article.status,
@@ -87,22 +86,16 @@ def check_publishable(step: str, article: Article, revision: ArticleRevision, *,
 
 
 def publication_build(*, article: Article, revision: ArticleRevision, actor, reason: str, provisional: bool):
-    """An unsaved Publication of ``revision``: rendered, sanitised HTML, references and credits."""
-    numbers = {int(ref["number"]) for ref in revision.references if isinstance(ref, dict) and ref.get("number")}
-    rendered = render_body(body=revision.body, reference_numbers=numbers)
+    """An unsaved Publication of ``revision``: rendered by ``articles.publications``, with the reviewer credits."""
     return Publication(
         article=article,
         revision=revision,
-        title=revision.title,
-        summary=revision.summary,
-        rendered_html=rendered.html,
-        references=revision.references,
         reviewer_credits=reviewer_credits(article=article, number=revision.number),
         provisional=provisional,
         published_by=actor,
         published_at=timezone.now(),
         reason=reason,
-        search_text=" ".join(filter(None, (revision.title, revision.summary, plain_text(rendered.html)))),
+        **publication_render(revision=revision),
     )
 
 
@@ -158,8 +151,3 @@ def unpublish(*, article: Article, actor, reason: str) -> PublicationWithdrawal:
         if article.live_publication is None:
             raise TransitionNotAllowed("unpublish", article.status, "the article is not on the public site")
         return records.withdraw_locked(article=article, actor=actor, reason=reason)
-
-
-def publication_digest(publication: Publication) -> str:
-    """SHA-256 of what readers were shown, so an auditor can check a stored page."""
-    return hashlib.sha256(publication.rendered_html.encode()).hexdigest()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.history import history_note
 from articles.models import Article
-from articles.revisions import Content, content_apply
+from articles.revisions import Content, content_apply, metadata_apply
 from reviews import notifications
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
@@ -217,6 +217,25 @@ def _approve(article: Article, *, actor, reason: str, missing: str | None, verdi
     return article
 
 
+def require_current(*, article: Article, expected_revision: int | None) -> None:
+    """StaleEdit when the editor started from an older revision than the article's (None: not checked)."""
+    if expected_revision is not None and expected_revision != article.revision:
+        raise StaleEdit(expected=expected_revision, current=article.revision)
+
+
+def article_edit(
+    *, article: Article, actor, content: Content, metadata: dict, reason: str, expected_revision: int | None
+):
+    """The desk's save of an existing article: its content through ``edit`` (a new revision when it
+    changed), then its metadata, in one transaction. Raises as ``edit`` does; nothing is written then."""
+    with transaction.atomic():
+        article, revision = edit(
+            article=article, actor=actor, content=content, reason=reason, expected_revision=expected_revision
+        )
+        metadata_apply(article=Article.objects.get(pk=article.pk), values=metadata, actor=actor, reason=reason)
+    return article, revision
+
+
 def edit(*, article: Article, actor, content: Content, reason: str, expected_revision: int | None = None):
     """Change an article's content as a new revision. Returns (article, revision or None if unchanged).
 
@@ -228,8 +247,7 @@ def edit(*, article: Article, actor, content: Content, reason: str, expected_rev
         article = lock_article(article)
         if not perms.can_edit_content(actor, article):
             raise NotPermitted("edit", article.status, f"{actor} may not edit this article now")
-        if expected_revision is not None and expected_revision != article.revision:
-            raise StaleEdit(expected=expected_revision, current=article.revision)
+        require_current(article=article, expected_revision=expected_revision)
         revision = content_apply(article=article, content=content, actor=actor, reason=reason)
         if revision is None:
             return article, None

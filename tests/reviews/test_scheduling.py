@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, Publication, ScheduledPublication, SiteSettings
 from reviews.exceptions import NotPermitted, TransitionNotAllowed
+from reviews.jobs import due as due_jobs
 from reviews.models import TransitionLog
 from reviews.publishing import scheduling
 from reviews.publishing import services as publishing
@@ -137,7 +138,7 @@ def test_rereview_job_starts_a_round_when_due_and_the_publication_stays(editor, 
         later = make_article(status=Article.Status.APPROVED, next_review_due=NOON.date() + timedelta(days=90))
         publication = publishing.publish(article=due, actor=editor, reason="live")
         clock.move_to(NOON + timedelta(days=31))
-        scheduling.run_due_jobs.enqueue()
+        due_jobs.run_due_jobs.enqueue()
         run_worker()
     due.refresh_from_db()
     later.refresh_from_db()

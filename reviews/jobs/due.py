@@ -1,0 +1,20 @@
+"""Every time-based job at once, as one task for a worker-only deployment (the cron command runs the same)."""
+
+from django_tasks import task
+
+from reviews.jobs.evidence import evidence_watch
+from reviews.jobs.reminders import reminders_send
+from reviews.publishing import scheduling
+
+
+@task()
+def run_due_jobs() -> dict:
+    """Every periodic job at once, for a worker-only deployment: due schedules, re-reviews,
+    review reminders and, with resolvers on, the evidence watch."""
+    reminders = reminders_send()
+    return {
+        "schedules": scheduling.schedules_run_due(),
+        "rereviews": scheduling.rereview_run_due(),
+        "reminders": {"reminders": reminders.reminders, "overdue": reminders.overdue},
+        "retractions": len(evidence_watch()),
+    }
