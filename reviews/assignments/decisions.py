@@ -100,41 +100,34 @@ def review_submit(
     """
     with transaction.atomic():
         article, assignment = lock_assignment(assignment)
-        if assignment.reviewer.user_id != getattr(actor, "pk", None):
-            raise NotPermitted("submit a review", article.status, "only the assigned reviewer may decide")
-        if article.revision != revision or assignment.status == ReviewAssignment.Status.STALE:
-            raise StaleRevision(shown=revision, current=article.revision)
-        if assignment.status != ReviewAssignment.Status.ACCEPTED:
-            raise DecisionRefused(
-                f"This assignment is {assignment.get_status_display().lower()}; only an accepted assignment "
-                "takes a decision"
-            )
-        if article.status != Article.Status.UNDER_REVIEW:
-            raise DecisionRefused(f"“{article.title}” is {article.get_status_display().lower()}, not under review.")
+        _check_standing(article=article, assignment=assignment, actor=actor, revision=revision)
         checklist = {key: bool(checklist.get(key)) for key, _label in CHECKLIST}
         acknowledged = sorted(set(acknowledged))
         # An approval reads the report once; the workflow decides with the same verdict.
         verdict = gate.report_verdict(article=article) if decision == D.APPROVE else None
-        _check_decision(
-            verdict=verdict,
-            assignment=assignment,
-            decision=decision,
-            checklist=checklist,
-            comments=comments,
-            acknowledged=acknowledged,
-        )
-        review = _record(
-            article=article,
-            assignment=assignment,
-            decision=decision,
-            checklist=checklist,
-            comments=comments.strip(),
-            acknowledged=acknowledged,
-        )
+        _check_decision(verdict=verdict, assignment=assignment, decision=decision, checklist=checklist,
+                        comments=comments, acknowledged=acknowledged)  # fmt: skip
+        review = _record(article=article, assignment=assignment, decision=decision, checklist=checklist,
+                         comments=comments.strip(), acknowledged=acknowledged)  # fmt: skip
         # The workflow checks the assignment is still accepted, so the step comes before closing it.
         _take_step(article=article, review=review, actor=actor, verdict=verdict)
         _close(assignment=assignment, review=review, actor=actor)
     return review
+
+
+def _check_standing(*, article: Article, assignment: ReviewAssignment, actor, revision: int) -> None:
+    """The assigned reviewer, on the revision shown, an accepted assignment, an article under review."""
+    if assignment.reviewer.user_id != getattr(actor, "pk", None):
+        raise NotPermitted("submit a review", article.status, "only the assigned reviewer may decide")
+    if article.revision != revision or assignment.status == ReviewAssignment.Status.STALE:
+        raise StaleRevision(shown=revision, current=article.revision)
+    if assignment.status != ReviewAssignment.Status.ACCEPTED:
+        raise DecisionRefused(
+            f"This assignment is {assignment.get_status_display().lower()}; only an accepted assignment "
+            "takes a decision"
+        )
+    if article.status != Article.Status.UNDER_REVIEW:
+        raise DecisionRefused(f"“{article.title}” is {article.get_status_display().lower()}, not under review.")
 
 
 def _record(*, article, assignment, decision, checklist, comments, acknowledged) -> Review:

@@ -107,6 +107,11 @@ class Command(BaseCommand):
         past = timezone.localdate() - timedelta(days=3)
         metadata_apply(article=overdue, values={"next_review_due": past}, actor=editor, reason="Demo: re-review due")
 
+        self._stage_in_review(article, users)
+
+    def _stage_in_review(self, article, users):
+        """A revision under review while readers keep the approved one; a provisional page; an open invitation."""
+        editor, neuro, onco = users["editor"], users["dr.neuro"], users["dr.onco"]
         # Under review on revision 2 while readers keep the approved revision 1.
         changed = self._approve(article["myelomalacia"], reviewer=neuro, editor=editor)
         publishing.publish(article=changed, actor=editor, reason="Approved by the board")
