@@ -22,7 +22,7 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     # 3 the floor of the write side: rounds and the records a publishing step leaves
     ("reviews.workflow.rounds", "reviews.publishing.records"),
     # 4 the workflow: transition table and functions
-    ("reviews.workflow.transitions", "reviews.workflow.revert"),
+    ("reviews.workflow.transitions",),
     # 5 domain services standing on the workflow
     ("reviews.assignments.services", "reviews.assignments.decisions", "reviews.publishing.services",
      "reviews.publishing.scheduling", "reviews.board.services"),

@@ -3,4 +3,4 @@
 Importing the package registers the model admins (Django's admin autodiscovery imports it).
 """
 
-from reviews.admin import articles  # noqa: F401  (registers the model admins)
+from reviews.admin import articles, records  # noqa: F401  (registers the model admins)

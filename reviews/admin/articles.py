@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
-from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin
+from articles.admin import HistoryViewOnlyAdmin
 from articles.diffing import revision_diff, word_diff
 from articles.models import Article, ArticleRevision, Reference
 from articles.revisions import Content, article_create
@@ -20,16 +20,7 @@ from reviews.admin import selectors as desk
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
 from reviews.admin.filters import OverdueReviewFilter, PublicationFilter, RereviewDueFilter, ReviewerFilter
 from reviews.admin.forms import OverrideForm
-from reviews.board.services import reviewer_credentials_verify
 from reviews.exceptions import StaleEdit, WorkflowError
-from reviews.models import (
-    Notification,
-    Review,
-    ReviewAssignment,
-    ReviewerProfile,
-    TransitionLog,
-    ValidationOverride,
-)
 from reviews.workflow import transitions as workflow
 
 
@@ -269,67 +260,3 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
             "title": f"Compare revisions {old} and {new}",
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
-
-
-@admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(HistoryViewOnlyAdmin):
-    list_display = ("display_name", "degree", "specialty", "active", "licence_expires", "credentials_verified_at")
-    list_filter = ("active", "degree", "specialty")
-    search_fields = ("display_name", "specialty", "user__username", "user__email")
-    list_select_related = ("user",)
-    filter_horizontal = ("topics",)
-    raw_id_fields = ("user",)
-    readonly_fields = ("credentials_verified_at", "credentials_verified_by")
-    actions = ["verify_credentials"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        # A profile's credits and decisions belong to its person: the account is fixed once created.
-        return (*self.readonly_fields, "user") if obj else self.readonly_fields
-
-    @admin.action(description="Record credentials as verified by me today")
-    def verify_credentials(self, request, queryset):
-        for profile in queryset.order_by("pk"):
-            try:
-                reviewer_credentials_verify(profile=profile, actor=request.user)
-                messages.success(request, f"{profile.display_name}: credentials verified.")
-            except (WorkflowError, PermissionDenied) as error:
-                messages.error(request, f"{profile.display_name}: {error}")
-
-
-@admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(ReadOnlyAdmin, HistoryViewOnlyAdmin):
-    list_display = ("article", "reviewer", "revision", "status", "due_at", "decision")
-    list_filter = ("status", "decision")
-    list_select_related = ("article", "reviewer")
-    search_fields = ("article__title", "reviewer__display_name")
-
-
-@admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
-    list_display = ("article", "reviewer", "revision", "decision", "eligible", "created_at")
-    list_filter = ("decision", "eligible")
-    list_select_related = ("article", "reviewer")
-
-
-@admin.register(TransitionLog)
-class TransitionLogAdmin(ReadOnlyAdmin):
-    list_display = ("at", "article", "revision", "transition", "from_status", "to_status", "actor", "reason")
-    list_filter = ("transition", "to_status")
-    list_select_related = ("article", "actor")
-    search_fields = ("article__title", "reason")
-    date_hierarchy = "at"
-
-
-@admin.register(ValidationOverride)
-class ValidationOverrideAdmin(ReadOnlyAdmin):
-    list_display = ("at", "article", "revision", "actor", "reason")
-    list_select_related = ("article", "actor")
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("sent_at", "key", "recipient", "subject")
-    search_fields = ("key", "recipient")

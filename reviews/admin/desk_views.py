@@ -27,7 +27,6 @@ from reviews.assignments import services as assignments
 from reviews.exceptions import WorkflowError
 from reviews.publishing import audit, dossier, scheduling
 from reviews.publishing import services as publishing
-from reviews.workflow import revert as versions
 from reviews.workflow import transitions as workflow
 
 
@@ -168,7 +167,7 @@ class DeskViewsMixin:
 
     def revert_view(self, request, object_id):
         def run(article, data):
-            revision = versions.revision_revert(
+            revision = workflow.revision_revert(
                 article=article, actor=request.user, number=data["number"], reason=data["reason"],
                 expected_revision=data.get("expected_revision"),
             )  # fmt: skip

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.history import history_note
-from articles.models import Article
-from articles.revisions import Content, content_apply, metadata_apply
+from articles.models import Article, ArticleRevision
+from articles.revisions import Content, content_apply, content_of_revision, metadata_apply
 from reviews import notifications
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
@@ -257,6 +257,28 @@ def edit(*, article: Article, actor, content: Content, reason: str, expected_rev
         if article.status in (S.SUBMITTED, S.UNDER_REVIEW):  # the round goes on, on the new revision
             rounds.assignments_reinvite(article=article, actor=actor)
     return article, revision
+
+
+def revision_revert(
+    *, article: Article, actor, number: int, reason: str, expected_revision: int | None = None
+) -> ArticleRevision:
+    """Make revision ``number``'s content the article's next revision, recording why.
+
+    Goes through ``workflow.edit`` (lock, permission, stale check, approvals made stale, an
+    approved article reopened). Raises TransitionNotAllowed when the revision does not exist,
+    no reason is given or the content already matches; NotPermitted or StaleEdit from the edit.
+    """
+    reason = require_reason("revert", article, reason)
+    source = ArticleRevision.objects.filter(article=article, number=number).first()
+    if source is None:
+        raise TransitionNotAllowed("revert", article.status, f"revision {number} of this article does not exist")
+    _, revision = edit(
+        article=article, actor=actor, content=content_of_revision(source),
+        reason=f"revert to revision {number}: {reason}", expected_revision=expected_revision,
+    )  # fmt: skip
+    if revision is None:
+        raise TransitionNotAllowed("revert", article.status, f"the article already matches revision {number}")
+    return revision
 
 
 def override_validation(*, article: Article, actor, keys: list[str], reason: str):
