@@ -17,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from reviews import permissions as perms
+from reviews.admin import selectors as desk_reads
+from reviews.admin.forms import AssignForm, ReasonForm, ReassignForm
 from reviews.assignments import decisions, selectors
 from reviews.assignments import services as assignments
-from reviews.assignments.forms import AcceptForm, AssignForm, DeclineForm, ReasonForm, ReassignForm, ReviewForm
+from reviews.assignments.forms import AcceptForm, DeclineForm, ReviewForm
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.models import ReviewAssignment
 from reviews.workflow import gate
@@ -192,20 +194,20 @@ def article_decisions(request, pk: int):
 @require_GET
 @editors_only
 def desk(request):
-    board = selectors.dashboard_for_editor(user=request.user)
+    board = desk_reads.dashboard_for_editor(user=request.user)
     return _render(request, "reviews/desk/dashboard.html", {"board": board})
 
 
 def _article_or_404(pk: int) -> Article:
     try:
-        return selectors.article_for_desk(pk=pk)
+        return desk_reads.article_for_desk(pk=pk)
     except Article.DoesNotExist:
         raise Http404("No such article.") from None
 
 
 def _desk_assignment_or_404(pk: int) -> ReviewAssignment:
     try:
-        return selectors.assignment_for_desk(pk=pk)
+        return desk_reads.assignment_for_desk(pk=pk)
     except ReviewAssignment.DoesNotExist:
         raise Http404("No such assignment.") from None
 
@@ -238,8 +240,8 @@ def desk_assign(request, pk: int):
     context = {
         "article": article,
         "form": form,
-        "suggestions": selectors.reviewer_suggestions(article=article),
-        "current": selectors.assignments_on_article(article=article),
+        "suggestions": desk_reads.reviewer_suggestions(article=article),
+        "current": desk_reads.assignments_on_article(article=article),
     }
     return _render(request, "reviews/desk/assign.html", context, status=status)
 

@@ -22,6 +22,7 @@ from reviews.admin.forms import (
     ReasonForm,
     RevertForm,
     ScheduleForm,
+    end_of_day,
 )
 from reviews.assignments import services as assignments
 from reviews.exceptions import WorkflowError
@@ -70,11 +71,11 @@ class DeskActionsMixin:
     @admin.action(description="Assign a reviewer to the selected articles")
     def assign_reviewer(self, request, queryset):
         def run(article, data):
-            assignments.assignment_create(
-                article=article, reviewer=data["reviewer"], actor=request.user, due_at=data["due_at"],
-                override_reason=data["override_reason"],
+            made = assignments.assignments_create(
+                article=article, reviewers=list(data["reviewers"]), actor=request.user,
+                due_at=end_of_day(data["due_on"]), override_reason=data["override_reason"],
             )  # fmt: skip
-            return f"{data['reviewer'].display_name} invited, due {timezone.localtime(data['due_at']):%Y-%m-%d}"
+            return f"{', '.join(a.reviewer.display_name for a in made)} invited, due {data['due_on']:%Y-%m-%d}"
 
         return self._bulk(request, queryset, AssignForm, "Assign a reviewer", run)
 

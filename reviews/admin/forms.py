@@ -1,15 +1,25 @@
-"""Forms of the article desk: they parse input for one service call each, nothing more."""
+"""Forms of the editors' desk (the admin and its /review/desk/ face): they parse input for one service call each."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
 
 from reviews.models import ReviewerProfile
 
+DEFAULT_REVIEW_DAYS = 14
+
+
+def end_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=1000, help_text="Recorded in the article's history and the audit log.")
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the article's history and the audit log.",
+    )
 
 
 class PublishForm(ReasonForm):
@@ -39,16 +49,49 @@ class OverrideForm(ReasonForm):
         self.fields["keys"].choices = [(f["key"], f"{f['rule']}: {f['message']}") for f in findings]
 
 
+class ReviewerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_line
+
+
 class AssignForm(forms.Form):
-    reviewer = forms.ModelChoiceField(queryset=ReviewerProfile.objects.filter(active=True).order_by("display_name"))
-    due_at = forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-        initial=lambda: (timezone.localtime() + timedelta(days=14)).replace(second=0, microsecond=0),
+    reviewers = ReviewerChoiceField(
+        queryset=ReviewerProfile.objects.filter(active=True).order_by("display_name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one reviewer."},
+    )
+    due_on = forms.DateField(
+        label="Due on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The review is due by the end of this day.",
     )
     override_reason = forms.CharField(
-        required=False, max_length=500, help_text="Only to exceed a reviewer's cap of open assignments."
+        label="Reason to override a reviewer's cap",
+        required=False,
+        max_length=1000,
+        help_text="Only needed when a chosen reviewer already holds their maximum of open assignments.",
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"due_on": timezone.localdate() + timedelta(days=DEFAULT_REVIEW_DAYS)})
+        super().__init__(*args, **kwargs)
+
+    def due_at(self) -> datetime:
+        return end_of_day(self.cleaned_data["due_on"])
+
+
+class ReassignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(queryset=ReviewerProfile.objects.filter(active=True).order_by("display_name"))
+    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="Why reassign", max_length=1000)
+    override_reason = forms.CharField(label="Reason to override the reviewer's cap", required=False, max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {"due_on": timezone.localdate() + timedelta(days=DEFAULT_REVIEW_DAYS)})
+        super().__init__(*args, **kwargs)
+
+    def due_at(self) -> datetime:
+        return end_of_day(self.cleaned_data["due_on"])
 
 
 class AuditFilterForm(forms.Form):

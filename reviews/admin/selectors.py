@@ -1,14 +1,23 @@
-"""Reads for the editors' desk in the admin. Each declares its joins so a page's query count is fixed."""
+"""The editors' desk's one set of reads: the admin desk, and /review/desk/ as its thin face.
+
+Each declares its joins so a page's query count is fixed.
+"""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, ArticleRevision, ScheduledPublication, ValidationReport
 from articles.validation import reports
-from reviews.models import ON_ROUND_STATUSES, ReviewAssignment, ValidationOverride
+from reviews import permissions as perms
+from reviews.exceptions import NotPermitted
+from reviews.models import ON_ROUND_STATUSES, ReviewAssignment, ReviewerProfile, ValidationOverride
+
+A = ReviewAssignment.Status
+EXPIRY_WINDOW_DAYS = 60
 
 
 def articles_for_desk(queryset: QuerySet[Article]) -> QuerySet[Article]:
@@ -125,3 +134,123 @@ def desk_overview() -> dict:
             .order_by("status", "publish_at")[:50]
         ),
     }
+
+
+@dataclass
+class Suggestion:
+    profile: ReviewerProfile
+    topic_match: bool
+    specialty_match: bool
+    open_load: int
+    at_cap: bool
+    already_assigned: bool
+    credentials_problem: str | None
+
+
+def reviewer_suggestions(*, article: Article) -> list[Suggestion]:
+    """Active reviewers for the assign form, best first: a required specialty of the topic, then
+    the article's topic among theirs, then the lightest open load relative to their cap.
+    The article's author is never suggested."""
+    required = {s.casefold() for s in (article.topic.required_specialties if article.topic_id else [])}
+    active = Q(assignments__status__in=ReviewAssignment.ACTIVE)
+    profiles = (
+        ReviewerProfile.objects.filter(active=True)
+        .exclude(user_id=article.author_id)
+        .select_related("user")
+        .annotate(
+            open_load=Count("assignments", filter=active, distinct=True),
+            on_article=Count("assignments", filter=active & Q(assignments__article=article), distinct=True),
+            topic_match=Count("topics", filter=Q(topics=article.topic_id), distinct=True),
+        )
+    )
+    out = [
+        Suggestion(
+            profile=p,
+            topic_match=p.topic_match > 0,
+            specialty_match=p.specialty.casefold() in required,
+            open_load=p.open_load,
+            at_cap=p.open_load >= p.max_open_assignments,
+            already_assigned=p.on_article > 0,
+            credentials_problem=perms.credentials_problem(p),
+        )
+        for p in profiles
+    ]
+    out.sort(
+        key=lambda s: (
+            s.already_assigned,
+            not s.specialty_match,
+            not s.topic_match,
+            s.open_load / max(s.profile.max_open_assignments, 1),
+            s.profile.display_name,
+        )
+    )
+    return out
+
+
+@dataclass
+class Dashboard:
+    by_state: list[tuple[str, str, int]]
+    overdue: list[ReviewAssignment]
+    waiting: list[Article]
+    rereview_due: list[Article]
+    expiring: list[ReviewerProfile]
+    interests: list[ReviewAssignment]
+
+
+def _open_assignments() -> QuerySet[ReviewAssignment]:
+    return (
+        ReviewAssignment.objects.open()
+        .filter(article__status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
+        .select_related("article", "reviewer", "assigned_by")
+    )
+
+
+def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
+    """The editors' desk: articles by state, overdue assignments, articles waiting for reviewers
+    (fewer open or decided assignments on the current revision than the topic's quorum), articles
+    past their re-review date, credentials expiring within 60 days (or never verified) and
+    declared interests waiting for an editor-in-chief. Editors only (NotPermitted otherwise)."""
+    if not perms.is_editor(user):
+        raise NotPermitted("open the desk", "-", "only editors use the editors' desk")
+    today = today or timezone.localdate()
+    counts = dict(Article.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    by_state = [(value, label, counts.get(value, 0)) for value, label in Article.Status.choices]
+    counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
+    waiting = (
+        Article.objects.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
+        .select_related("topic")
+        .annotate(reviewers=Count("assignments", filter=counted), quorum=Coalesce("topic__required_approvals", 1))
+        .filter(reviewers__lt=F("quorum"))
+        .order_by("updated_at")
+    )
+    rereview = Article.objects.rereview_due(today).select_related("topic")
+    expiring = ReviewerProfile.objects.filter(active=True).filter(
+        Q(licence_expires__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS))
+        | Q(licence_expires__isnull=True)
+        | Q(credentials_verified_at__isnull=True)
+    )
+    interests = _open_assignments().filter(
+        conflict=ReviewAssignment.Conflict.INTEREST, conflict_cleared_by__isnull=True, status=A.ACCEPTED
+    )
+    return Dashboard(
+        by_state=by_state,
+        overdue=list(_open_assignments().overdue(timezone.now()).order_by("due_at", "pk")),
+        waiting=list(waiting),
+        rereview_due=list(rereview.order_by("next_review_due", "pk")),
+        expiring=list(expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk")),
+        interests=list(interests.order_by("pk")),
+    )
+
+
+def assignment_for_desk(*, pk: int) -> ReviewAssignment:
+    """An assignment as the editors see it (for withdraw, reassign and clearing a conflict)."""
+    return ReviewAssignment.objects.select_related("article__topic", "reviewer__user").get(pk=pk)
+
+
+def article_for_desk(*, pk: int) -> Article:
+    """An article with its assignments, for the assign form."""
+    return Article.objects.select_related("topic", "author").get(pk=pk)
+
+
+def assignments_on_article(*, article: Article) -> list[ReviewAssignment]:
+    return list(article.assignments.select_related("reviewer").order_by("-assigned_at", "-pk"))

@@ -1,17 +1,8 @@
-"""Forms of the reviewer pages and the editors' desk. They parse input; the services decide."""
-
-from datetime import datetime, time, timedelta
+"""Forms of the reviewer pages: answer an invitation, decide. They parse input; the services decide."""
 
 from django import forms
-from django.utils import timezone
 
-from reviews.models import CHECKLIST, ReviewAssignment, ReviewerProfile
-
-DEFAULT_REVIEW_DAYS = 14
-
-
-def _end_of_day(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+from reviews.models import CHECKLIST, ReviewAssignment
 
 
 class AcceptForm(forms.Form):
@@ -74,52 +65,3 @@ class ReviewForm(forms.Form):
 
     def checklist_fields(self):
         return [self[f"check_{key}"] for key, _label in CHECKLIST]
-
-
-class ReviewerChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.display_line
-
-
-class AssignForm(forms.Form):
-    reviewers = ReviewerChoiceField(
-        queryset=ReviewerProfile.objects.filter(active=True).order_by("display_name"),
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one reviewer."},
-    )
-    due_on = forms.DateField(
-        label="Due on",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The review is due by the end of this day.",
-    )
-    override_reason = forms.CharField(
-        label="Reason to override a reviewer's cap",
-        required=False,
-        max_length=1000,
-        help_text="Only needed when a chosen reviewer already holds their maximum of open assignments.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"due_on": timezone.localdate() + timedelta(days=DEFAULT_REVIEW_DAYS)})
-        super().__init__(*args, **kwargs)
-
-    def due_at(self) -> datetime:
-        return _end_of_day(self.cleaned_data["due_on"])
-
-
-class ReassignForm(forms.Form):
-    reviewer = forms.ModelChoiceField(queryset=ReviewerProfile.objects.filter(active=True).order_by("display_name"))
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="Why reassign", max_length=1000)
-    override_reason = forms.CharField(label="Reason to override the reviewer's cap", required=False, max_length=1000)
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"due_on": timezone.localdate() + timedelta(days=DEFAULT_REVIEW_DAYS)})
-        super().__init__(*args, **kwargs)
-
-    def due_at(self) -> datetime:
-        return _end_of_day(self.cleaned_data["due_on"])
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -171,8 +171,8 @@ def test_bulk_assign_reviewer_uses_the_assignment_service(desk):
     reviewer = make_reviewer("dr-assign")
     open_one = make_article(status=Article.Status.SUBMITTED, title="Needs a reviewer")
     draft = make_article(title="Draft piece")
-    due = (timezone.localtime() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
-    response = _bulk(desk, "assign_reviewer", [open_one, draft], apply="1", reviewer=reviewer.pk, due_at=due)
+    due = (timezone.localdate() + timedelta(days=10)).isoformat()
+    response = _bulk(desk, "assign_reviewer", [open_one, draft], apply="1", reviewers=reviewer.pk, due_on=due)
     notes = _messages(response)
     assert any(n.startswith("“Needs a reviewer”: Dr-Assign Example invited") for n in notes), notes
     assert any(n.startswith("“Draft piece” skipped:") and "draft" in n for n in notes), notes

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.revisions import Content, content_of
+from reviews.admin.selectors import reviewer_suggestions
 from reviews.assignments import services as assignments
-from reviews.assignments.selectors import reviewer_suggestions
 from reviews.assignments.services import AssignmentRefused
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.models import ReviewAssignment, TransitionLog

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
+from reviews.admin.selectors import dashboard_for_editor
 from reviews.assignments import services as assignments
-from reviews.assignments.selectors import dashboard_for_editor
 from reviews.exceptions import NotPermitted
 from reviews.models import ReviewAssignment
 from tests.factories import make_article, make_assignment, make_reviewer, make_topic
