@@ -14,6 +14,7 @@ from django.conf import settings
 
 from articles.citations import Marker, find_markers
 from articles.validation.references import REFERENCE_FIELDS
+from articles.validation.source_rules import SOURCE_RULES
 from articles.validation.rules import (
     ERROR,
     INFO,
@@ -100,7 +101,7 @@ def validate(
     )
     findings = [
         Finding(rule.id, rule.severity, reference, line, message)
-        for rule in RULES
+        for rule in (*RULES, *SOURCE_RULES)
         for reference, line, message in rule.check(ctx)
     ]
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.line or 0, f.reference or 0))
