@@ -14,7 +14,6 @@ from django.conf import settings
 
 from articles.citations import Marker, find_markers
 from articles.validation.references import REFERENCE_FIELDS
-from articles.validation.source_rules import SOURCE_RULES
 from articles.validation.rules import (
     ERROR,
     INFO,
@@ -24,6 +23,7 @@ from articles.validation.rules import (
     Finding,
     Resolution,
 )
+from articles.validation.source_rules import SOURCE_RULES
 
 # What a report keeps of each reference: enough to name and look it up, not its full text.
 REPORTED_REFERENCE_FIELDS = tuple(name for name in REFERENCE_FIELDS if name not in ("authors", "details", "raw"))

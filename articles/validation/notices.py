@@ -82,7 +82,7 @@ class Notice:
 
     @property
     def recorded_by(self) -> str:
-        """"Crossref (Retraction Watch)", "Crossref (publisher)" or "PubMed"."""
+        """ "Crossref (Retraction Watch)", "Crossref (publisher)" or "PubMed"."""
         if self.source == "retraction-watch":
             return f"{self.registry} (Retraction Watch)"
         if self.source == "publisher":

@@ -63,4 +63,3 @@ def published_version_reference(*, reference: dict, published_doi: str, record=N
         "url": "",
         "raw": ". ".join(parts) + f". doi:{doi}",
     }
-

@@ -36,7 +36,7 @@ def crossref_resolution(*, doi: str, work: dict, updates: list[dict], fetched_at
         notices=notices,
         work_type=str(work.get("type") or ""),
         issns=tuple(str(i) for i in work.get("ISSN") or []),
-        journals=tuple(str(t) for t in [*(work.get("container-title") or []), *(work.get("short-container-title") or [])]),
+        journals=tuple(str(t) for name in ("container-title", "short-container-title") for t in work.get(name) or []),
         first_author=str(first.get("family") or first.get("name") or ""),
         published_version=_published_version(work),
     )
@@ -61,7 +61,7 @@ def ncbi_resolution(*, source: str, identifier: str, summary: dict, fetched_at: 
     }
     notices = tuple(pubmed_notices(summary=summary, fetched_at=fetched_at))
     withdrawn = [n for n in notices if n.kind in WITHDRAWN_KINDS]
-    authors = [a for a in summary.get("authors") or [] if isinstance(a, dict) and a.get("authtype", "Author") == "Author"]
+    authors = [a for a in summary.get("authors") or [] if isinstance(a, dict) and a.get("authtype") in (None, "Author")]
     first = str(summary.get("sortfirstauthor") or (authors[0].get("name") if authors else "") or "")
     return Resolution(
         ok=True,

@@ -36,7 +36,8 @@ def _answered(ctx: Context):
 
 
 def _described(notice: kinds.Notice) -> str:
-    what = f"{notice.recorded_by} records a {notice.label}"
+    article = "an" if notice.label[0] in "aeiou" else "a"
+    what = f"{notice.recorded_by} records {article} {notice.label}"
     ident = f" notice {notice.doi}" if notice.doi else (f" in PMID {notice.pmid}" if notice.pmid else "")
     when = f" of {notice.date}" if notice.date else ""
     return f"{what}{ident}{when}" + (f": {notice.url}" if notice.url else "")
@@ -55,17 +56,20 @@ def reference_retracted(ctx: Context):
     for ref, resolution, line in _answered(ctx):
         if resolution.retracted and not any(n.kind in kinds.WITHDRAWN_KINDS for n in resolution.notices):
             # A "RETRACTED:" title with no notice recorded anywhere.
-            yield ref["number"], line, (
-                f"Reference {ref['number']}{_at(line)} has been retracted according to {resolution.source} "
-                f'(its title reads "{resolution.title}")'
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)} has been retracted according to {resolution.source} "
+                    f'(its title reads "{resolution.title}")'
+                ),
             )
 
 
 def reference_concern(ctx: Context):
     """A registry records an expression of concern about the work."""
     advice = (
-        " is under an expression of concern (an editor-in-chief may acknowledge it for this revision "
-        "with a reason)"
+        " is under an expression of concern (an editor-in-chief may acknowledge it for this revision with a reason)"
     )
     yield from _notice_findings(ctx, frozenset({kinds.EXPRESSION_OF_CONCERN}), advice)
 
@@ -110,9 +114,13 @@ def source_no_issn(ctx: Context):
     for ref, resolution, line in _answered(ctx):
         if resolution.source == "Crossref" and resolution.work_type == "journal-article" and not resolution.issns:
             journal = f' ("{resolution.journals[0]}")' if resolution.journals else ""
-            yield ref["number"], line, (
-                f"Reference {ref['number']}{_at(line)}: Crossref's record for {resolution.identifier} is a journal "
-                f"article whose journal{journal} has no ISSN"
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)}: Crossref's record for {resolution.identifier} is a journal "
+                    f"article whose journal{journal} has no ISSN"
+                ),
             )
 
 
@@ -122,9 +130,13 @@ def metadata_author_mismatch(ctx: Context):
         entered = _first_author(ref.get("authors") or "")
         found = _plain(resolution.first_author)
         if entered and found and found not in entered.split() and found.replace(" ", "") != entered.replace(" ", ""):
-            yield ref["number"], line, (
-                f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the first author "
-                f'"{resolution.first_author}" for {resolution.identifier}, not "{ref.get("authors", "").split(",")[0]}"'
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the first author "
+                    f'"{resolution.first_author}" for {resolution.identifier}, not "{ref.get("authors", "").split(",")[0]}"'
+                ),
             )
 
 
@@ -135,9 +147,13 @@ def metadata_journal_mismatch(ctx: Context):
         if not entered or not resolution.journals or resolution.work_type not in ("", "journal-article"):
             continue
         if not any(_same_journal(entered, name) for name in resolution.journals):
-            yield ref["number"], line, (
-                f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the journal "
-                f'"{html.unescape(resolution.journals[0])}" for {resolution.identifier}, not "{entered}"'
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the journal "
+                    f'"{html.unescape(resolution.journals[0])}" for {resolution.identifier}, not "{entered}"'
+                ),
             )
 
 
@@ -147,9 +163,13 @@ def doi_unresolved(ctx: Context):
         resolution: Resolution | None = ctx.resolutions.get(ref["number"])
         if resolution is not None and resolution.not_found:
             line = ctx.ref_line(ref["number"])
-            yield ref["number"], line, (
-                f"Reference {ref['number']}{_at(line)}: {resolution.identifier} does not resolve "
-                f"({resolution.reason}, HTTP 404)"
+            yield (
+                ref["number"],
+                line,
+                (
+                    f"Reference {ref['number']}{_at(line)}: {resolution.identifier} does not resolve "
+                    f"({resolution.reason}, HTTP 404)"
+                ),
             )
 
 

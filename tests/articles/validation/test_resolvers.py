@@ -19,9 +19,17 @@ ROUTES = {
     "/works/10.1000/unknown": "crossref_not_found.json",
     "/works/10.1000/garbled": "crossref_malformed.json",
     "/entrez/eutils/esummary.fcgi": "esummary_pubmed.json",
+    "/works/10.5555/notice.only": "crossref_notice_only.json",
+    "/works/10.5555/concern": "crossref_concern.json",
+    "/works/10.5555/corrected": "crossref_correction.json",
+    "/works/10.5555/withdrawn": "crossref_withdrawal.json",
+    "/works/10.1101/2020.04.01.20050000": "crossref_preprint.json",
+    "/works/10.5555/prone.published": "crossref_preprint_published.json",
+    "/works/10.5555/no.issn": "crossref_no_issn.json",
+    "/works/10.5555/mismatch": "crossref_mismatch.json",
 }
 # Answers to ``/works?filter=updates:{doi}``: the notices that declare they update the DOI.
-UPDATES = {}
+UPDATES = {"10.5555/notice.only": "crossref_updates_notice_only.json"}
 NO_UPDATES = "crossref_updates_none.json"
 
 
@@ -30,6 +38,8 @@ def recording_for(path: str, params) -> str:
     updates = str(params.get("filter") or "")
     if path.rstrip("/").endswith("/works") and updates.startswith("updates:"):
         return UPDATES.get(updates.removeprefix("updates:").lower(), NO_UPDATES)
+    if path.endswith("/esummary.fcgi"):  # wherever NCBI_EUTILS_URL puts E-utilities
+        return ROUTES["/entrez/eutils/esummary.fcgi"]
     return ROUTES[path]
 
 
