@@ -48,13 +48,13 @@ class RegistryResolver:
         transport: httpx.BaseTransport | None = None,
         timeout: float | None = None,
         retries: int = 2,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         max_age: timedelta | None = None,
     ):
         email = settings.RESOLVER_CONTACT_EMAIL
         self.email = email
         self.retries = retries
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep
         # Answers older than max_age are fetched again: the evidence watch needs fresh news of retractions.
         self.max_age = max_age
         self.client = httpx.Client(

@@ -135,7 +135,7 @@ def metadata_author_mismatch(ctx: Context):
                 line,
                 (
                     f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the first author "
-                    f'"{resolution.first_author}" for {resolution.identifier}, not "{ref.get("authors", "").split(",")[0]}"'
+                    f'"{resolution.first_author}" for {resolution.identifier}, not "{_entered_first(ref)}"'
                 ),
             )
 
@@ -177,6 +177,10 @@ def _plain(text: str) -> str:
     text = unicodedata.normalize("NFKD", html.unescape(text or ""))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("&", " and ")
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def _entered_first(ref: dict) -> str:
+    return (ref.get("authors") or "").split(",")[0].strip()
 
 
 def _first_author(authors: str) -> str:
