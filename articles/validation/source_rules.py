@@ -158,7 +158,8 @@ def metadata_journal_mismatch(ctx: Context):
 
 
 def doi_unresolved(ctx: Context):
-    """The registry answered 404: the DOI is not registered with Crossref."""
+    """Crossref answered 404: the DOI is not registered there (a DataCite DOI would be too; rare in
+    clinical references, and the message says which registry)."""
     for ref in ctx.references:
         resolution: Resolution | None = ctx.resolutions.get(ref["number"])
         if resolution is not None and resolution.not_found:
@@ -167,7 +168,7 @@ def doi_unresolved(ctx: Context):
                 ref["number"],
                 line,
                 (
-                    f"Reference {ref['number']}{_at(line)}: {resolution.identifier} does not resolve "
+                    f"Reference {ref['number']}{_at(line)}: {resolution.identifier} does not resolve in Crossref "
                     f"({resolution.reason}, HTTP 404)"
                 ),
             )

@@ -163,7 +163,8 @@ def test_unknown_doi_does_not_resolve_and_is_cached():
     [finding] = report.findings
     assert (finding.rule, finding.severity) == ("doi-unresolved", "warning")
     assert finding.message == (
-        "Reference 1: 10.1000/unknown does not resolve (Crossref does not know DOI 10.1000/unknown, HTTP 404)"
+        "Reference 1: 10.1000/unknown does not resolve in Crossref "
+        "(Crossref does not know DOI 10.1000/unknown, HTTP 404)"
     )
     assert len(recorder.requests) == 1
 
