@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -80,18 +81,25 @@ class RegistryResolver:
             entry["answered_at"] = max(entry["answered_at"], (at or timezone.now()).isoformat())
 
     def resolve(self, *, references: list[dict]) -> dict[int, Resolution]:
-        """Return a Resolution per reference number that has a DOI, PMID or PMCID."""
+        """Return a Resolution per reference number that has a DOI, PMID or PMCID.
+
+        A reference with both a DOI and a PMID is checked by its DOI, and PubMed's notices on the
+        PMID are added (see ``merged_notices``): each registry records events the other misses."""
         out: dict[int, Resolution] = {}
         self._registries = {}
-        pubmed, pmc = {}, {}
+        pubmed, pmc, also_pubmed = {}, {}, {}
         for ref in references:
             if ref.get("doi"):
                 out[ref["number"]] = self.crossref(doi=ref["doi"])
+                if ref.get("pmid"):
+                    also_pubmed[ref["number"]] = ref["pmid"]
             elif ref.get("pmid"):
                 pubmed[ref["number"]] = ref["pmid"]
             elif ref.get("pmcid"):
                 pmc[ref["number"]] = re.sub(r"(?i)^pmc", "", ref["pmcid"])
-        out.update(self._ncbi("pubmed", pubmed))
+        found = self._ncbi("pubmed", {**pubmed, **also_pubmed})
+        out.update({number: found[number] for number in pubmed})
+        out.update({number: merged_notices(out[number], found[number]) for number in also_pubmed})
         out.update(self._ncbi("pmc", pmc))
         return out
 
@@ -215,6 +223,19 @@ class RegistryResolver:
                 raise ResolverUnavailable(f"{_host(url)} answered HTTP {response.status_code}")
             return response
         raise ResolverUnavailable(f"{reason} after {self.retries + 1} attempts")
+
+
+def merged_notices(primary: Resolution, pubmed: Resolution) -> Resolution:
+    """Crossref's answer with PubMed's notices added. A PubMed notice of a kind Crossref already
+    records is the same event (Crossref's names the notice DOI), so it is left out. When Crossref
+    could not answer (other than a 404), PubMed's answer stands for the reference."""
+    if not pubmed.ok:
+        return primary
+    if not primary.ok:
+        return primary if primary.not_found else pubmed
+    kinds = {notice.kind for notice in primary.notices}
+    extra = tuple(notice for notice in pubmed.notices if notice.kind not in kinds)
+    return replace(primary, notices=primary.notices + extra, retracted=primary.retracted or pubmed.retracted)
 
 
 def _host(url: str) -> str:

@@ -231,3 +231,34 @@ def test_published_version_reference_replaces_the_preprint_keeping_its_number():
     assert (offline["title"], offline["year"], offline["source"]) == (preprint["title"], 2020, "")
     with pytest.raises(ValueError):
         published_version_reference(reference=preprint, published_doi="not a doi")
+
+
+WAKEFIELD_TITLE = (
+    "Ileal-lymphoid-nodular hyperplasia, non-specific colitis, and pervasive developmental disorder in children"
+)
+
+
+def test_pubmed_notices_are_added_to_a_doi_reference_with_a_pmid():
+    # Crossref knows nothing about this DOI's retraction; PubMed does, through the PMID.
+    line = cite("10.1200/JCO.1998.16.4.1613", WAKEFIELD_TITLE, "Lancet", 1998) + " PMID: 9500320"
+    recorder = Recorder()
+    report = run(recorder, line)
+    [finding] = findings(report, "reference-retracted")
+    assert finding.message.endswith("PubMed records a retraction in PMID 20137807 of 2010: "
+                                    "https://pubmed.ncbi.nlm.nih.gov/20137807/")  # fmt: skip
+    assert {r.url.host for r in recorder.requests} == {"api.crossref.org", "eutils.ncbi.nlm.nih.gov"}
+
+
+def test_the_same_event_in_both_registries_is_one_notice():
+    line = cite("10.5555/notice.only", "Early mobilisation after hip fracture surgery: a cohort study")
+    report = run(Recorder(), line + " PMID: 9500320")
+    [finding] = findings(report, "reference-retracted")
+    assert "Crossref (publisher) records a retraction notice 10.5555/notice.only.retraction" in finding.message
+
+
+def test_crossref_outage_leaves_pubmed_to_answer_for_a_reference_with_both():
+    line = cite("10.5555/notice.only", WAKEFIELD_TITLE, "Lancet", 1998) + " PMID: 9500320"
+    report = run(Recorder(timeout_hosts={"api.crossref.org"}), line)
+    assert [f.rule for f in findings(report, "reference-retracted")] == ["reference-retracted"]
+    assert "PMID 20137807" in findings(report, "reference-retracted")[0].message
+    assert findings(report, "reference-unverifiable") == []
