@@ -123,3 +123,26 @@ def test_with_resolvers_off_the_offline_report_is_the_normal_one(approved_articl
     assert gate.registries_note(article=article) is None
     assert reports.validate_revision.call(report.revision_id) == report.pk
     assert tasks.results == []
+
+
+def test_expression_of_concern_blocks_until_an_editor_in_chief_acknowledges_it(
+    registries_at, chief, django_capture_on_commit_callbacks
+):
+    concern = dict(CLEAN_REFERENCES[0], doi="10.5555/concern", pmid="")
+    article = make_article(
+        body=CLEAN_BODY, references=[concern, CLEAN_REFERENCES[1]], status=Article.Status.UNDER_REVIEW
+    )
+    reviewer = make_reviewer("concerned")
+    make_approval(assignment=make_assignment(article=article, reviewer=reviewer))
+    with standin() as (url, _):
+        registries_at(url)
+        with django_capture_on_commit_callbacks(execute=True):
+            gate.current_report(article=article)
+    [blocking] = gate.blocking_findings(article=article)
+    assert blocking["rule"] == "reference-concern" and "https://doi.org/10.5555/concern.eoc" in blocking["message"]
+    with pytest.raises(TransitionNotAllowed, match="reference-concern"):
+        workflow.approve(article=article, actor=reviewer.user)
+    workflow.override_validation(
+        article=article, actor=chief, keys=[blocking["key"]], reason="The concern is about a figure we do not cite"
+    )
+    assert workflow.approve(article=article, actor=reviewer.user).status == Article.Status.APPROVED
