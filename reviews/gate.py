@@ -47,7 +47,7 @@ def current_report(*, article: Article):
 
 
 def registries_note(*, article: Article) -> str | None:
-    """ "registries not consulted yet" (with the failures) while the newest report lacks the online check."""
+    """The gate's "registries not consulted yet" (naming failures) while the newest report lacks the online check."""
     revision = ArticleRevision.objects.get(article=article, number=article.revision)
     return reports.registries_note(report=reports.latest_report(revision=revision))
 
