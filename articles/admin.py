@@ -67,7 +67,7 @@ class ArticleRevisionAdmin(ReadOnlyAdmin):
 
 @admin.register(ValidationReport)
 class ValidationReportAdmin(ReadOnlyAdmin):
-    list_display = ("revision", "errors", "warnings", "infos", "resolvers_used", "created_at")
+    list_display = ("revision", "errors", "warnings", "infos", "resolvers_used", "consulted_at", "created_at")
     list_select_related = ("revision__article",)
 
 

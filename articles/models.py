@@ -200,6 +200,10 @@ class ValidationReport(models.Model):
     warnings = models.PositiveIntegerField(default=0)
     infos = models.PositiveIntegerField(default=0)
     resolvers_used = models.BooleanField(default=False)
+    # The online check: per registry asked, when it answered and its failure ("" when none).
+    registries = models.JSONField(default=list, blank=True)
+    # When every registry asked answered; empty for an offline report or while one is failing.
+    consulted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -192,6 +192,9 @@ RESOLVERS_ENABLED = env_bool("RESOLVERS_ENABLED", default=False)
 RESOLVER_CONTACT_EMAIL = env("RESOLVER_CONTACT_EMAIL", "editorial@localhost")
 RESOLVER_TIMEOUT_SECONDS = float(env("RESOLVER_TIMEOUT_SECONDS", "10"))
 NCBI_API_KEY = env("NCBI_API_KEY", "")
+# The registries' addresses: a mirror, an institutional proxy or a local stand-in may serve them.
+CROSSREF_API_URL = env("CROSSREF_API_URL", "https://api.crossref.org/works/")
+NCBI_EUTILS_URL = env("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
 
 # Currency thresholds for the reference-outdated rule, in years.
 REFERENCE_MAX_AGE_GUIDELINE = env_int("REFERENCE_MAX_AGE_GUIDELINE", 10)

@@ -23,6 +23,7 @@ from articles.validation.rules import (
     Finding,
     Resolution,
 )
+from articles.validation.source_rules import SOURCE_RULES
 
 # What a report keeps of each reference: enough to name and look it up, not its full text.
 REPORTED_REFERENCE_FIELDS = tuple(name for name in REFERENCE_FIELDS if name not in ("authors", "details", "raw"))
@@ -100,7 +101,7 @@ def validate(
     )
     findings = [
         Finding(rule.id, rule.severity, reference, line, message)
-        for rule in RULES
+        for rule in (*RULES, *SOURCE_RULES)
         for reference, line, message in rule.check(ctx)
     ]
     findings.sort(key=lambda f: (_SEVERITY_ORDER[f.severity], f.line or 0, f.reference or 0))

@@ -1,11 +1,19 @@
 """The one client for registries: Crossref (DOIs) and NCBI E-utilities (PMIDs, PMCIDs).
 
 Each reference is checked by its strongest identifier (DOI, else PMID, else PMCID). Answers
-are cached in ``ResolverLookup`` so an identifier is looked up once; transient failures
+are cached in ``ResolverLookup`` (one row per registry and identifier, with its ``fetched_at``) so an
+identifier is looked up once; transient failures
 (timeouts, outages, malformed answers) are not cached and come back as a ``Resolution`` with
 ``ok=False`` and the reason, which the engine reports as ``reference-unverifiable``. Nothing
 here raises for network trouble. Requests carry a polite User-Agent with
 ``settings.RESOLVER_CONTACT_EMAIL`` (Crossref's "polite pool"; NCBI's ``tool`` and ``email``).
+The addresses are ``settings.CROSSREF_API_URL`` and ``settings.NCBI_EUTILS_URL``, so a mirror,
+a proxy or a local stand-in can answer instead of the public services.
+
+For a DOI the resolver reads the work (``/works/{doi}``) and the works that declare they update
+it (``/works?filter=updates:{doi}``), the two places Crossref records notices; see
+``notices.py``. ``registry_status()`` says which registries answered the last ``resolve`` and
+which failed, for the report.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import httpx
@@ -20,10 +29,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.models import ResolverLookup
+from articles.validation.records import crossref_resolution, ncbi_resolution
 from articles.validation.rules import Resolution
 
-CROSSREF = "https://api.crossref.org/works/"
-ESUMMARY = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esummary.fcgi"
 NCBI_BATCH = 200  # ids per E-utilities request
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 
@@ -41,13 +49,13 @@ class RegistryResolver:
         transport: httpx.BaseTransport | None = None,
         timeout: float | None = None,
         retries: int = 2,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         max_age: timedelta | None = None,
     ):
         email = settings.RESOLVER_CONTACT_EMAIL
         self.email = email
         self.retries = retries
-        self.sleep = sleep
+        self.sleep = sleep or time.sleep
         # Answers older than max_age are fetched again: the evidence watch needs fresh news of retractions.
         self.max_age = max_age
         self.client = httpx.Client(
@@ -56,19 +64,42 @@ class RegistryResolver:
             headers={"User-Agent": f"Imprimatur/0.1 (mailto:{email})"},
             follow_redirects=True,
         )
+        self.crossref_url = settings.CROSSREF_API_URL.rstrip("/") + "/"
+        self.esummary_url = settings.NCBI_EUTILS_URL.rstrip("/") + "/esummary.fcgi"
+        self._registries: dict[str, dict] = {}
+
+    def registry_status(self) -> list[dict]:
+        """Per registry asked by the last ``resolve``: when it answered (or its cached answer was
+        fetched) and the last failure, "" when none."""
+        return [dict(entry) for entry in self._registries.values()]
+
+    def _mark(self, registry: str, *, at=None, error: str = "") -> None:
+        entry = self._registries.setdefault(registry, {"registry": registry, "answered_at": "", "error": ""})
+        if error:
+            entry["error"] = error
+        else:
+            entry["answered_at"] = max(entry["answered_at"], (at or timezone.now()).isoformat())
 
     def resolve(self, *, references: list[dict]) -> dict[int, Resolution]:
-        """Return a Resolution per reference number that has a DOI, PMID or PMCID."""
+        """Return a Resolution per reference number that has a DOI, PMID or PMCID.
+
+        A reference with both a DOI and a PMID is checked by its DOI, and PubMed's notices on the
+        PMID are added (see ``merged_notices``): each registry records events the other misses."""
         out: dict[int, Resolution] = {}
-        pubmed, pmc = {}, {}
+        self._registries = {}
+        pubmed, pmc, also_pubmed = {}, {}, {}
         for ref in references:
             if ref.get("doi"):
                 out[ref["number"]] = self.crossref(doi=ref["doi"])
+                if ref.get("pmid"):
+                    also_pubmed[ref["number"]] = ref["pmid"]
             elif ref.get("pmid"):
                 pubmed[ref["number"]] = ref["pmid"]
             elif ref.get("pmcid"):
                 pmc[ref["number"]] = re.sub(r"(?i)^pmc", "", ref["pmcid"])
-        out.update(self._ncbi("pubmed", pubmed))
+        found = self._ncbi("pubmed", {**pubmed, **also_pubmed})
+        out.update({number: found[number] for number in pubmed})
+        out.update({number: merged_notices(out[number], found[number]) for number in also_pubmed})
         out.update(self._ncbi("pmc", pmc))
         return out
 
@@ -81,23 +112,38 @@ class RegistryResolver:
     # --- Crossref --------------------------------------------------------------------------
 
     def crossref(self, *, doi: str) -> Resolution:
-        cached = self._cached("crossref", doi)
-        if cached is None:
-            try:
-                response = self._get(CROSSREF + doi, params={"mailto": self.email})
-            except ResolverUnavailable as exc:
-                return Resolution(ok=False, reason=str(exc), source="Crossref", identifier=doi)
-            if response.status_code == 404:
-                cached = _store("crossref", doi, ok=False, error=f"Crossref does not know DOI {doi}")
-            else:
-                try:
-                    cached = _store("crossref", doi, ok=True, payload=response.json()["message"])
-                except (ValueError, KeyError, TypeError):
-                    reason = "Crossref sent a malformed answer"
-                    return Resolution(ok=False, reason=reason, source="Crossref", identifier=doi)
-        if not cached.ok:
-            return Resolution(ok=False, reason=cached.error, source="Crossref", identifier=doi)
-        return _crossref_resolution(doi, cached.payload)
+        """The work's record and its notices; a 404 is ``not_found`` (and cached), outages are not cached."""
+        try:
+            work = self._crossref_lookup("crossref", doi, self.crossref_url + doi, {})
+            updates = None
+            if work.ok:
+                params = {"filter": f"updates:{doi}", "rows": 100}
+                updates = self._crossref_lookup("crossref-updates", doi, self.crossref_url.rstrip("/"), params)
+        except ResolverUnavailable as exc:
+            self._mark("Crossref", error=str(exc))
+            return Resolution(ok=False, reason=str(exc), source="Crossref", identifier=doi)
+        self._mark("Crossref", at=min(work.fetched_at, (updates or work).fetched_at))
+        if not work.ok:
+            not_found = work.payload.get("status") == 404
+            return Resolution(ok=False, reason=work.error, source="Crossref", identifier=doi, not_found=not_found)
+        items = updates.payload.get("items") if updates.ok else []
+        fetched = work.fetched_at.isoformat()
+        return crossref_resolution(doi=doi, work=work.payload, updates=items or [], fetched_at=fetched)
+
+    def _crossref_lookup(self, source: str, doi: str, url: str, params: dict) -> ResolverLookup:
+        cached = self._cached(source, doi)
+        if cached is not None:
+            return cached
+        response = self._get(url, params={**params, "mailto": self.email})
+        if response.status_code == 404:
+            return _store(source, doi, ok=False, payload={"status": 404}, error=f"Crossref does not know DOI {doi}")
+        try:
+            message = response.json()["message"]
+            if not isinstance(message, dict):
+                raise TypeError("message is not an object")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ResolverUnavailable("Crossref sent a malformed answer") from exc
+        return _store(source, doi, ok=True, payload=message)
 
     # --- NCBI ------------------------------------------------------------------------------
 
@@ -118,6 +164,9 @@ class RegistryResolver:
                 summaries.update(self._esummary(db, batch))
             except ResolverUnavailable as exc:
                 failures.update(dict.fromkeys(batch, str(exc)))
+                self._mark("NCBI", error=str(exc))
+        for lookup in summaries.values():
+            self._mark("NCBI", at=lookup.fetched_at)
         out = {}
         for number, ident in wanted.items():
             label = f"PMC{ident}" if db == "pmc" else ident
@@ -126,7 +175,10 @@ class RegistryResolver:
             elif not summaries[ident].ok:
                 out[number] = Resolution(False, summaries[ident].error, source, label)
             else:
-                out[number] = _ncbi_resolution(source, label, summaries[ident].payload)
+                lookup = summaries[ident]
+                out[number] = ncbi_resolution(
+                    source=source, identifier=label, summary=lookup.payload, fetched_at=lookup.fetched_at.isoformat()
+                )
         return out
 
     def _esummary(self, db: str, ids: list[str]) -> dict[str, ResolverLookup]:
@@ -134,7 +186,7 @@ class RegistryResolver:
         params |= {"tool": "imprimatur", "email": self.email}
         if settings.NCBI_API_KEY:
             params["api_key"] = settings.NCBI_API_KEY
-        response = self._get(ESUMMARY, params=params)
+        response = self._get(self.esummary_url, params=params)
         try:
             result = response.json()["result"]
             found = {ident: result.get(ident) for ident in ids}
@@ -173,6 +225,19 @@ class RegistryResolver:
         raise ResolverUnavailable(f"{reason} after {self.retries + 1} attempts")
 
 
+def merged_notices(primary: Resolution, pubmed: Resolution) -> Resolution:
+    """Crossref's answer with PubMed's notices added. A PubMed notice of a kind Crossref already
+    records is the same event (Crossref's names the notice DOI), so it is left out. When Crossref
+    could not answer (other than a 404), PubMed's answer stands for the reference."""
+    if not pubmed.ok:
+        return primary
+    if not primary.ok:
+        return primary if primary.not_found else pubmed
+    kinds = {notice.kind for notice in primary.notices}
+    extra = tuple(notice for notice in pubmed.notices if notice.kind not in kinds)
+    return replace(primary, notices=primary.notices + extra, retracted=primary.retracted or pubmed.retracted)
+
+
 def _host(url: str) -> str:
     return httpx.URL(url).host
 
@@ -184,47 +249,3 @@ def _store(source: str, identifier: str, *, ok: bool, payload=None, error="") ->
         defaults={"ok": ok, "payload": payload or {}, "error": error},
     )
     return lookup
-
-
-def _crossref_resolution(doi: str, message: dict) -> Resolution:
-    """Crossref marks a retracted work with an ``updated-by`` notice of type retraction
-    (Retraction Watch data included), or a ``RETRACTED:`` title prefix."""
-    titles = message.get("title") or [""]
-    years = {
-        parts[0][0]
-        for name in ("issued", "published-print", "published-online", "published")
-        for parts in [(message.get(name) or {}).get("date-parts") or [[None]]]
-        if parts and parts[0] and isinstance(parts[0][0], int)
-    }
-    notices = [u for u in message.get("updated-by") or [] if "retract" in str(u.get("type", "")).lower()]
-    relation = (message.get("relation") or {}).get("is-retracted-by") or []
-    retracted = bool(notices or relation) or str(titles[0]).upper().startswith("RETRACTED")
-    notice = (notices[0].get("DOI") if notices else "") or (relation[0].get("id") if relation else "")
-    return Resolution(
-        ok=True,
-        source="Crossref",
-        identifier=doi,
-        title=str(titles[0]),
-        years=tuple(sorted(years)),
-        retracted=retracted,
-        notice=notice or "",
-    )
-
-
-def _ncbi_resolution(source: str, identifier: str, summary: dict) -> Resolution:
-    """PubMed tags a retracted article with the publication type "Retracted Publication"."""
-    years = {
-        int(m.group(0))
-        for field in ("pubdate", "epubdate", "printpubdate", "epubdate")
-        for m in [re.match(r"\d{4}", str(summary.get(field) or ""))]
-        if m
-    }
-    pubtypes = [str(t).lower() for t in summary.get("pubtype") or []]
-    return Resolution(
-        ok=True,
-        source=source,
-        identifier=identifier,
-        title=str(summary.get("title") or ""),
-        years=tuple(sorted(years)),
-        retracted="retracted publication" in pubtypes,
-    )

@@ -69,6 +69,14 @@ class Resolution:
     years: tuple[int, ...] = ()
     retracted: bool = False
     notice: str = ""
+    # What the notice and source-quality rules read (see notices.py and source_rules.py).
+    notices: tuple = ()  # notices.Notice, one per event on the work
+    not_found: bool = False  # the registry answered 404 for the identifier
+    work_type: str = ""  # Crossref type: "journal-article", "posted-content", ...
+    issns: tuple[str, ...] = ()
+    journals: tuple[str, ...] = ()  # full and short journal names
+    first_author: str = ""  # family name
+    published_version: str = ""  # DOI of the journal article a preprint became
 
 
 @dataclass
@@ -303,25 +311,11 @@ def reference_unverifiable(ctx: Context):
                 line,
                 (f"Reference {ref['number']}{_at(line)} has no DOI, PMID, PMCID, ISBN or URL"),
             )
-        elif resolution is not None and not resolution.ok:
+        elif resolution is not None and not resolution.ok and not resolution.not_found:
             yield (
                 ref["number"],
                 line,
                 (f"Reference {ref['number']}{_at(line)} could not be verified: {resolution.reason}"),
-            )
-
-
-def reference_retracted(ctx: Context):
-    """A resolver reports the cited work retracted."""
-    for ref in ctx.references:
-        resolution = ctx.resolutions.get(ref["number"])
-        if resolution is not None and resolution.ok and resolution.retracted:
-            line = ctx.ref_line(ref["number"])
-            notice = f" (notice {resolution.notice})" if resolution.notice else ""
-            yield (
-                ref["number"],
-                line,
-                (f"Reference {ref['number']}{_at(line)} has been retracted according to {resolution.source}{notice}"),
             )
 
 
@@ -373,7 +367,6 @@ RULES: tuple[Rule, ...] = (
     Rule("identifier-invalid", ERROR, identifier_invalid),
     Rule("reference-incomplete", ERROR, reference_incomplete),
     Rule("year-invalid", ERROR, year_invalid),
-    Rule("reference-retracted", ERROR, reference_retracted),
     Rule("reference-uncited", WARNING, reference_uncited),
     Rule("citation-order", WARNING, citation_order),
     Rule("reference-outdated", WARNING, reference_outdated),

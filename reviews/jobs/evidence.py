@@ -1,10 +1,13 @@
-"""The evidence watch: published articles whose cited works have since been retracted.
+"""The evidence watch: published articles whose cited works have since drawn a notice.
 
 A periodic job (task ``evidence_watch_task``, or ``manage.py watch_evidence`` from cron)
 re-checks the references of every live publication through the resolvers, with fresh
-lookups. When a cited work is now reported retracted, the article's live revision gets a new
-validation report, an approved article goes back for re-review (its publication stays up
-meanwhile), and the editors are told. Running it twice changes and sends nothing more.
+lookups, and stores what it found as a new report on the live revision (every notice,
+expression of concern and superseded preprint, per reference). Only errors act: a retraction,
+withdrawal or removal, or an expression of concern no editor-in-chief acknowledged for that
+revision, sends an approved article back for re-review (its publication stays up meanwhile);
+editors are told of retractions. An outage stores and flags nothing. Running it twice changes
+and sends nothing more.
 """
 
 from dataclasses import dataclass
@@ -17,19 +20,23 @@ from django_tasks import task
 
 from articles.models import Article
 from articles.validation import reports
+from articles.validation.source_rules import NOTICE_ERROR_RULES, SOURCE_RULES
 from reviews.locking import lock_article
+from reviews.models import ValidationOverride
 from reviews.notifications import editor_emails, send_once
 from reviews.workflow import transitions as workflow
 
 RETRACTED = "reference-retracted"
+_WATCHED = {rule.id for rule in SOURCE_RULES}  # notices, preprints and source-quality signals
 
 
 @dataclass(frozen=True)
 class EvidenceAlert:
     article_id: int
     publication_id: int
-    references: tuple[int, ...]
+    references: tuple[int, ...]  # the references with an error that acts
     rereview_started: bool
+    found: tuple[tuple[int, str, str], ...] = ()  # (reference, rule, severity) of every notice finding
 
 
 def evidence_watch(*, resolver=None, max_age_days: int = 7) -> list[EvidenceAlert]:
@@ -51,17 +58,25 @@ def evidence_watch(*, resolver=None, max_age_days: int = 7) -> list[EvidenceAler
 
 def _check(article: Article, resolver) -> EvidenceAlert | None:
     publication = article.live_publication
-    report = reports.report_create(revision=publication.revision, use_resolvers=True, resolver=resolver)
-    retracted = tuple(sorted({f["reference"] for f in report.findings if f["rule"] == RETRACTED}))
+    report = reports.report_check_online(revision=publication.revision, resolver=resolver)
+    if report is None:
+        return None  # no registry answered: an outage flags nothing
+    # The stored report keeps every finding per reference; the alert names the notice ones.
+    found = tuple((f["reference"], f["rule"], f["severity"]) for f in report.findings if f["rule"] in _WATCHED)
+    overrides = ValidationOverride.objects.filter(article=article, revision=publication.revision.number)
+    acknowledged = {key for override in overrides for key in override.rules}
+    acting = [f for f in report.findings if f["rule"] in NOTICE_ERROR_RULES and f["key"] not in acknowledged]
+    retracted = tuple(sorted({f["reference"] for f in acting}))
     if not retracted:
-        return None
+        return None  # warnings (a correction, a superseded preprint) are in the report; they start nothing
     started = False
     with transaction.atomic():
         locked = lock_article(article)
         if locked.status == Article.Status.APPROVED and locked.revision == publication.revision.number:
             numbers = ", ".join(map(str, retracted))
+            kinds = " or ".join(sorted({"retracted" if f["rule"] == RETRACTED else "under concern" for f in acting}))
             workflow.start_rereview(
-                article=locked, actor=None, reason=f"cited work retracted since approval: reference {numbers}"
+                article=locked, actor=None, reason=f"cited work {kinds} since approval: reference {numbers}"
             )
             started = True
         transaction.on_commit(
@@ -69,7 +84,7 @@ def _check(article: Article, resolver) -> EvidenceAlert | None:
                 retraction_notice.enqueue, article_id=article.pk, report_id=report.pk, publication_id=publication.pk
             )
         )
-    return EvidenceAlert(article.pk, publication.pk, retracted, started)
+    return EvidenceAlert(article.pk, publication.pk, retracted, started, found)
 
 
 @task()

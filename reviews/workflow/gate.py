@@ -42,10 +42,16 @@ def signoff_missing(*, article: Article) -> str | None:
 
 
 def current_report(*, article: Article):
-    """The latest report for the current revision, validating it now if none exists yet."""
+    """The newest report for the current revision, validating it now (offline) if none exists yet."""
     revision = ArticleRevision.objects.get(article=article, number=article.revision)
-    # Offline here: this runs under the article's row lock, and registries are looked up in the background.
-    return reports.latest_report(revision=revision) or reports.report_create(revision=revision, use_resolvers=False)
+    # Offline here: this runs under the article's row lock; the online check is queued after commit.
+    return reports.report_for_gate(revision=revision)
+
+
+def registries_note(*, article: Article) -> str | None:
+    """The gate's "registries not consulted yet" (naming failures) while the newest report lacks the online check."""
+    revision = ArticleRevision.objects.get(article=article, number=article.revision)
+    return reports.registries_note(report=reports.latest_report(revision=revision))
 
 
 def overridden_keys(*, article: Article) -> set[str]:

@@ -2,12 +2,18 @@
 
 Exit status: 0 when there are no errors, 1 when there are, 2 when the file cannot be read
 or parsed (with ``FILE:LINE: message`` on stderr).
+
+With ``RESOLVERS_ENABLED`` the references are looked up in the registries at
+``CROSSREF_API_URL`` and ``NCBI_EUTILS_URL`` (answers are cached in the database), and the JSON
+output adds ``notices`` (every notice on a cited work, with its kind and link) and
+``registries`` (which answered, when, and which failed).
 """
 
 from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from articles.fileformat import ArticleFileError, ParsedArticle, parse_article_file
@@ -15,7 +21,7 @@ from articles.validation.engine import Report, validate
 from articles.validation.references import parse_reference
 
 
-def check_article(*, article: ParsedArticle, year: int | None = None) -> Report:
+def check_article(*, article: ParsedArticle, year: int | None = None, resolver=None) -> Report:
     """Validate a parsed article file; findings name file lines."""
     references = [parse_reference(e.text, number=e.number).as_dict() for e in article.references]
     return validate(
@@ -24,7 +30,27 @@ def check_article(*, article: ParsedArticle, year: int | None = None) -> Report:
         body_line=article.body_line,
         reference_lines={entry.number: entry.line for entry in article.references},
         year=year,
+        resolver=resolver,
     )
+
+
+class _Remembering:
+    """Passes lookups to the registry client and keeps what it said, for the notices listing."""
+
+    def __init__(self, resolver):
+        self.resolver = resolver
+        self.resolutions: dict = {}
+
+    def resolve(self, *, references: list[dict]) -> dict:
+        self.resolutions = self.resolver.resolve(references=references)
+        return self.resolutions
+
+    def notices(self) -> list[dict]:
+        return [
+            {"reference": number, **notice.as_dict()}
+            for number, resolution in sorted(self.resolutions.items())
+            for notice in resolution.notices
+        ]
 
 
 class Command(BaseCommand):
@@ -43,9 +69,17 @@ class Command(BaseCommand):
         except ArticleFileError as exc:
             self.stderr.write(f"{file}:{exc.line}: {exc.message}")
             raise SystemExit(2) from exc
-        report = check_article(article=article, year=year)
+        resolver = None
+        if settings.RESOLVERS_ENABLED:
+            from articles.validation.resolvers import RegistryResolver
+
+            resolver = _Remembering(RegistryResolver())
+        report = check_article(article=article, year=year, resolver=resolver)
         if format == "json":
-            self.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+            data = report.as_dict()
+            if resolver is not None:
+                data |= {"notices": resolver.notices(), "registries": resolver.resolver.registry_status()}
+            self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
         else:
             self._write_text(file, report)
         if report.has_errors:

@@ -19,7 +19,28 @@ ROUTES = {
     "/works/10.1000/unknown": "crossref_not_found.json",
     "/works/10.1000/garbled": "crossref_malformed.json",
     "/entrez/eutils/esummary.fcgi": "esummary_pubmed.json",
+    "/works/10.5555/notice.only": "crossref_notice_only.json",
+    "/works/10.5555/concern": "crossref_concern.json",
+    "/works/10.5555/corrected": "crossref_correction.json",
+    "/works/10.5555/withdrawn": "crossref_withdrawal.json",
+    "/works/10.1101/2020.04.01.20050000": "crossref_preprint.json",
+    "/works/10.5555/prone.published": "crossref_preprint_published.json",
+    "/works/10.5555/no.issn": "crossref_no_issn.json",
+    "/works/10.5555/mismatch": "crossref_mismatch.json",
 }
+# Answers to ``/works?filter=updates:{doi}``: the notices that declare they update the DOI.
+UPDATES = {"10.5555/notice.only": "crossref_updates_notice_only.json"}
+NO_UPDATES = "crossref_updates_none.json"
+
+
+def recording_for(path: str, params) -> str:
+    """The recording that answers a request; the stand-in server of the command test shares it."""
+    updates = str(params.get("filter") or "")
+    if path.rstrip("/").endswith("/works") and updates.startswith("updates:"):
+        return UPDATES.get(updates.removeprefix("updates:").lower(), NO_UPDATES)
+    if path.endswith("/esummary.fcgi"):  # wherever NCBI_EUTILS_URL puts E-utilities
+        return ROUTES["/entrez/eutils/esummary.fcgi"]
+    return ROUTES[path]
 
 
 class Recorder:
@@ -33,7 +54,7 @@ class Recorder:
         self.requests.append(request)
         if request.url.host in self.timeout_hosts:
             raise httpx.ReadTimeout("timed out", request=request)
-        recording = json.loads((RECORDINGS / ROUTES[request.url.path]).read_text())
+        recording = json.loads((RECORDINGS / recording_for(request.url.path, request.url.params)).read_text())
         if "json" in recording:
             return httpx.Response(recording["status"], json=recording["json"])
         return httpx.Response(recording["status"], text=recording["text"])
@@ -41,6 +62,12 @@ class Recorder:
 
 def resolver_for(recorder):
     return RegistryResolver(transport=httpx.MockTransport(recorder), sleep=lambda seconds: None)
+
+
+def resolver_registries(recorder, *lines):
+    resolver = resolver_for(recorder)
+    resolver.resolve(references=refs(*lines))
+    return resolver.registry_status()
 
 
 def refs(*lines):
@@ -69,9 +96,12 @@ def test_matching_doi_gives_no_resolver_findings_and_polite_requests(settings):
     recorder = Recorder()
     report = run(recorder, JCO + " doi:10.1200/JCO.1998.16.4.1613")
     assert report.findings == []
-    [request] = recorder.requests
-    assert request.headers["User-Agent"] == "Imprimatur/0.1 (mailto:desk@example.org)"
-    assert request.url.params["mailto"] == "desk@example.org"
+    work, updates = recorder.requests  # the work, then the notices that declare they update it
+    for request in (work, updates):
+        assert request.headers["User-Agent"] == "Imprimatur/0.1 (mailto:desk@example.org)"
+        assert request.url.params["mailto"] == "desk@example.org"
+    assert updates.url.path == "/works"
+    assert updates.url.params["filter"] == "updates:10.1200/jco.1998.16.4.1613"
 
 
 def test_retracted_doi_is_an_error_naming_the_notice():
@@ -79,7 +109,8 @@ def test_retracted_doi_is_an_error_naming_the_notice():
                  "ACS Appl Mater Interfaces. 2012. doi:10.1021/am300292v")  # fmt: skip
     [finding] = [f for f in report.findings if f.rule == "reference-retracted"]
     assert finding.severity == "error"
-    assert "retracted according to Crossref (notice 10.1021/acsami.9b11759)" in finding.message
+    assert "Crossref (Retraction Watch) records a retraction notice 10.1021/acsami.9b11759" in finding.message
+    assert finding.message.endswith("https://doi.org/10.1021/acsami.9b11759")
 
 
 def test_metadata_mismatch_on_title_and_year():
@@ -112,7 +143,10 @@ def test_timeout_is_unverifiable_with_the_reason_after_retries():
     assert (finding.rule, finding.severity) == ("reference-unverifiable", "info")
     assert "api.crossref.org did not answer in time after 3 attempts" in finding.message
     assert len(recorder.requests) == 3
-    assert not ResolverLookup.objects.exists()  # a timeout is not cached
+    assert not ResolverLookup.objects.exists()
+    assert resolver_registries(recorder, JCO + " doi:10.1200/JCO.1998.16.4.1613")[0]["error"].startswith(
+        "api.crossref.org did not answer in time"
+    )  # a timeout is not cached
 
 
 def test_malformed_answer_is_unverifiable_not_an_exception():
@@ -122,11 +156,16 @@ def test_malformed_answer_is_unverifiable_not_an_exception():
     assert "Crossref sent a malformed answer" in finding.message
 
 
-def test_unknown_doi_is_unverifiable_and_cached():
+def test_unknown_doi_does_not_resolve_and_is_cached():
     recorder = Recorder()
     run(recorder, JCO + " doi:10.1000/unknown")
     report = run(recorder, JCO + " doi:10.1000/unknown")
-    assert "Crossref does not know DOI 10.1000/unknown" in report.findings[0].message
+    [finding] = report.findings
+    assert (finding.rule, finding.severity) == ("doi-unresolved", "warning")
+    assert finding.message == (
+        "Reference 1: 10.1000/unknown does not resolve in Crossref "
+        "(Crossref does not know DOI 10.1000/unknown, HTTP 404)"
+    )
     assert len(recorder.requests) == 1
 
 
@@ -134,9 +173,10 @@ def test_answers_are_cached_so_each_identifier_is_looked_up_once():
     recorder = Recorder()
     run(recorder, JCO + " doi:10.1200/JCO.1998.16.4.1613", JCO + " PMID: 9552073")
     run(recorder, JCO + " doi:10.1200/JCO.1998.16.4.1613", JCO + " PMID: 9552073")
-    assert len(recorder.requests) == 2
+    assert len(recorder.requests) == 3
     assert set(ResolverLookup.objects.values_list("source", "identifier")) == {
         ("crossref", "10.1200/jco.1998.16.4.1613"),
+        ("crossref-updates", "10.1200/jco.1998.16.4.1613"),
         ("pubmed", "9552073"),
     }
 
