@@ -54,6 +54,8 @@ class ParsedArticle:
     summary: str = ""
     slug: str | None = None
     references: list[ParsedReferenceEntry] = field(default_factory=list)
+    # The page's own "Reviewed by …" line: outside provenance, never a credit of our board.
+    source_review_claim: str = ""
 
 
 def parse_article_file(path: str | Path) -> ParsedArticle:
@@ -186,6 +188,7 @@ _CHROME = re.compile(
     r"|Which best describes you\?.*|View editorial policy|Reviewed by .+ [\u2014\u2013-] .+)$",
     re.IGNORECASE,
 )
+_REVIEW_CLAIM = re.compile(r"^Reviewed by .+ [\u2014\u2013-] .+$", re.IGNORECASE)
 # Everything from one of these lines on is not the article (disclaimer, sales prompt).
 _TAIL = re.compile(r"^(?:Professional Medical Disclaimer|Have a follow-up question\?)$", re.I)
 _SOURCE_YEAR = re.compile(r"^(?P<source>.*?)[\s,]+(?P<year>[0-9]{4})\.?$")
@@ -202,7 +205,11 @@ def _parse_page(lines: list[str]) -> ParsedArticle:
     kept = [_page_body_line(line, title) for line in lines[1:body_end]]
     body, body_line = _trim_body(kept, first_line=2)
     references = _page_references(lines, heading + 1, stop) if heading is not None else []
-    return ParsedArticle(title=title, body=body, body_line=body_line, references=references, format="page")
+    claim = next((line.strip() for line in lines[1:stop] if _REVIEW_CLAIM.match(line.strip())), "")
+    return ParsedArticle(
+        title=title, body=body, body_line=body_line, references=references, format="page",
+        source_review_claim=claim,
+    )  # fmt: skip
 
 
 def _page_body_line(line: str, title: str) -> str:

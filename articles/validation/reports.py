@@ -34,7 +34,8 @@ def report_create(*, revision: ArticleRevision, use_resolvers: bool | None = Non
 
         resolver = RegistryResolver()
     references = [ref for ref in revision.references or [] if isinstance(ref, dict)]
-    report = validate(body=revision.body, references=references, resolver=resolver)
+    audience = revision.article.audience
+    report = validate(body=revision.body, references=references, resolver=resolver, audience=audience)
     return ValidationReport.objects.create(
         revision=revision,
         findings=[{**finding.as_dict(), "key": finding.key} for finding in report.findings],
