@@ -4,7 +4,9 @@
    the body, and a final ``## References`` section of numbered reference lines.
 2. The plain-text page format of the seed pages: the title on the first line, site chrome
    around the text, bare trailing numbers as citation markers, and a ``References`` block of
-   type / title / source-and-year line groups.
+   type / title / source-and-year line groups. The page's own "Reviewed by …" line is not body
+   text: it is kept as ``source_review_claim``, outside provenance for the revision's record
+   (``articles.trust.provenance_record``), never a credit of our board.
 
 Both give a ``ParsedArticle`` whose reference entries are reference lines of one shape
 (``[Kind] Authors. Title. Source. Year;details. identifiers``), so one reference parser

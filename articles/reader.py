@@ -288,7 +288,8 @@ def change_log_of(article: Article) -> list[ChangeLine]:
         if isinstance(item, dict) and item.get("reason"):
             kind = item.get("kind") or ""
             label = _CHANGE_KINDS.get(kind, "Update")
-            out.append(ChangeLine(_when(item.get("changed_at")), kind, label, str(item["reason"])))
+            # Stored times: ISO with offset from PostgreSQL, naive UTC text from SQLite.
+            out.append(ChangeLine(_as_datetime(item.get("changed_at")), kind, label, str(item["reason"])))
     return out
 
 

@@ -170,6 +170,9 @@ class PublicationChange(models.Model):
             raise ValidationError({"reason": "Write the reason as one line."})
 
 
+MESSAGE_MAX_LENGTH = 2000
+
+
 class ErrorReport(models.Model):
     """A reader's report of a problem on a page, tied to the revision they saw."""
 
@@ -190,7 +193,7 @@ class ErrorReport(models.Model):
     article = models.ForeignKey("articles.Article", on_delete=models.PROTECT, related_name="error_reports")
     revision = models.ForeignKey("articles.ArticleRevision", on_delete=models.PROTECT, related_name="error_reports")
     category = models.CharField(max_length=16, choices=Category)
-    message = models.TextField(max_length=2000)
+    message = models.TextField(max_length=MESSAGE_MAX_LENGTH)
     email = models.EmailField(blank=True, help_text="Only to tell the reader when a correction is published.")
     state = models.CharField(max_length=16, choices=State, default=State.NEW, editable=False)
     dismissed_reason = models.TextField(blank=True, editable=False)
@@ -212,3 +215,8 @@ class ErrorReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} on {self.article_id} ({self.state})"
+
+    def clean(self) -> None:
+        # TextField's max_length is only a form hint; the limit holds for every way in.
+        if len(self.message) > MESSAGE_MAX_LENGTH:
+            raise ValidationError({"message": f"Keep the message to {MESSAGE_MAX_LENGTH} characters."})

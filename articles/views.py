@@ -2,6 +2,7 @@
 ``articles.reader`` (what a page shows and how it is identified) and ``articles.selectors``."""
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -197,10 +198,14 @@ def error_report(request, slug):
         context["refused"] = "You have sent several reports in the last hour. Please try again later."
         return render(request, "articles/report.html", context, status=429)
     if not form.is_spam():
+        if form.is_valid():
+            try:
+                error_reports.error_report_submit(
+                    article=article, **{k: form.cleaned_data[k] for k in ("category", "message", "email")}
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
         if not form.is_valid():
             return render(request, "articles/report.html", context, status=400)
-        error_reports.error_report_submit(
-            article=article, **{k: form.cleaned_data[k] for k in ("category", "message", "email")}
-        )
     context["thanks"] = True
     return render(request, "articles/report.html", context)

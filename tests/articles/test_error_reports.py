@@ -166,3 +166,12 @@ def test_queue_actions_go_through_the_service(admin_client, live):
     response = admin_client.post(url, {"action": "triage", "_selected_action": [other.pk]}, follow=True)
     refusal = f"Report {other.pk}: report {other.pk} is dismissed; it cannot be marked triaged"
     assert refusal in response.content.decode()
+
+
+def test_service_refuses_unpublished_articles_and_bad_fields(live):
+    with pytest.raises(error_reports.ReportRefused, match="not published"):
+        error_reports.error_report_submit(article=make_article(), category="fact", message="Wrong year.")
+    with pytest.raises(ValidationError) as caught:
+        error_reports.error_report_submit(article=live, category="fact", message="x" * 2001, email="not-an-address")
+    assert set(caught.value.message_dict) == {"message", "email"}
+    assert not ErrorReport.objects.exists()
