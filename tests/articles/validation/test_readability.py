@@ -91,3 +91,13 @@ def test_demo_patient_samples_read_plainly(sample):
     references = [parse_reference(e.text, number=e.number).as_dict() for e in article.references]
     report = validate(body=article.body, references=references, body_line=article.body_line, audience="patient")
     assert [f.message for f in report.findings if f.rule in READABILITY_RULES] == []
+
+
+def test_check_references_applies_the_rules_to_a_patient_file(tmp_path):
+    from articles.management.commands.check_references import check_article
+
+    path = tmp_path / "dense.md"
+    path.write_text("---\ntitle: Dense page\naudience: patient\n---\n" + DENSE.split("\n\n", 1)[1])
+    report = check_article(article=parse_article_file(path), year=2026)
+    assert {f.rule for f in report.findings} >= READABILITY_RULES
+    assert {f.line for f in report.findings if f.rule in READABILITY_RULES} == {5}  # a file line
