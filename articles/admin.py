@@ -4,15 +4,23 @@ The Article admin itself is registered by ``reviews.admin``: its buttons drive t
 and ``articles`` never imports ``reviews``.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from articles import error_reports
 from articles.models import (
+    ArticleDisclosure,
     ArticleRevision,
+    AuthorProfile,
+    ErrorReport,
     Publication,
+    PublicationChange,
     PublicationWithdrawal,
     ResolverLookup,
+    RevisionProvenance,
     ScheduledPublication,
     SiteSettings,
     Topic,
@@ -99,7 +107,10 @@ class ScheduledPublicationAdmin(ReadOnlyAdmin):
 class SiteSettingsAdmin(HistoryViewOnlyAdmin):
     """The one row of site settings; every change is kept in its history with who made it."""
 
-    fields = ("allow_provisional_publishing", "disclaimer", "editorial_policy")
+    fields = (
+        "allow_provisional_publishing", "require_provenance_before_submission", "disclaimer", "editorial_policy",
+        "advertising_policy",
+    )  # fmt: skip
 
     def has_add_permission(self, request):
         return False
@@ -117,3 +128,116 @@ class ResolverLookupAdmin(ReadOnlyAdmin):
     list_display = ("source", "identifier", "ok", "fetched_at")
     list_filter = ("source", "ok")
     search_fields = ("identifier",)
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "credentials", "specialty", "affiliation", "orcid", "public")
+    list_select_related = ("user",)
+    list_filter = ("public",)
+    search_fields = ("display_name", "orcid", "npi", "licence_number")
+    autocomplete_fields = ("user",)
+    prepopulated_fields = {"slug": ("display_name",)}
+    fieldsets = (
+        (None, {"fields": ("user", "display_name", "slug", "credentials", "specialty", "affiliation", "bio",
+                           "photo_url", "public")}),
+        ("Identifiers (checked when saved)", {"fields": ("orcid", "npi", "licence_number", "licence_issuer")}),
+    )  # fmt: skip
+
+
+@admin.register(RevisionProvenance)
+class RevisionProvenanceAdmin(admin.ModelAdmin):
+    """How each revision was made; shown to readers as "How this article was created"."""
+
+    list_display = ("revision", "method", "ai_tool", "source_url", "recorded_by", "updated_at")
+    list_select_related = ("revision__article", "recorded_by")
+    list_filter = ("method",)
+    search_fields = ("revision__article__title", "ai_tool", "source_url")
+    raw_id_fields = ("revision",)
+    readonly_fields = ("recorded_by",)
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user  # who vouches for the record; the form already ran full_clean
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ArticleDisclosure)
+class ArticleDisclosureAdmin(admin.ModelAdmin):
+    list_display = ("article", "sponsor", "updated_at")
+    list_select_related = ("article",)
+    search_fields = ("article__title", "sponsor", "funding")
+    raw_id_fields = ("article",)
+
+
+@admin.register(PublicationChange)
+class PublicationChangeAdmin(ReadOnlyAdmin):
+    """The public corrections and updates log: written at publish time, never edited."""
+
+    list_display = ("article", "kind", "reason", "changed_at", "recorded_by")
+    list_select_related = ("article", "recorded_by")
+    list_filter = ("kind",)
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(admin.ModelAdmin):
+    """The editors' queue of readers' reports. States change only through ``articles.error_reports``."""
+
+    list_display = ("created_at", "article", "revision_number", "category", "state", "short_message")
+    list_select_related = ("article", "revision")
+    list_filter = ("state", "category")
+    search_fields = ("article__title", "message", "email")
+    date_hierarchy = "created_at"
+    readonly_fields = ("article", "revision", "category", "message", "email", "state", "dismissed_reason",
+                       "created_at", "state_changed_at", "state_changed_by", "notified_at")  # fmt: skip
+    actions = ("triage", "mark_fixed", "dismiss")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="revision")
+    def revision_number(self, obj):
+        return obj.revision.number
+
+    @admin.display(description="message")
+    def short_message(self, obj):
+        return obj.message if len(obj.message) <= 80 else obj.message[:79] + "…"
+
+    def _each(self, request, queryset, label, move, **kwargs):
+        done = 0
+        for report in queryset.order_by("pk"):
+            try:
+                move(report=report, actor=request.user, **kwargs)
+                done += 1
+            except (error_reports.ReportRefused, ValidationError) as exc:
+                self.message_user(request, f"Report {report.pk}: {exc}", messages.WARNING)
+        if done:
+            self.message_user(request, f"{done} report(s) {label}.", messages.SUCCESS)
+
+    @admin.action(description="Mark triaged", permissions=["change"])
+    def triage(self, request, queryset):
+        self._each(request, queryset, "triaged", error_reports.error_report_triage)
+
+    @admin.action(
+        description="Mark fixed (the reporter hears when the correction is published)", permissions=["change"]
+    )
+    def mark_fixed(self, request, queryset):
+        self._each(request, queryset, "marked fixed", error_reports.error_report_fix)
+
+    @admin.action(description="Dismiss with a reason…", permissions=["change"])
+    def dismiss(self, request, queryset):
+        reason = request.POST.get("dismissed_reason", "").strip()
+        if "apply" in request.POST and reason:
+            self._each(request, queryset, "dismissed", error_reports.error_report_dismiss, reason=reason)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Dismiss reports",
+            "reports": queryset,
+            "missing_reason": "apply" in request.POST,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/errorreport/dismiss.html", context)

@@ -4,7 +4,9 @@
    the body, and a final ``## References`` section of numbered reference lines.
 2. The plain-text page format of the seed pages: the title on the first line, site chrome
    around the text, bare trailing numbers as citation markers, and a ``References`` block of
-   type / title / source-and-year line groups.
+   type / title / source-and-year line groups. The page's own "Reviewed by …" line is not body
+   text: it is kept as ``source_review_claim``, outside provenance for the revision's record
+   (``articles.trust.provenance_record``), never a credit of our board.
 
 Both give a ``ParsedArticle`` whose reference entries are reference lines of one shape
 (``[Kind] Authors. Title. Source. Year;details. identifiers``), so one reference parser
@@ -54,6 +56,8 @@ class ParsedArticle:
     summary: str = ""
     slug: str | None = None
     references: list[ParsedReferenceEntry] = field(default_factory=list)
+    # The page's own "Reviewed by …" line: outside provenance, never a credit of our board.
+    source_review_claim: str = ""
 
 
 def parse_article_file(path: str | Path) -> ParsedArticle:
@@ -186,6 +190,7 @@ _CHROME = re.compile(
     r"|Which best describes you\?.*|View editorial policy|Reviewed by .+ [\u2014\u2013-] .+)$",
     re.IGNORECASE,
 )
+_REVIEW_CLAIM = re.compile(r"^Reviewed by .+ [\u2014\u2013-] .+$", re.IGNORECASE)
 # Everything from one of these lines on is not the article (disclaimer, sales prompt).
 _TAIL = re.compile(r"^(?:Professional Medical Disclaimer|Have a follow-up question\?)$", re.I)
 _SOURCE_YEAR = re.compile(r"^(?P<source>.*?)[\s,]+(?P<year>[0-9]{4})\.?$")
@@ -202,7 +207,11 @@ def _parse_page(lines: list[str]) -> ParsedArticle:
     kept = [_page_body_line(line, title) for line in lines[1:body_end]]
     body, body_line = _trim_body(kept, first_line=2)
     references = _page_references(lines, heading + 1, stop) if heading is not None else []
-    return ParsedArticle(title=title, body=body, body_line=body_line, references=references, format="page")
+    claim = next((line.strip() for line in lines[1:stop] if _REVIEW_CLAIM.match(line.strip())), "")
+    return ParsedArticle(
+        title=title, body=body, body_line=body_line, references=references, format="page",
+        source_review_claim=claim,
+    )  # fmt: skip
 
 
 def _page_body_line(line: str, title: str) -> str:

@@ -323,6 +323,12 @@ class SiteSettings(models.Model):
         ),
     )
     editorial_policy = models.TextField(blank=True, help_text="Markdown: how review works on this site.")
+    advertising_policy = models.TextField(
+        blank=True, help_text="Markdown: whether and how the site carries advertising and sponsorship."
+    )
+    require_provenance_before_submission = models.BooleanField(
+        default=False, help_text="Refuse to submit a revision for review until its provenance is recorded."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -337,3 +343,19 @@ class SiteSettings(models.Model):
     def load(cls) -> "SiteSettings":
         settings_row, _ = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+# Bylines, provenance, disclosures, the corrections log and readers' error reports.
+from articles.trust_models import (  # noqa: E402
+    ArticleDisclosure,
+    AuthorProfile,
+    ErrorReport,
+    PublicationChange,
+    RevisionProvenance,
+)
+
+__all__ = [
+    "Article", "ArticleDisclosure", "ArticleRevision", "Audience", "AuthorProfile", "ErrorReport", "Publication",
+    "PublicationChange", "PublicationWithdrawal", "Reference", "ResolverLookup", "RevisionProvenance",
+    "ScheduledPublication", "SiteSettings", "TimeStamped", "Topic", "ValidationReport",
+]  # fmt: skip

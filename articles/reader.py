@@ -15,10 +15,23 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from articles.models import Article, Audience, Publication, Reference, SiteSettings
+from articles.models import (
+    Article,
+    ArticleDisclosure,
+    Audience,
+    AuthorProfile,
+    Publication,
+    PublicationChange,
+    Reference,
+    RevisionProvenance,
+    SiteSettings,
+)
 
 # Bump when the article template changes shape, so cached pages from an older release are not served.
-PAGE_VERSION = 3
+PAGE_VERSION = 4
+# Stamp fields (``selectors.STAMP_FIELDS``) timing rows the page shows that change on their own.
+CHANGE_FIELDS = ("author_changed_at", "disclosure_changed_at", "provenance_changed_at", "last_change_at")
+_CHANGE_KINDS = dict(PublicationChange.Kind.choices)
 AUDIENCE_COOKIE = "reader_audience"
 AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
@@ -229,8 +242,10 @@ def page_identity(*, stamp: dict, missing_variant: bool, today: date | None = No
     overdue = due is not None and due < (today or timezone.localdate())
     parts = (PAGE_VERSION, settings.SITE_URL, missing_variant, overdue, *(str(stamp[name]) for name in sorted(stamp)))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    # Publishing and every workflow step save the article row, so updated_at moves whenever the page could.
-    last_modified = _as_datetime(stamp["updated_at"])
+    # Publishing and every workflow step save the article row, so updated_at moves whenever the page could;
+    # a profile, disclosure, provenance or change-log row can change on its own, so they count too.
+    times = (_as_datetime(stamp.get(name)) for name in ("updated_at", *CHANGE_FIELDS))
+    last_modified = max(moment for moment in times if moment is not None)
     return PageIdentity(
         etag=f'"{digest}"',
         last_modified=last_modified,
@@ -256,3 +271,50 @@ def status_summary(article: Article, publication: Publication) -> str:
     if article.status in _STEP_OF_STATUS:
         return "This version was approved by the medical advisory board; an update is now under review."
     return "This version was approved by the medical advisory board."
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    changed_at: datetime | None
+    kind: str
+    kind_label: str
+    reason: str
+
+
+def change_log_of(article: Article) -> list[ChangeLine]:
+    """The article's public corrections and updates, newest first (``selectors.article_for_readers``)."""
+    out = []
+    for item in getattr(article, "change_log", None) or []:
+        if isinstance(item, dict) and item.get("reason"):
+            kind = item.get("kind") or ""
+            label = _CHANGE_KINDS.get(kind, "Update")
+            # Stored times: ISO with offset from PostgreSQL, naive UTC text from SQLite.
+            out.append(ChangeLine(_as_datetime(item.get("changed_at")), kind, label, str(item["reason"])))
+    return out
+
+
+def date_modified(publication: Publication, changes: list[ChangeLine]) -> datetime:
+    """When what readers see last changed: the newest correction or update in the log, or, before any,
+    when the live publication went up. A republication that changed nothing does not move it."""
+    dates = [change.changed_at for change in changes if change.changed_at]
+    return max(dates) if dates else publication.published_at
+
+
+def byline_of(article: Article) -> AuthorProfile | None:
+    """The author's public profile (joined by ``selectors.article_for_readers``), or None."""
+    profile = getattr(article.author, "author_profile", None)
+    return profile if profile is not None and profile.public else None
+
+
+def provenance_of(publication: Publication) -> RevisionProvenance | None:
+    """How the live revision was made, or None when nobody recorded it."""
+    return getattr(publication.revision, "provenance", None)
+
+
+def disclosure_of(article: Article) -> ArticleDisclosure | None:
+    disclosure = getattr(article, "disclosure", None)
+    if disclosure is None or not any(
+        (disclosure.funding, disclosure.sponsor, disclosure.advertising, disclosure.author_interests)
+    ):
+        return None
+    return disclosure

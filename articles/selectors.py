@@ -6,10 +6,35 @@ from datetime import date
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connections, router
-from django.db.models import Case, Count, DateTimeField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    JSONField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from articles import reader
-from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, SiteSettings, Topic
+from articles.models import (
+    Article,
+    ArticleDisclosure,
+    ArticleRevision,
+    AuthorProfile,
+    Publication,
+    PublicationChange,
+    PublicationWithdrawal,
+    RevisionProvenance,
+    SiteSettings,
+    Topic,
+)
 
 
 def revisions_for_article(*, article: Article) -> QuerySet[ArticleRevision]:
@@ -33,16 +58,53 @@ def article_for_readers(*, slug: str) -> Article:
     """One article with its live publication and topic, and whether it was withdrawn: one query.
 
     ``live_publication`` is None for an article readers cannot see; ``withdrawn`` then tells a
-    withdrawn article (410) from one never published (404). Raises Article.DoesNotExist.
+    withdrawn article (410) from one never published (404). The same query joins the author's
+    profile, the disclosure and the live revision's provenance, and carries the public change log
+    as ``change_log`` (a JSON list, newest first). Raises Article.DoesNotExist.
     """
     return (
-        Article.objects.select_related("live_publication", "topic")
+        Article.objects.select_related(
+            "live_publication__revision__provenance", "topic", "author__author_profile", "disclosure"
+        )
         .annotate(
             live_revision_number=F("live_publication__revision__number"),
             withdrawn=Exists(PublicationWithdrawal.objects.filter(article=OuterRef("pk"))),
+            change_log=_ChangeLog(F("pk")),
         )
         .get(slug=slug)
     )
+
+
+class _ChangeLog(Func):
+    """The article's public corrections and updates as one JSON list, newest first, inside the article's
+    own query (a prefetch would cost the reader page a query)."""
+
+    output_field = JSONField()
+    arity = 1
+    _TABLE = PublicationChange._meta.db_table
+
+    def as_postgresql(self, compiler, connection, **extra):
+        pk, params = compiler.compile(self.source_expressions[0])
+        return (
+            "(SELECT coalesce(jsonb_agg(jsonb_build_object('changed_at', c.changed_at, 'kind', c.kind, "
+            f"'reason', c.reason) ORDER BY c.changed_at DESC, c.id DESC), '[]'::jsonb) FROM {self._TABLE} c "
+            f"WHERE c.article_id = {pk})"
+        ), params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        pk, params = compiler.compile(self.source_expressions[0])
+        return (
+            "(SELECT coalesce(json_group_array(json_object('changed_at', c.changed_at, 'kind', c.kind, "
+            f"'reason', c.reason)), '[]') FROM (SELECT * FROM {self._TABLE} WHERE article_id = {pk} "
+            "ORDER BY changed_at DESC, id DESC) c)"
+        ), params
+
+
+def author_for_readers(*, slug: str) -> tuple[AuthorProfile, list[Article]]:
+    """A public author profile and the live articles its user wrote, by title. Raises AuthorProfile.DoesNotExist."""
+    profile = AuthorProfile.objects.get(slug=slug, public=True)
+    articles = list(live_articles().filter(author_id=profile.user_id).order_by("live_publication__title"))
+    return profile, with_review_dates(articles)
 
 
 def site_settings_for_readers() -> SiteSettings:
@@ -153,6 +215,7 @@ def sitemap_articles(*, today: date) -> QuerySet[Article]:
         live_articles()
         .filter(live_publication__provisional=False)
         .filter(Q(next_review_due__isnull=True) | Q(next_review_due__gte=today))
+        .annotate(last_change_at=Max("changes__changed_at"))
         .order_by("slug")
     )
 
@@ -164,7 +227,9 @@ def sitemap_articles(*, today: date) -> QuerySet[Article]:
 STAMP_FIELDS = (
     "id", "live_publication_id", "status", "revision", "updated_at", "next_review_due", "last_reviewed_at",
     "audience", "variant_of_id", "topic_id", "topic_name", "provisional", "disclaimer",
+    "author_changed_at", "disclosure_changed_at", "provenance_changed_at", "last_change_at",
 )  # fmt: skip
+
 _SLUG_PLACEHOLDER = "\x00slug\x00"
 
 
@@ -177,6 +242,22 @@ def _stamp_statement(alias: str) -> tuple[str, tuple, int]:
             topic_name=Subquery(Topic.objects.filter(pk=OuterRef("topic_id")).values("name")[:1]),
             provisional=Subquery(Publication.objects.filter(pk=OuterRef("live_publication_id")).values("provisional")),
             disclaimer=Subquery(SiteSettings.objects.filter(pk=1).values("disclaimer")[:1]),
+            author_changed_at=Subquery(
+                AuthorProfile.objects.filter(user_id=OuterRef("author_id")).values("updated_at")[:1]
+            ),
+            disclosure_changed_at=Subquery(
+                ArticleDisclosure.objects.filter(article_id=OuterRef("pk")).values("updated_at")[:1]
+            ),
+            provenance_changed_at=Subquery(
+                RevisionProvenance.objects.filter(revision__publications=OuterRef("live_publication_id")).values(
+                    "updated_at"
+                )[:1]
+            ),
+            last_change_at=Subquery(
+                PublicationChange.objects.filter(article_id=OuterRef("pk"))
+                .order_by("-changed_at")
+                .values("changed_at")[:1]
+            ),
         )
         .order_by()
         .values_list(*STAMP_FIELDS)

@@ -1,7 +1,8 @@
 """sitemap.xml: the pages search engines may index, at their canonical SITE_URL addresses.
 
 Provisional publications and articles past their re-review date are left out (they also carry
-``noindex``); ``lastmod`` is when the live publication went up.
+``noindex``); an article's ``lastmod`` is its newest correction or update (the page's
+``dateModified``), or when the live publication went up if it has none.
 """
 
 from urllib.parse import urlsplit
@@ -33,7 +34,8 @@ class ArticleSitemap(_SiteUrlSitemap):
         return selectors.sitemap_articles(today=timezone.localdate())
 
     def lastmod(self, article):
-        return article.live_publication.published_at
+        # The newest correction or update, as the page's dateModified; before any, when it went live.
+        return article.last_change_at or article.live_publication.published_at
 
 
 class TopicSitemap(_SiteUrlSitemap):
@@ -57,7 +59,7 @@ class PageSitemap(_SiteUrlSitemap):
     priority = 0.4
 
     def items(self):
-        return ["articles:home", "articles:topics", "editorial_policy"]
+        return ["articles:home", "articles:topics", "editorial_policy", "advertising_policy"]
 
     def location(self, name):
         return reverse(name)

@@ -1,8 +1,10 @@
 """schema.org JSON-LD and Open Graph tags for an article page.
 
-The JSON-LD is a ``MedicalWebPage`` saying who reviewed it (``reviewedBy``: each approving
+The JSON-LD is a ``MedicalWebPage`` saying who wrote it (``author``: a Person whose ``url`` is their
+profile page, with their ORCID iD as ``sameAs``), who reviewed it (``reviewedBy``: each approving
 reviewer as a Person with their degree as ``honorificSuffix``), when (``lastReviewed``), for whom
-(``audience``), when it last changed (``dateModified``) and what it cites (``citation``).
+(``audience``), when it last changed (``dateModified``: the newest correction or update in its
+log) and what it cites (``citation``).
 """
 
 import json
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, Audience, Publication
+from articles.models import Article, Audience, AuthorProfile, Publication
 from articles.reader import Credit, ReaderReference
 
 _AUDIENCE_TYPES = {Audience.CLINICIAN: "Clinician", Audience.PATIENT: "Patient"}
@@ -25,6 +27,23 @@ def _person(credit: Credit) -> dict:
         person["hasCredential"] = {"@type": "EducationalOccupationalCredential", "credentialCategory": credit.degree}
     if credit.specialty:
         person["knowsAbout"] = credit.specialty
+    return person
+
+
+def author_person(profile: AuthorProfile, *, url: str) -> dict:
+    """An author as a schema.org Person; ``url`` is the absolute address of their profile page."""
+    person = {"@type": "Person", "@id": url, "name": profile.display_name, "url": url}
+    if profile.credentials:
+        person["honorificSuffix"] = profile.credentials
+    if profile.specialty:
+        person["knowsAbout"] = profile.specialty
+    if profile.affiliation:
+        person["affiliation"] = {"@type": "Organization", "name": profile.affiliation}
+    if profile.photo_url:
+        person["image"] = profile.photo_url
+    if profile.orcid:
+        person["sameAs"] = [profile.orcid_url]
+        person["identifier"] = {"@type": "PropertyValue", "propertyID": "ORCID", "value": profile.orcid}
     return person
 
 
@@ -53,8 +72,12 @@ def medical_web_page(
     credits: list[Credit],
     references: list[ReaderReference],
     last_reviewed: datetime | None,
+    author: dict | None = None,
+    date_modified: datetime | None = None,
+    sponsor: str = "",
 ) -> dict:
-    """The page's MedicalWebPage object. Provisional pages carry no reviewer and no review date."""
+    """The page's MedicalWebPage object. Provisional pages carry no reviewer and no review date.
+    ``author`` is ``author_person(...)``; ``date_modified`` defaults to when the publication went up."""
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -64,10 +87,14 @@ def medical_web_page(
         "headline": publication.title,
         "description": publication.summary,
         "inLanguage": "en",
-        "dateModified": publication.published_at.isoformat(),
+        "dateModified": (date_modified or publication.published_at).isoformat(),
         "audience": {"@type": "MedicalAudience", "audienceType": _AUDIENCE_TYPES.get(article.audience, "Patient")},
         "citation": [_citation(ref) for ref in references],
     }
+    if author:
+        data["author"] = author
+    if sponsor:
+        data["sponsor"] = {"@type": "Organization", "name": sponsor}
     if article.topic_id:
         data["about"] = {"@type": "MedicalCondition", "name": article.topic.name}
     if not publication.provisional:
@@ -84,7 +111,9 @@ def json_ld(data: dict) -> SafeString:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
-def open_graph(*, publication: Publication, url: str, site_name: str = "Imprimatur") -> list[tuple[str, str]]:
+def open_graph(
+    *, publication: Publication, url: str, site_name: str = "Imprimatur", modified: datetime | None = None
+) -> list[tuple[str, str]]:
     """(property, content) pairs for the page's Open Graph ``<meta>`` tags."""
     return [
         ("og:type", "article"),
@@ -92,5 +121,5 @@ def open_graph(*, publication: Publication, url: str, site_name: str = "Imprimat
         ("og:title", publication.title),
         ("og:description", publication.summary),
         ("og:url", url),
-        ("article:modified_time", publication.published_at.isoformat()),
+        ("article:modified_time", (modified or publication.published_at).isoformat()),
     ]

@@ -11,4 +11,6 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/for/<str:audience>/", views.audience_switch, name="audience"),
+    path("articles/<slug:slug>/report/", views.error_report, name="report"),
+    path("authors/<slug:slug>/", views.author_detail, name="author"),
 ]

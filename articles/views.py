@@ -2,16 +2,19 @@
 ``articles.reader`` (what a page shows and how it is identified) and ``articles.selectors``."""
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
-from articles import reader, selectors, structured_data
-from articles.models import Article, Audience, Topic
+from articles import error_reports, reader, selectors, structured_data
+from articles.forms import ErrorReportForm
+from articles.models import Article, Audience, AuthorProfile, Topic
 from articles.search import publications_search, query_text
 
 PAGE_CACHE_SECONDS = 24 * 3600
@@ -103,11 +106,24 @@ def _article_context(article, disclaimer, preference, missing_variant, identity)
     credits = reader.credits_of(publication)
     references = reader.references_of(publication)
     last_reviewed = reader.last_reviewed(article, publication, credits)
+    changes = reader.change_log_of(article)
+    modified = reader.date_modified(publication, changes)
+    byline, disclosure = reader.byline_of(article), reader.disclosure_of(article)
+    author = (
+        structured_data.author_person(byline, url=reader.absolute_url(byline.get_absolute_url())) if byline else None
+    )
     page = structured_data.medical_web_page(
         article=article, publication=publication, url=url, credits=credits, references=references,
-        last_reviewed=last_reviewed,
+        last_reviewed=last_reviewed, author=author, date_modified=modified,
+        sponsor=disclosure.sponsor if disclosure else "",
     )  # fmt: skip
     return {
+        "byline": byline,
+        "disclosure": disclosure,
+        "provenance": reader.provenance_of(publication),
+        "changes": changes,
+        "date_modified": modified,
+        "report_form": ErrorReportForm(),
         "article": article,
         "publication": publication,
         "canonical_url": url,
@@ -122,7 +138,7 @@ def _article_context(article, disclaimer, preference, missing_variant, identity)
         "preference_label": Audience(preference).label if preference else "",
         "disclaimer": disclaimer,
         "json_ld": structured_data.json_ld(page),
-        "open_graph": structured_data.open_graph(publication=publication, url=url),
+        "open_graph": structured_data.open_graph(publication=publication, url=url, modified=modified),
     }
 
 
@@ -146,3 +162,50 @@ def audience_switch(request, slug, audience):
         secure=request.is_secure(),
     )  # fmt: skip
     return response
+
+
+@require_safe
+def author_detail(request, slug):
+    """An author's public profile: who they are, their checkable identifiers, and the live articles they wrote."""
+    try:
+        profile, articles = selectors.author_for_readers(slug=slug)
+    except AuthorProfile.DoesNotExist:
+        raise Http404("No author has this address.") from None
+    url = reader.absolute_url(profile.get_absolute_url())
+    person = structured_data.author_person(profile, url=url)
+    page = {"@context": "https://schema.org", "@type": "ProfilePage", "url": url, "mainEntity": person}
+    context = {"profile": profile, "articles": articles, "canonical_url": url, "json_ld": structured_data.json_ld(page)}
+    return render(request, "articles/author.html", context)
+
+
+# No CSRF token: the form sits on cached article pages shared by every reader, and an anonymous report
+# carries no session or account whose authority a forged request could borrow. The honeypot and the
+# per-address rate limit are the defences that matter here.
+@csrf_exempt
+@require_POST
+def error_report(request, slug):
+    """A reader's "report a problem" form: 201-style thank-you page, 400 with the form's errors, 429 when the
+    address has sent too many reports this hour, 404 for an article that is not live."""
+    try:
+        article = selectors.article_for_readers(slug=slug)
+    except Article.DoesNotExist:
+        raise Http404("No article has this address.") from None
+    if article.live_publication is None:
+        raise Http404("This article is not published.")
+    form = ErrorReportForm(request.POST)
+    context = {"article": article, "publication": article.live_publication, "report_form": form}
+    if error_reports.error_report_rate_limited(address=request.META.get("REMOTE_ADDR", "")):
+        context["refused"] = "You have sent several reports in the last hour. Please try again later."
+        return render(request, "articles/report.html", context, status=429)
+    if not form.is_spam():
+        if form.is_valid():
+            try:
+                error_reports.error_report_submit(
+                    article=article, **{k: form.cleaned_data[k] for k in ("category", "message", "email")}
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+        if not form.is_valid():
+            return render(request, "articles/report.html", context, status=400)
+    context["thanks"] = True
+    return render(request, "articles/report.html", context)

@@ -200,6 +200,14 @@ NCBI_EUTILS_URL = env("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez
 REFERENCE_MAX_AGE_GUIDELINE = env_int("REFERENCE_MAX_AGE_GUIDELINE", 10)
 REFERENCE_MAX_AGE_OTHER = env_int("REFERENCE_MAX_AGE_OTHER", 20)
 
+# Plain language on patient pages: the Flesch-Kincaid grade a paragraph should not exceed (grade 7 is
+# about age 12) and the longest sentence, in words, before the readability rule warns.
+READING_GRADE_TARGET = float(env("READING_GRADE_TARGET", "7"))
+READING_LONG_SENTENCE_WORDS = env_int("READING_LONG_SENTENCE_WORDS", 25)
+
+# Readers' error reports accepted from one address per hour (counted in the cache).
+ERROR_REPORTS_PER_HOUR = env_int("ERROR_REPORTS_PER_HOUR", 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

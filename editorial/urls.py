@@ -13,6 +13,7 @@ urlpatterns = [
     path("review/", include("reviews.urls")),
     path("api/", include("articles.api_urls")),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
+    path("advertising-policy/", views.advertising_policy, name="advertising_policy"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("articles.urls")),

@@ -24,6 +24,14 @@ def editorial_policy(request):
 
 
 @require_safe
+def advertising_policy(request):
+    """Whether and how the site takes advertising and sponsorship (Markdown editors write in Site settings)."""
+    site = site_settings_for_readers()
+    policy_html = render_body(body=site.advertising_policy, reference_numbers=set()).html
+    return render(request, "articles/advertising_policy.html", {"policy_html": policy_html})
+
+
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -79,12 +79,14 @@ def validate(
     reference_lines: dict[int, int] | None = None,
     year: int | None = None,
     resolver: Resolver | None = None,
+    audience: str | None = None,
 ) -> Report:
     """Check an article's body and references against every rule; never raises on bad input.
 
     ``body_line`` is the file line of the body's first line and ``reference_lines`` maps a
     reference number to its file line, so findings name file lines. ``year`` is the check
-    year (today's by default). Findings come sorted by severity, then line.
+    year (today's by default); ``audience`` "patient" adds the plain-language rules.
+    Findings come sorted by severity, then line.
     """
     markers = find_markers(body or "")
     references = [_clean(ref) for ref in references if isinstance(ref.get("number"), int)]
@@ -98,6 +100,9 @@ def validate(
         max_age_guideline=settings.REFERENCE_MAX_AGE_GUIDELINE,
         max_age_other=settings.REFERENCE_MAX_AGE_OTHER,
         resolutions=resolver.resolve(references=references) if resolver and references else {},
+        audience=audience,
+        reading_grade_target=settings.READING_GRADE_TARGET,
+        long_sentence_words=settings.READING_LONG_SENTENCE_WORDS,
     )
     findings = [
         Finding(rule.id, rule.severity, reference, line, message)

@@ -53,7 +53,7 @@ def report_create(*, revision: ArticleRevision, use_resolvers: bool | None = Non
 
 def _store(revision: ArticleRevision, resolver, *, outage_stores: bool = True) -> ValidationReport | None:
     references = [ref for ref in revision.references or [] if isinstance(ref, dict)]
-    report = validate(body=revision.body, references=references, resolver=resolver)
+    report = validate(body=revision.body, references=references, resolver=resolver, audience=revision.article.audience)
     registries = resolver.registry_status() if hasattr(resolver, "registry_status") else []
     answered = [entry for entry in registries if entry.get("answered_at")]
     if registries and not answered and not outage_stores:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from articles.citations import Marker
-from articles.validation import claims, identifiers
+from articles.validation import claims, identifiers, readability
 from articles.validation.identifiers import IDENTIFIER_FIELDS, WORK_IDENTIFIERS
 from articles.validation.titles import normalize_title
 
@@ -90,6 +90,9 @@ class Context:
     max_age_guideline: int
     max_age_other: int
     resolutions: dict[int, Resolution] = field(default_factory=dict)
+    audience: str | None = None  # "patient" turns on the readability rules
+    reading_grade_target: float = 7.0
+    long_sentence_words: int = 25
 
     def marker_line(self, marker: Marker) -> int:
         return self.body_line + marker.line - 1
@@ -373,6 +376,10 @@ RULES: tuple[Rule, ...] = (
     Rule("evidence-animal", WARNING, evidence_animal),
     Rule("claim-uncited", WARNING, claim_uncited),
     Rule("metadata-mismatch", WARNING, metadata_mismatch),
+    Rule("readability-grade", WARNING, readability.grade_above_target),
+    Rule("readability-long-sentence", WARNING, readability.long_sentences),
+    Rule("readability-abbreviation", WARNING, readability.abbreviations_unexplained),
+    Rule("readability-jargon", WARNING, readability.jargon_unexplained),
     Rule("reference-unverifiable", INFO, reference_unverifiable),
 )
 RULES_BY_ID = {rule.id: rule for rule in RULES}

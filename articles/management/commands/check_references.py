@@ -22,7 +22,7 @@ from articles.validation.references import parse_reference
 
 
 def check_article(*, article: ParsedArticle, year: int | None = None, resolver=None) -> Report:
-    """Validate a parsed article file; findings name file lines."""
+    """Validate a parsed article file; findings name file lines. A patient file gets the plain-language rules."""
     references = [parse_reference(e.text, number=e.number).as_dict() for e in article.references]
     return validate(
         body=article.body,
@@ -31,6 +31,7 @@ def check_article(*, article: ParsedArticle, year: int | None = None, resolver=N
         reference_lines={entry.number: entry.line for entry in article.references},
         year=year,
         resolver=resolver,
+        audience=article.audience,
     )
 
 
