@@ -6,7 +6,10 @@
    around the text, bare trailing numbers as citation markers, and a ``References`` block of
    type / title / source-and-year line groups.
 
-Both give a ``ParsedArticle`` whose reference entries are reference lines of one shape
+3. HTML: a page or fragment (``.html`` / ``.htm``, or text that starts like HTML), converted to
+   the Markdown format by ``articles.htmlformat``; its line numbers count lines of that Markdown.
+
+All give a ``ParsedArticle`` whose reference entries are reference lines of one shape
 (``[Kind] Authors. Title. Source. Year;details. identifiers``), so one reference parser
 serves both. Malformed input raises ``ArticleFileError`` naming the file line.
 """
@@ -14,10 +17,11 @@ serves both. Malformed input raises ``ArticleFileError`` naming the file line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from articles.citations import convert_bare_markers
+from articles.htmlformat import html_to_markdown, looks_like_html
 from articles.validation.references import KIND_LABELS
 
 FRONT_MATTER_KEYS = frozenset({"title", "topic", "audience", "summary", "slug"})
@@ -56,12 +60,20 @@ class ParsedArticle:
     references: list[ParsedReferenceEntry] = field(default_factory=list)
 
 
+HTML_SUFFIXES = (".html", ".htm")
+
+
 def parse_article_file(path: str | Path) -> ParsedArticle:
     """Read and parse an article file; unreadable or malformed files raise ArticleFileError."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise ArticleFileError(1, f"cannot read the file: {exc.strerror or exc}") from exc
+    return parse_article_bytes(data, name=str(path))
+
+
+def parse_article_bytes(data: bytes, *, name: str = "") -> ParsedArticle:
+    """Parse an article file's bytes; ``name``'s extension picks HTML, else the text decides."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ArticleFileError(line, "the file is binary, not text")
@@ -70,18 +82,29 @@ def parse_article_file(path: str | Path) -> ParsedArticle:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ArticleFileError(line, "the file is not UTF-8 text") from exc
-    return parse_article_text(text)
+    return parse_article_text(text, html=name.lower().endswith(HTML_SUFFIXES))
 
 
-def parse_article_text(text: str) -> ParsedArticle:
-    """Parse article text: front matter means the Markdown format, else the page format."""
+def parse_article_text(text: str, *, html: bool = False) -> ParsedArticle:
+    """Parse article text: front matter means the Markdown format, HTML (by ``html`` or by its
+    look) the HTML format, else the page format."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ArticleFileError(1, "the file is empty")
+    if html or looks_like_html(text):
+        return _parse_html(text)
     lines = text.split("\n")
     if lines[0].strip() == "---":
         return _parse_markdown(lines)
     return _parse_page(lines)
+
+
+def _parse_html(text: str) -> ParsedArticle:
+    title, markdown = html_to_markdown(text)
+    if not title:
+        raise ArticleFileError(1, "the HTML page has no title: give it an <h1> or a <title>")
+    parsed = _parse_markdown(markdown.split("\n"))
+    return replace(parsed, format="html")
 
 
 # --- Markdown format ---------------------------------------------------------------------
