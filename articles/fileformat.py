@@ -160,6 +160,8 @@ def _front_matter(lines: list[str]) -> dict[str, str]:
 
 
 def _markdown_references(lines: list[str], heading: int) -> list[ParsedReferenceEntry]:
+    """Numbered reference lines; an unnumbered line right under an entry (indented or not)
+    continues it, as when an entry is wrapped over several lines."""
     entries: list[ParsedReferenceEntry] = []
     for index in range(heading + 1, len(lines)):
         line, number = lines[index], index + 1
@@ -167,7 +169,7 @@ def _markdown_references(lines: list[str], heading: int) -> list[ParsedReference
             continue
         match = _NUMBERED.match(line)
         if match is None:
-            if entries and line[:1].isspace():  # an indented continuation of the previous line
+            if entries and (line[:1].isspace() or not _was_blank(lines, index)):
                 last = entries.pop()
                 entries.append(
                     ParsedReferenceEntry(last.number, f"{last.text} {line.strip()}", last.line, last.kind_label)
@@ -176,6 +178,10 @@ def _markdown_references(lines: list[str], heading: int) -> list[ParsedReference
             raise ArticleFileError(number, "a reference line must start with its number, as in '1. '")
         entries.append(_numbered_entry(match, number, expected=len(entries) + 1, seen=entries))
     return entries
+
+
+def _was_blank(lines: list[str], index: int) -> bool:
+    return index == 0 or not lines[index - 1].strip()
 
 
 def _numbered_entry(match, line: int, *, expected: int, seen) -> ParsedReferenceEntry:
@@ -237,17 +243,23 @@ def _page_body_line(line: str, title: str) -> str:
 
 
 def _page_references(lines: list[str], start: int, stop: int) -> list[ParsedReferenceEntry]:
-    """Read groups of three lines: the type, the title, then the source and year."""
+    """Read each reference as its type line, its title (on one line or wrapped over several),
+    then its source-and-year line: the last line before the next type line."""
     filled = [(i + 1, lines[i].strip()) for i in range(start, stop) if lines[i].strip()]
+    groups: list[list[tuple[int, str]]] = []
+    for line, text in filled:
+        if text.lower() in KIND_LABELS:
+            groups.append([(line, text)])
+        elif not groups:
+            raise ArticleFileError(line, f"expected a reference type such as Research, not {text!r}")
+        else:
+            groups[-1].append((line, text))
     entries = []
-    for group in range(0, len(filled), 3):
-        chunk = filled[group : group + 3]
-        line, label = chunk[0]
-        if label.lower() not in KIND_LABELS:
-            raise ArticleFileError(line, f"expected a reference type such as Research, not {label!r}")
-        if len(chunk) < 3:
+    for group in groups:
+        (line, label), rest = group[0], [text for _, text in group[1:]]
+        if len(rest) < 2:
             raise ArticleFileError(line, "a reference needs a type, a title and a source line")
-        text = _page_reference_text(label, chunk[1][1], chunk[2][1])
+        text = _page_reference_text(label, " ".join(rest[:-1]), rest[-1])
         entries.append(ParsedReferenceEntry(len(entries) + 1, text, line, label))
     return entries
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from articles.citations import Marker
-from articles.validation import claim_support, claims, identifiers, promotion
+from articles.validation import claim_support, claims, identifier_labels, identifiers, promotion
 from articles.validation.identifiers import IDENTIFIER_FIELDS, WORK_IDENTIFIERS
 from articles.validation.titles import normalize_title
 
@@ -377,6 +377,7 @@ RULES: tuple[Rule, ...] = (
     Rule("reference-uncited", WARNING, reference_uncited),
     Rule("citation-order", WARNING, citation_order),
     Rule("reference-outdated", WARNING, reference_outdated),
+    Rule("identifier-mislabelled", WARNING, identifier_labels.identifier_mislabelled),
     Rule("evidence-animal", WARNING, evidence_animal),
     Rule("claim-uncited", WARNING, claim_uncited),
     Rule("claim-animal-only", WARNING, claim_support.claim_animal_only),

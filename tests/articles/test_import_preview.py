@@ -57,5 +57,6 @@ def test_nothing_is_written():
 
 
 def test_a_path_in_the_uploaded_name_is_dropped():
-    [preview] = article_previews(files=[UploadedFile("../../etc/ankle.md", (FIXTURES / "ankle-sprain.md").read_bytes())])
+    content = (FIXTURES / "ankle-sprain.md").read_bytes()
+    [preview] = article_previews(files=[UploadedFile("../../etc/ankle.md", content)])
     assert preview.name == "ankle.md"
