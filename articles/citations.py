@@ -20,6 +20,7 @@ reversed, zero or absurd range is returned as a marker whose ``problem`` says wh
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from articles.bare_markers import MAX_BARE_NUMBER, convert_bare_markers, find_bare_markers, numbers_plausible
@@ -96,7 +97,12 @@ def find_markers(text: str, *, style: str | None = None) -> list[Marker]:
 
 def find_citations(text: str) -> list[Marker]:
     """The markers of ``text`` in the style the document itself uses (``detect_style``)."""
-    return find_markers(text, style=detect_style(text))
+    if not text:
+        return []
+    lines = LineIndex(text)
+    base = _bracket_markers(text, lines) + _html_markers(text, lines)
+    _, extra = _detect(text, lines, base)
+    return _without_overlaps(base + extra)
 
 
 def detect_style(text: str) -> str | None:
@@ -109,15 +115,21 @@ def detect_style(text: str) -> str | None:
     if not text:
         return None
     lines = LineIndex(text)
-    if _superscript_markers(text, lines):
-        return "superscript"
-    taken = _bracket_markers(text, lines) + _html_markers(text, lines)
-    counts = {
-        "parentheses": len(_outside(_parenthesis_markers(text, lines), taken)),
-        "bare": len(_outside(find_bare_markers(text, lines=lines), taken)),
+    return _detect(text, lines, _bracket_markers(text, lines) + _html_markers(text, lines))[0]
+
+
+def _detect(text: str, lines: LineIndex, taken: list[Marker]) -> tuple[str | None, list[Marker]]:
+    superscripts = _superscript_markers(text, lines)
+    if superscripts:
+        return "superscript", superscripts
+    candidates = {
+        "parentheses": _outside(_parenthesis_markers(text, lines), taken),
+        "bare": _outside(find_bare_markers(text, lines=lines), taken),
     }
-    style, count = max(counts.items(), key=lambda item: item[1])
-    return style if count >= (2 if taken else 1) else None
+    style = max(candidates, key=lambda name: len(candidates[name]))
+    if len(candidates[style]) >= (2 if taken else 1):
+        return style, candidates[style]
+    return None, []
 
 
 def render_marker(
@@ -202,7 +214,15 @@ def _parenthesis_markers(text: str, lines: LineIndex) -> list[Marker]:
 
 
 def _outside(markers: list[Marker], taken: list[Marker]) -> list[Marker]:
-    return [m for m in markers if not any(t.start < m.end and m.start < t.end for t in taken)]
+    """The markers that overlap none of ``taken``."""
+    spans = sorted((t.start, t.end) for t in taken)
+    starts = [start for start, _ in spans]
+    kept = []
+    for marker in markers:
+        at = bisect.bisect_left(starts, marker.end)  # spans starting before the marker ends
+        if at == 0 or spans[at - 1][1] <= marker.start:
+            kept.append(marker)
+    return kept
 
 
 def _without_overlaps(markers: list[Marker]) -> list[Marker]:

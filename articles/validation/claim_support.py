@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from articles.validation.claims import excerpt, sentence_spans
+from articles.validation.claims import MarkerIndex, excerpt, sentence_spans
 
 if TYPE_CHECKING:
     from articles.validation.rules import Context
@@ -44,9 +44,9 @@ def laboratory_reason(ref: dict) -> str | None:
 def claim_animal_only(ctx: Context) -> Iterator[tuple[int | None, int | None, str]]:
     """A sentence is cited only by animal or in-vitro studies."""
     reasons = {ref["number"]: laboratory_reason(ref) for ref in ctx.references}
-    markers = [m for m in ctx.markers if not m.problem]
+    index = MarkerIndex([m for m in ctx.markers if not m.problem])
     for lo, hi in sentence_spans(ctx.body):
-        cited = sorted({n for m in markers if lo <= m.start < hi for n in m.numbers})
+        cited = sorted({n for m in index.within(lo, hi) for n in m.numbers})
         if not cited or not all(reasons.get(n) for n in cited):
             continue
         line = ctx.body_line + ctx.body.count("\n", 0, lo)

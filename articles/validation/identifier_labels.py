@@ -23,10 +23,15 @@ _MISLABELLED = (
 )
 
 
+_LABELS = re.compile(r"PMID|PubMed|PMC|DOI\s*:?\s*PMC", re.IGNORECASE)
+
+
 def identifier_mislabelled(ctx: Context) -> Iterator[tuple[int | None, int | None, str]]:
     """A reference writes one kind of identifier under another kind's label."""
     for ref in ctx.references:
         raw = ref.get("raw") or ""
+        if not _LABELS.search(raw):
+            continue
         for pattern, kind, label in _MISLABELLED:
             match = pattern.search(raw)
             if match is None:
