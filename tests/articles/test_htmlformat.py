@@ -112,3 +112,12 @@ def test_a_page_without_a_title_is_an_error_naming_the_line():
     with pytest.raises(ArticleFileError) as exc:
         parse_article_bytes(b"<p>No heading here.</p>", name="x.html")
     assert str(exc.value) == "line 1: the HTML page has no title: give it an <h1> or a <title>"
+
+
+def test_check_references_reads_an_html_file(capsys):
+    from django.core.management import call_command
+
+    call_command("check_references", str(FIXTURES / "ankle-sprain.html"), "--year", "2026")
+    out = capsys.readouterr().out
+    assert "warning claim-animal-only: Line 21: the claim" in out
+    assert out.strip().endswith("0 errors, 6 warnings, 0 infos")

@@ -195,3 +195,12 @@ def test_prose_with_ordinary_numbers_has_no_markers(sentences, numbered):
     lines = [f"{i}. {s.capitalize()}." if numbered else f"{s.capitalize()}." for i, s in enumerate(sentences, 1)]
     text = "\n".join(lines)
     assert find_citations(text) == []
+
+
+def test_readers_see_any_style_as_linked_citations():
+    from articles.rendering import render_body
+
+    body = "Ice helps\u00b9,\u00b2. Heat helps\u00b3 at 40 mg/m\u00b2."
+    rendered = render_body(body=body, reference_numbers={1, 2, 3})
+    assert rendered.citations == {1: ["cite-1-1"], 2: ["cite-2-1"], 3: ["cite-3-1"]}
+    assert "\u00b9" not in rendered.html and "mg/m\u00b2" in rendered.html
