@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.fileformat import ArticleFileError, parse_article_bytes, parse_article_file
 from articles.htmlformat import html_to_markdown
@@ -121,3 +123,10 @@ def test_check_references_reads_an_html_file(capsys):
     out = capsys.readouterr().out
     assert "warning claim-animal-only: Line 21: the claim" in out
     assert out.strip().endswith("0 errors, 6 warnings, 0 infos")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('<>/ab hpolisu1="#-ref\n')), max_size=120))
+def test_any_markup_under_a_title_converts(markup):
+    parsed = parse_article_bytes(("<h1>T</h1>" + markup).encode(), name="x.html")
+    assert parsed.title == "T" and parsed.format == "html"

@@ -204,3 +204,12 @@ def test_readers_see_any_style_as_linked_citations():
     rendered = render_body(body=body, reference_numbers={1, 2, 3})
     assert rendered.citations == {1: ["cite-1-1"], 2: ["cite-2-1"], 3: ["cite-3-1"]}
     assert "\u00b9" not in rendered.html and "mg/m\u00b2" in rendered.html
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab (),.;-\u2013[]<>/sup0123456789\u00b9\u00b2\u207b\n")), max_size=80))
+def test_any_text_in_any_style_never_crashes(text):
+    for style in (None, "superscript", "parentheses", "bare"):
+        for marker in find_markers(text, style=style) if style else find_citations(text):
+            assert text[marker.start : marker.end] == marker.text
+            assert 1 <= marker.line <= text.count("\n") + 1
