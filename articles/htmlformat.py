@@ -102,9 +102,13 @@ def _drop_chrome(root: LexborNode) -> None:
             for node in _section_after(heading):
                 node.decompose()
             heading.decompose()
+    total = len(root.text() or "")
     for node in root.css("[class], [id]"):
         marks = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if node.tag not in ("li", "ol", "sup", "a") and _CHROME_WORDS.search(marks):
+        if node.tag in ("li", "ol", "sup", "a") or not _CHROME_WORDS.search(marks):
+            continue
+        # A wrapper whose class merely mentions comments or sharing may hold the article itself.
+        if node.css_first("h1, article, main") is None and len(node.text() or "") < total / 2:
             node.decompose()
 
 

@@ -130,3 +130,14 @@ def test_check_references_reads_an_html_file(capsys):
 def test_any_markup_under_a_title_converts(markup):
     parsed = parse_article_bytes(("<h1>T</h1>" + markup).encode(), name="x.html")
     assert parsed.title == "T" and parsed.format == "html"
+
+
+def test_a_wrapper_named_like_chrome_that_holds_the_article_is_kept():
+    parsed = parse_article_bytes(
+        html(
+            '<div class="post comments-enabled"><h1>Elbow pain</h1><p>Rest the arm for a week.</p>'
+            '<div class="social-share">Share</div></div>'
+        ).encode(),
+        name="elbow.html",
+    )
+    assert parsed.body == "Rest the arm for a week."
