@@ -1,66 +1,166 @@
-"""The citation-marker grammar of article bodies (REFERENCES.md §3).
+"""The citation-marker grammar of article bodies (REFERENCES.md §3), one for every style.
 
-A marker is a bracketed list of reference numbers and ranges::
+Brackets and HTML ``<sup>`` are always read; a document may add one other style, which
+``detect_style`` chooses from the document itself:
 
-    [1]   [1, 3]   [2-4]   [1,3-5]   [2;4;6]   [ 7 ]
+* brackets: ``[1]``, ``[1, 3]``, ``[2-4]``, ``[1,3-5]``, ``[2;4;6]``, ``[2]-[5]`` (a range),
+  ``([2]-[4])``, ``[3, p. 12]`` (a page locator cites the number only);
+* HTML: ``<sup>7,9</sup>``, ``<sup>[3]</sup>``;
+* ``superscript``: Unicode ``³⁴``, ``⁵⁻⁸``, ``²,⁶`` (not exponents such as ``m²`` or ``10⁹``);
+* ``parentheses``: ``(7)``, ``(2, 6)``, ``(4-9)`` (not years, list numbering or ``(n)`` after
+  "table", "figure", "type" and the like);
+* ``bare``: numbers after a word or punctuation, ``… outcomes 1``, ``… outcomes.3,11,12``,
+  ``… outcomes 6(pp12-14).`` (see ``articles.bare_markers``).
 
-with any dash in a range: hyphen, en dash, minus sign and their variants (``DASHES``).
-
-Not markers: Markdown links ``[text](url)`` and ``[1](url)``, link definitions ``[1]: url``,
-footnotes ``[^1]``, wiki links ``[[1]]``, ``[sic]``, ``[n=30]``, ``[12a]`` and a lone year such
-as ``[2019]``. Bad input never raises: a reversed, zero or absurd range is returned as a marker
-whose ``problem`` says what is wrong, so the validation engine can report it.
-
-The seed-page import format writes markers as bare trailing numbers ("... outcomes 1");
-``convert_bare_markers`` turns those into bracketed markers.
+Any dash may join a range (``DASHES``). Not markers: Markdown links ``[text](url)`` and
+``[1](url)``, link definitions ``[1]: url``, footnotes ``[^1]``, wiki links ``[[1]]``,
+``[sic]``, ``[n=30]``, ``[12a]`` and a lone year such as ``[2019]``. Bad input never raises: a
+reversed, zero or absurd range is returned as a marker whose ``problem`` says what is wrong.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
-# Limits for a sane marker. No medical article we know of cites more than a few hundred
-# works, and a range wider than 50 is far more likely a typo ("[1-999]") than a real citation.
-MAX_REFERENCE_NUMBER = 500
-MAX_RANGE_SPAN = 50
-# Bare trailing numbers in page text are riskier than brackets: accept only small ones.
-MAX_BARE_NUMBER = 200
+from articles.bare_markers import MAX_BARE_NUMBER, convert_bare_markers, find_bare_markers, numbers_plausible
+from articles.marker_grammar import (
+    DASH,
+    DASHES,
+    LOCATOR,
+    MAX_RANGE_SPAN,
+    MAX_REFERENCE_NUMBER,
+    YEAR,
+    LineIndex,
+    Marker,
+    marker_at,
+)
 
-DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212"
-_DASH = f"[{DASHES}]"
-_ITEM = rf"[0-9]+(?:\s*{_DASH}\s*[0-9]+)?"
+__all__ = [
+    "DASHES",
+    "MAX_BARE_NUMBER",
+    "MAX_RANGE_SPAN",
+    "MAX_REFERENCE_NUMBER",
+    "STYLES",
+    "Marker",
+    "convert_bare_markers",
+    "detect_style",
+    "find_citations",
+    "find_markers",
+    "render_marker",
+]
+
+STYLES = ("brackets", "superscript", "parentheses", "bare")
+
+_ITEM = rf"[0-9]+(?:\s*{DASH}\s*[0-9]+)?{LOCATOR}?"
 _LIST = rf"{_ITEM}(?:\s*[,;]\s*{_ITEM})*"
-_BRACKETED = re.compile(rf"\[\s*(?P<list>{_LIST})\s*\]")
-_ITEM_RE = re.compile(rf"(?P<a>[0-9]+)(?:\s*{_DASH}\s*(?P<b>[0-9]+))?")
-_YEAR = re.compile(r"(1[5-9]|20)[0-9]{2}")
+_BRACKETS = re.compile(
+    rf"(?P<open>\(\s*)?(?:\[\s*(?P<a>[0-9]+)\s*\]\s*{DASH}\s*\[\s*(?P<b>[0-9]+)\s*\]"
+    rf"|\[\s*(?P<list>{_LIST})\s*\])(?(open)\s*\))"
+)
+_HTML_SUP = re.compile(rf"<sup\b[^>]*>\s*\[?\s*(?P<list>{_LIST})\s*\]?\s*</sup>", re.IGNORECASE)
+
+_SUP_DIGITS = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+_SUP_TO_ASCII = str.maketrans({**{d: str(i) for i, d in enumerate(_SUP_DIGITS)}, "\u207b": "-"})
+_SUPERSCRIPT = re.compile(rf"[{_SUP_DIGITS}]+(?:\s*[\u207b,{DASHES}]\s*[{_SUP_DIGITS}]+)*")
+# A superscript after a digit or a unit of length is an exponent: 10⁹/L, mg/m², 4 cm².
+_EXPONENT_BEFORE = re.compile(r"(?:[0-9]|(?<![A-Za-z])(?:m|cm|mm|km|dm|nm|µm|μm|ft|in|s))$")
+
+_PAREN_ITEM = rf"[1-9][0-9]{{0,2}}(?:\s*{DASH}\s*[1-9][0-9]{{0,2}})?"
+_PARENTHESES = re.compile(rf"\((?P<list>\s*{_PAREN_ITEM}(?:\s*[,;]\s*{_PAREN_ITEM})*\s*)\)(?![\w%])")
+_PAREN_LABEL_WORDS = frozenset(
+    """
+    table tables figure figures fig box step steps type types grade grades stage stages class
+    level levels phase phases version part chapter section equation eq item question option
+    n no number arm group visit cycle day week month year
+    """.split()  # noqa: SIM905
+)
+_LIST_NUMBERING = re.compile(r"^\s*(?:[-*+\u2022]\s*)?$")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s*$")
 
 
-@dataclass(frozen=True)
-class Marker:
-    """One citation marker found in a text; ``line`` is 1-based, offsets index the text."""
-
-    text: str
-    numbers: tuple[int, ...]
-    line: int
-    start: int
-    end: int
-    problem: str | None = None
-
-
-def find_markers(text: str) -> list[Marker]:
-    """Return every citation marker in ``text`` in order of appearance. Never raises."""
+def find_markers(text: str, *, style: str | None = None) -> list[Marker]:
+    """Every marker in ``text`` in order: brackets, HTML ``<sup>`` and, when given, one other
+    style (one of ``STYLES``). Never raises."""
     if not text:
         return []
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    lines = LineIndex(text)
+    markers = _bracket_markers(text, lines) + _html_markers(text, lines)
+    if style == "superscript":
+        markers += _superscript_markers(text, lines)
+    elif style == "parentheses":
+        markers += _parenthesis_markers(text, lines)
+    elif style == "bare":
+        markers += find_bare_markers(text, lines=lines)
+    return _without_overlaps(markers)
+
+
+def find_citations(text: str) -> list[Marker]:
+    """The markers of ``text`` in the style the document itself uses (``detect_style``)."""
+    if not text:
+        return []
+    lines = LineIndex(text)
+    base = _bracket_markers(text, lines) + _html_markers(text, lines)
+    _, extra = _detect(text, lines, base)
+    return _without_overlaps(base + extra)
+
+
+def detect_style(text: str) -> str | None:
+    """The non-bracket style a document uses, or None: the style with the most markers.
+
+    Superscripts win outright (they are never ordinary prose); parentheses and bare numbers
+    need two markers when the document also has brackets, since one stray "(3)" or trailing
+    number in a bracketed article is more likely text than a second citation style.
+    """
+    if not text:
+        return None
+    lines = LineIndex(text)
+    return _detect(text, lines, _bracket_markers(text, lines) + _html_markers(text, lines))[0]
+
+
+def _detect(text: str, lines: LineIndex, taken: list[Marker]) -> tuple[str | None, list[Marker]]:
+    superscripts = _superscript_markers(text, lines)
+    if superscripts:
+        return "superscript", superscripts
+    candidates = {
+        "parentheses": _outside(_parenthesis_markers(text, lines), taken),
+        "bare": _outside(find_bare_markers(text, lines=lines), taken),
+    }
+    style = max(candidates, key=lambda name: len(candidates[name]))
+    if len(candidates[style]) >= (2 if taken else 1):
+        return style, candidates[style]
+    return None, []
+
+
+def render_marker(
+    items: list[tuple[int, int]], *, separator: str = ", ", dash: str = "-", style: str = "brackets"
+) -> str:
+    """Render ``[(a, b), ...]`` items (``a == b`` for a single number) as a marker of ``style``
+    (one of ``STYLES`` or ``"html"``); bare markers come with the space that precedes them."""
+    parts = [str(a) if a == b else f"{a}{dash}{b}" for a, b in items]
+    written = separator.join(parts)
+    if style == "superscript":
+        table = str.maketrans({**{str(i): d for i, d in enumerate(_SUP_DIGITS)}, **dict.fromkeys(DASHES, "\u207b")})
+        return written.replace(" ", "").translate(table)
+    if style == "parentheses":
+        return f" ({written})"
+    if style == "bare":
+        return f" {written}"
+    if style == "html":
+        return f"<sup>{written}</sup>"
+    return f"[{written}]"
+
+
+def _bracket_markers(text: str, lines: LineIndex) -> list[Marker]:
     markers = []
-    for match in _BRACKETED.finditer(text):
-        if _is_excluded(text, match):
+    for match in _BRACKETS.finditer(text):
+        if match.group("a"):
+            items = f"{match.group('a')}-{match.group('b')}"
+        elif _is_excluded(text, match):
             continue
-        numbers, problem = _expand(match.group("list"))
-        line = bisect.bisect_right(line_starts, match.start())
-        markers.append(Marker(match.group(0), numbers, line, match.start(), match.end(), problem))
+        else:
+            items = match.group("list")
+        markers.append(marker_at(text, match.start(), match.end(), items, lines))
     return markers
 
 
@@ -68,7 +168,7 @@ def _is_excluded(text: str, match: re.Match[str]) -> bool:
     """Brackets that the grammar matches but that are links, wiki links or years."""
     start, end = match.start(), match.end()
     after = text[end : end + 1]
-    if after == "(":  # Markdown inline link [1](url)
+    if after == "(" and not match.group("open"):  # Markdown inline link [1](url)
         return True
     if after == ":" and (start == 0 or text[start - 1] == "\n"):  # link definition [1]: url
         return True
@@ -76,104 +176,58 @@ def _is_excluded(text: str, match: re.Match[str]) -> bool:
         return True
     if start > 0 and text[start - 1] == "]":  # reference-style link [text][1]
         return True
-    return bool(_YEAR.fullmatch(match.group("list").strip()))
+    return bool(YEAR.fullmatch(match.group("list").strip()))
 
 
-def _expand(items: str) -> tuple[tuple[int, ...], str | None]:
-    """Expand a marker's list; a faulty list keeps its written numbers and names the problem."""
-    written: list[int] = []
-    expanded: list[int] = []
-    problem = None
-    for item in _ITEM_RE.finditer(items):
-        a_text, b_text = item.group("a"), item.group("b")
-        a = int(a_text)
-        b = int(b_text) if b_text is not None else a
-        written.extend([a] if b_text is None else [a, b])
-        problem = problem or _item_problem(a_text, b_text, a, b)
-        if problem is None:
-            expanded.extend(range(a, b + 1))
-    if problem:
-        return tuple(written), problem
-    return tuple(expanded), None
+def _html_markers(text: str, lines: LineIndex) -> list[Marker]:
+    if "<sup" not in text and "<SUP" not in text:
+        return []
+    return [marker_at(text, m.start(), m.end(), m.group("list"), lines) for m in _HTML_SUP.finditer(text)]
 
 
-def _item_problem(a_text: str, b_text: str | None, a: int, b: int) -> str | None:
-    if a == 0 or b == 0:
-        return "reference numbers start at 1"
-    if a_text.startswith("0") or (b_text or "").startswith("0"):
-        return "a reference number has a leading zero"
-    if max(a, b) > MAX_REFERENCE_NUMBER:
-        return f"reference number {max(a, b)} is over {MAX_REFERENCE_NUMBER}"
-    if b < a:
-        return f"range {a}-{b} is reversed"
-    if b - a + 1 > MAX_RANGE_SPAN:
-        return f"range {a}-{b} spans more than {MAX_RANGE_SPAN} references"
-    return None
+def _superscript_markers(text: str, lines: LineIndex) -> list[Marker]:
+    markers = []
+    for match in _SUPERSCRIPT.finditer(text):
+        if _EXPONENT_BEFORE.search(text[max(0, match.start() - 3) : match.start()]):
+            continue
+        items = match.group(0).translate(_SUP_TO_ASCII)
+        markers.append(marker_at(text, match.start(), match.end(), items, lines))
+    return markers
 
 
-def render_marker(items: list[tuple[int, int]], *, separator: str = ", ", dash: str = "-") -> str:
-    """Render ``[(a, b), ...]`` items (``a == b`` for a single number) as a bracketed marker."""
-    parts = [str(a) if a == b else f"{a}{dash}{b}" for a, b in items]
-    return "[" + separator.join(parts) + "]"
+def _parenthesis_markers(text: str, lines: LineIndex) -> list[Marker]:
+    markers = []
+    for match in _PARENTHESES.finditer(text):
+        items = match.group("list")
+        head = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        word = _WORD_BEFORE.search(head)
+        if (
+            _LIST_NUMBERING.match(head)  # "(1) Rest the joint" numbers a list
+            or head.rstrip()[-1:].isdigit()  # "f(3)", "12 (4)"
+            or (word and word.group(1).lower() in _PAREN_LABEL_WORDS)
+            or YEAR.fullmatch(items.strip())
+            or not numbers_plausible(items)
+        ):
+            continue
+        markers.append(marker_at(text, match.start(), match.end(), items, lines))
+    return markers
 
 
-# --- bare trailing numbers (seed page format) -------------------------------------------
-
-_BARE_ITEM = rf"[1-9][0-9]{{0,2}}(?:{_DASH}[1-9][0-9]{{0,2}})?"
-# A bare list at the end of the line, or closing a sentence that another sentence follows
-# ("... outcomes 1. This condition ...").
-_BARE_TAIL = re.compile(
-    rf"(?P<before>[^\s])(?P<gap>\s+)(?P<list>{_BARE_ITEM}(?:\s*,\s*{_BARE_ITEM})*)"
-    r"(?P<after>[.;]?)(?=\s*$|(?<=\.)\s+[A-Z])"
-)
-# A number after one of these words is a quantity or a name ("age 65", "stage 3", "for 23"),
-# not a citation. Plural time units are absent on purpose: "within 3-6 months 1, 8" cites.
-_QUANTITY_WORDS = frozenset(
-    """
-    a an the of to for at by in on from with within after before until than over under
-    about around approximately nearly almost least most only every each per and or
-    age aged ages stage stages grade grades type types phase phases class level levels
-    table tables figure figures fig box step steps version part parts chapter section
-    score scores day week month year hour minute
-    visit cycle cycles group groups arm arms dose doses page pages pp vol no number
-    n p x times total count item items line lines question questions option options
-    is are was were be been equals equal
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    """.split()  # noqa: SIM905
-)
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)[.,;]?\s*$")
+def _outside(markers: list[Marker], taken: list[Marker]) -> list[Marker]:
+    """The markers that overlap none of ``taken``."""
+    spans = sorted((t.start, t.end) for t in taken)
+    starts = [start for start, _ in spans]
+    kept = []
+    for marker in markers:
+        at = bisect.bisect_left(starts, marker.end)  # spans starting before the marker ends
+        if at == 0 or spans[at - 1][1] <= marker.start:
+            kept.append(marker)
+    return kept
 
 
-def convert_bare_markers(line: str) -> str:
-    """Turn a bare trailing citation list into a bracketed marker.
-
-    ``"... outcomes 1"`` → ``"... outcomes [1]"``, ``"... relief. 1"`` → ``"... relief. [1]"``,
-    ``"... myelopathy 5, 7."`` → ``"... myelopathy [5, 7]."``. Numbers that belong to the
-    text stay: quantities after words such as "age", "for" or a month, numbers glued to
-    letters or symbols ("T2", "63-80%"), leading list counts ("1. Acute management"), years,
-    decreasing ranges and lines that are nothing but a number.
-    """
-    for match in reversed(list(_BARE_TAIL.finditer(line))):
-        if _bare_tail_is_marker(line, match):
-            items = [item.strip() for item in match.group("list").split(",")]
-            marker = "[" + ", ".join(items) + "]"
-            line = line[: match.start("list")] + marker + line[match.end("list") :]
-    return line
-
-
-def _bare_tail_is_marker(line: str, match: re.Match[str]) -> bool:
-    head = line[: match.start("gap")]
-    if not re.search(r"[A-Za-z]{2}", head):
-        return False  # a lone number, or a list count
-    if match.group("before") in "-+/=<>\u00b1\u00d7x:(#$%" or match.group("before").isdigit():
-        return False  # "grade 2-3 -> 4", "ratio: 3", "(3", "1, 2 3"
-    word = _WORD_BEFORE.search(head)
-    if word and word.group(1).lower() in _QUANTITY_WORDS and not head.rstrip().endswith("."):
-        return False
-    for item in _ITEM_RE.finditer(match.group("list")):
-        if item.group("b") and int(item.group("b")) <= int(item.group("a")):
-            return False  # "3-1": a score, not a citation range
-        if int(item.group("b") or item.group("a")) > MAX_BARE_NUMBER:
-            return False
-    return True
+def _without_overlaps(markers: list[Marker]) -> list[Marker]:
+    kept: list[Marker] = []
+    for marker in sorted(markers, key=lambda m: (m.start, -m.end)):
+        if not kept or marker.start >= kept[-1].end:
+            kept.append(marker)
+    return kept

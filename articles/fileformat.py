@@ -8,7 +8,10 @@
    text: it is kept as ``source_review_claim``, outside provenance for the revision's record
    (``articles.trust.provenance_record``), never a credit of our board.
 
-Both give a ``ParsedArticle`` whose reference entries are reference lines of one shape
+3. HTML: a page or fragment (``.html`` / ``.htm``, or text that starts like HTML), converted to
+   the Markdown format by ``articles.htmlformat``; its line numbers count lines of that Markdown.
+
+All give a ``ParsedArticle`` whose reference entries are reference lines of one shape
 (``[Kind] Authors. Title. Source. Year;details. identifiers``), so one reference parser
 serves both. Malformed input raises ``ArticleFileError`` naming the file line.
 """
@@ -16,10 +19,11 @@ serves both. Malformed input raises ``ArticleFileError`` naming the file line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from articles.citations import convert_bare_markers
+from articles.htmlformat import html_to_markdown, looks_like_html
 from articles.validation.references import KIND_LABELS
 
 FRONT_MATTER_KEYS = frozenset({"title", "topic", "audience", "summary", "slug"})
@@ -60,12 +64,20 @@ class ParsedArticle:
     source_review_claim: str = ""
 
 
+HTML_SUFFIXES = (".html", ".htm")
+
+
 def parse_article_file(path: str | Path) -> ParsedArticle:
     """Read and parse an article file; unreadable or malformed files raise ArticleFileError."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise ArticleFileError(1, f"cannot read the file: {exc.strerror or exc}") from exc
+    return parse_article_bytes(data, name=str(path))
+
+
+def parse_article_bytes(data: bytes, *, name: str = "") -> ParsedArticle:
+    """Parse an article file's bytes; ``name``'s extension picks HTML, else the text decides."""
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise ArticleFileError(line, "the file is binary, not text")
@@ -74,18 +86,29 @@ def parse_article_file(path: str | Path) -> ParsedArticle:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ArticleFileError(line, "the file is not UTF-8 text") from exc
-    return parse_article_text(text)
+    return parse_article_text(text, html=name.lower().endswith(HTML_SUFFIXES))
 
 
-def parse_article_text(text: str) -> ParsedArticle:
-    """Parse article text: front matter means the Markdown format, else the page format."""
+def parse_article_text(text: str, *, html: bool = False) -> ParsedArticle:
+    """Parse article text: front matter means the Markdown format, HTML (by ``html`` or by its
+    look) the HTML format, else the page format."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ArticleFileError(1, "the file is empty")
+    if html or looks_like_html(text):
+        return _parse_html(text)
     lines = text.split("\n")
     if lines[0].strip() == "---":
         return _parse_markdown(lines)
     return _parse_page(lines)
+
+
+def _parse_html(text: str) -> ParsedArticle:
+    title, markdown = html_to_markdown(text)
+    if not title:
+        raise ArticleFileError(1, "the HTML page has no title: give it an <h1> or a <title>")
+    parsed = _parse_markdown(markdown.split("\n"))
+    return replace(parsed, format="html")
 
 
 # --- Markdown format ---------------------------------------------------------------------
@@ -141,6 +164,8 @@ def _front_matter(lines: list[str]) -> dict[str, str]:
 
 
 def _markdown_references(lines: list[str], heading: int) -> list[ParsedReferenceEntry]:
+    """Numbered reference lines; an unnumbered line right under an entry (indented or not)
+    continues it, as when an entry is wrapped over several lines."""
     entries: list[ParsedReferenceEntry] = []
     for index in range(heading + 1, len(lines)):
         line, number = lines[index], index + 1
@@ -148,7 +173,7 @@ def _markdown_references(lines: list[str], heading: int) -> list[ParsedReference
             continue
         match = _NUMBERED.match(line)
         if match is None:
-            if entries and line[:1].isspace():  # an indented continuation of the previous line
+            if entries and (line[:1].isspace() or not _was_blank(lines, index)):
                 last = entries.pop()
                 entries.append(
                     ParsedReferenceEntry(last.number, f"{last.text} {line.strip()}", last.line, last.kind_label)
@@ -157,6 +182,10 @@ def _markdown_references(lines: list[str], heading: int) -> list[ParsedReference
             raise ArticleFileError(number, "a reference line must start with its number, as in '1. '")
         entries.append(_numbered_entry(match, number, expected=len(entries) + 1, seen=entries))
     return entries
+
+
+def _was_blank(lines: list[str], index: int) -> bool:
+    return index == 0 or not lines[index - 1].strip()
 
 
 def _numbered_entry(match, line: int, *, expected: int, seen) -> ParsedReferenceEntry:
@@ -223,17 +252,23 @@ def _page_body_line(line: str, title: str) -> str:
 
 
 def _page_references(lines: list[str], start: int, stop: int) -> list[ParsedReferenceEntry]:
-    """Read groups of three lines: the type, the title, then the source and year."""
+    """Read each reference as its type line, its title (on one line or wrapped over several),
+    then its source-and-year line: the last line before the next type line."""
     filled = [(i + 1, lines[i].strip()) for i in range(start, stop) if lines[i].strip()]
+    groups: list[list[tuple[int, str]]] = []
+    for line, text in filled:
+        if text.lower() in KIND_LABELS:
+            groups.append([(line, text)])
+        elif not groups:
+            raise ArticleFileError(line, f"expected a reference type such as Research, not {text!r}")
+        else:
+            groups[-1].append((line, text))
     entries = []
-    for group in range(0, len(filled), 3):
-        chunk = filled[group : group + 3]
-        line, label = chunk[0]
-        if label.lower() not in KIND_LABELS:
-            raise ArticleFileError(line, f"expected a reference type such as Research, not {label!r}")
-        if len(chunk) < 3:
+    for group in groups:
+        (line, label), rest = group[0], [text for _, text in group[1:]]
+        if len(rest) < 2:
             raise ArticleFileError(line, "a reference needs a type, a title and a source line")
-        text = _page_reference_text(label, chunk[1][1], chunk[2][1])
+        text = _page_reference_text(label, " ".join(rest[:-1]), rest[-1])
         entries.append(ParsedReferenceEntry(len(entries) + 1, text, line, label))
     return entries
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import nh3
 from markdown_it import MarkdownIt
 
-from articles.citations import find_markers
+from articles.citations import find_citations
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 _PLACEHOLDER = re.compile(r"@@cite((?:-[0-9]+)+)@@")
@@ -50,7 +50,7 @@ def render_body(*, body: str, reference_numbers: set[int] | frozenset[int]) -> R
     """Render Markdown with each citation linked to ``#ref-N``; markers citing nothing stay plain text."""
     text, pieces = body or "", []
     cursor = 0
-    for marker in find_markers(text):
+    for marker in find_citations(text):
         if marker.problem:
             continue
         pieces.append(text[cursor : marker.start])

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from django.conf import settings
 
-from articles.citations import Marker, find_markers
+from articles.citations import Marker, find_citations
 from articles.validation.references import REFERENCE_FIELDS
 from articles.validation.rules import (
     ERROR,
@@ -88,7 +88,7 @@ def validate(
     year (today's by default); ``audience`` "patient" adds the plain-language rules.
     Findings come sorted by severity, then line.
     """
-    markers = find_markers(body or "")
+    markers = find_citations(body or "")
     references = [_clean(ref) for ref in references if isinstance(ref.get("number"), int)]
     ctx = Context(
         body=body or "",

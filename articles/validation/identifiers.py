@@ -25,8 +25,8 @@ from stdnum import issn as stdnum_issn
 from stdnum.exceptions import ValidationError as StdnumError
 
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2009\u202f\u2007"), " ")
-_DOI_LABEL = re.compile(r"^doi(?:\s*:\s*|\s+)", re.IGNORECASE)
-_DOI_URL = re.compile(r"^(?:https?://)?(?:dx\.)?doi\.org/", re.IGNORECASE)
+_DOI_LABEL = re.compile(r"^(?:info:doi/|urn:doi:|doi(?:\s*:\s*|\s+))", re.IGNORECASE)
+_DOI_URL = re.compile(r"^(?:https?\s*:\s*//\s*)?(?:dx\.|www\.)?doi\.org\s*/\s*", re.IGNORECASE)
 _DOI = re.compile(r"^10\.[0-9]{4,9}(?:\.[0-9]+)*/\S+$")
 _PMID_LABEL = re.compile(r"^pmid\s*:?\s*", re.IGNORECASE)
 _PUBMED_URL = re.compile(

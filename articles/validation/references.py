@@ -44,12 +44,18 @@ KINDS = frozenset(KIND_LABELS.values())
 
 _KIND = re.compile(r"^\s*\[(?P<label>[^\]]{1,60})\]\s*")
 _URL = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+# Checked in order; the first match of a kind wins. A resolver host without its scheme
+# ("doi.org/10...", any case) is read before the "doi" label, which it contains.
 _IDENTIFIER_PATTERNS = (
+    ("doi", re.compile(r"(?<![\w/.])(?P<v>(?:dx\.|www\.)?doi\.org/\S+)", re.IGNORECASE)),
+    ("doi", re.compile(r"\b(?:info:doi/|urn:doi:)(?P<v>\S+)", re.IGNORECASE)),
     ("doi", re.compile(r"\bdoi\s*:?\s*(?P<v>\S+)", re.IGNORECASE)),
     ("doi", re.compile(r"(?<![\w/])(?P<v>10\.[0-9]{4,9}/\S+)")),
-    ("pmcid", re.compile(r"\bPMCID\s*:?\s*(?P<v>\S+)", re.IGNORECASE)),
-    ("pmcid", re.compile(r"\b(?P<v>PMC[0-9]+)\b")),
-    ("pmid", re.compile(r"\bPMID\s*:?\s*(?P<v>\S+)", re.IGNORECASE)),
+    ("pmcid", re.compile(r"\bPMC\s?ID\s*:?\s*(?P<v>\S+)", re.IGNORECASE)),
+    # A PMCID under a PMID label is still a PMCID (the identifier-mislabelled rule says so).
+    ("pmcid", re.compile(r"\b(?:PMID|PubMed\s?ID)\s*:?\s*(?P<v>PMC[0-9]+)\b", re.IGNORECASE)),
+    ("pmcid", re.compile(r"\b(?P<v>PMC[0-9]+)\b", re.IGNORECASE)),
+    ("pmid", re.compile(r"\b(?:PMID|PubMed\s?ID)\s*:?\s*(?P<v>\S+)", re.IGNORECASE)),
     ("isbn", re.compile(r"\bISBN(?:-1[03])?\s*:?\s*(?P<v>[0-9][0-9Xx\- ]{8,17}[0-9Xx])")),
     ("issn", re.compile(r"\be?ISSN\s*:?\s*(?P<v>[0-9]{4}-?[0-9]{3}[0-9Xx]\S*)", re.IGNORECASE)),
 )

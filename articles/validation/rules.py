@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from articles.citations import Marker
-from articles.validation import claims, identifiers, readability
+from articles.validation import claim_support, claims, identifier_labels, identifiers, promotion, readability
 from articles.validation.identifiers import IDENTIFIER_FIELDS, WORK_IDENTIFIERS
 from articles.validation.titles import normalize_title
 
@@ -373,8 +373,13 @@ RULES: tuple[Rule, ...] = (
     Rule("reference-uncited", WARNING, reference_uncited),
     Rule("citation-order", WARNING, citation_order),
     Rule("reference-outdated", WARNING, reference_outdated),
+    Rule("identifier-mislabelled", WARNING, identifier_labels.identifier_mislabelled),
     Rule("evidence-animal", WARNING, evidence_animal),
     Rule("claim-uncited", WARNING, claim_uncited),
+    Rule("claim-animal-only", WARNING, claim_support.claim_animal_only),
+    Rule("self-citation", WARNING, claim_support.self_citation),
+    Rule("promotional-language", WARNING, promotion.promotional_language),
+    Rule("promotional-article", WARNING, promotion.promotional_article),
     Rule("metadata-mismatch", WARNING, metadata_mismatch),
     Rule("readability-grade", WARNING, readability.grade_above_target),
     Rule("readability-long-sentence", WARNING, readability.long_sentences),

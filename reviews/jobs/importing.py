@@ -29,12 +29,12 @@ class ImportResult:
 
 
 def article_files(paths: list[str]) -> list[Path]:
-    """Expand folders into the article files they hold (*.md and *.txt), sorted."""
+    """Expand folders into the article files they hold (*.md, *.txt, *.html, *.htm), sorted."""
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.suffix in (".md", ".txt") and p.is_file())
+            out += sorted(p for p in path.iterdir() if p.suffix in (".md", ".txt", ".html", ".htm") and p.is_file())
         else:
             out.append(path)
     return out

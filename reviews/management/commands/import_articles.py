@@ -6,13 +6,13 @@ from reviews.jobs.importing import article_files, import_file
 
 class Command(BaseCommand):
     help = (
-        "Import article files (Markdown with front matter, or the plain-text page format). "
+        "Import article files (Markdown with front matter, HTML pages, or the plain-text page format). "
         "Re-importing a file updates the article with the same slug as a new revision, "
         "only if its content changed. A malformed file is reported as file:line and nothing from it is saved."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="Files, or folders of .md/.txt files.")
+        parser.add_argument("paths", nargs="+", help="Files, or folders of .md, .txt and .html files.")
         parser.add_argument("--user", default=None, help="Username recorded as author and actor (an editor).")
 
     def handle(self, *args, **options):

@@ -121,10 +121,19 @@ def test_seed_000_myelomalacia(seed):
     assert dose["line"] == 49 and "Methylprednisolone" in dose["message"]
     assert rules(data, "references-missing") == []
     assert rules(data, "reference-uncited") == []
+    resting = {f["line"]: f["message"] for f in rules(data, "claim-animal-only")}
+    assert sorted(resting) == [36, 45, 96, 101]
+    assert all(f["reference"] == 3 for f in rules(data, "claim-animal-only"))
+    assert '"Postoperative clinical evaluation has shown neurologic improvement' in resting[96]
+    assert 'rests only on reference 3 ("dogs")' in resting[96]
+    [own] = rules(data, "self-citation")
+    assert (own["reference"], own["line"]) == (2, 115)
     assert Counter(f["rule"] for f in data["findings"]) == {
         "citation-missing-reference": 6,
         "claim-uncited": 1,
         "evidence-animal": 1,
+        "claim-animal-only": 4,  # the sentences cited only by the study in seven dogs
+        "self-citation": 1,  # the publisher's own board listed as a guideline
         "reference-outdated": 2,  # 1989 and 2002, checked in 2026
         "reference-unverifiable": 3,  # the page gives no DOI, PMID or URL
     }
@@ -146,11 +155,22 @@ def test_seed_001_spinal_cord_compression(seed):
     assert rules(data, "evidence-animal") == []
 
 
-def test_seed_002_has_no_references_and_no_markers(seed):
+def test_seed_002_marketing_page_names_its_promotion_and_uncited_numbers(seed):
     code, data = run_json(seed("002"))
     assert code == 1
     assert data["citations"] == []
-    assert [f["rule"] for f in data["findings"]] == ["references-missing"]
+    assert rules(data, "references-missing") != []
+    [count] = rules(data, "claim-uncited")
+    assert count["line"] == 24 and '"75,000 patients"' in count["message"]
+    phrases = [(f["line"], f["message"].split('"')[1]) for f in rules(data, "promotional-language")]
+    assert phrases == [
+        (24, "contact Laser Spine Institute to learn more"),
+        (24, "safer and effective alternative"),
+        (24, "helped more than 75,000 patients"),
+        (26, "no-cost"),
+        (26, "innovative"),
+    ]
+    assert {f["severity"] for f in rules(data, "promotional-language")} == {"warning"}
 
 
 def test_seed_003_cites_without_a_reference_list(seed):
