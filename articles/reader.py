@@ -240,6 +240,30 @@ def page_identity(*, stamp: dict, missing_variant: bool, today: date | None = No
     )
 
 
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered article page as sent, with what its response headers need."""
+
+    html: bytes
+    etag: str
+    last_modified: int  # seconds since the epoch
+    indexable: bool
+
+
+def stale_page_key(*, slug: str, preference: str | None) -> str:
+    """Cache key of the last page rendered for this address and audience cookie, served while the database is down.
+
+    Unlike the page's own cache key it needs no query, so it can be found when no query can run.
+    """
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:32]
+    return f"reader:stale:{digest}:{preference or '-'}"
+
+
+def stale_page_keys(*, slug: str) -> list[str]:
+    """Every stale-page key of an address (one per audience cookie value), to forget them together."""
+    return [stale_page_key(slug=slug, preference=p) for p in (None, *sorted(_AUDIENCES))]
+
+
 def stamp_matches(stamp: dict, article: Article) -> bool:
     """Whether a fully loaded article is still the one the stamp described (nothing was saved in between)."""
     return article.live_publication_id == stamp["live_publication_id"] and article.updated_at == _as_datetime(
