@@ -32,4 +32,3 @@ class SingleLineValidator:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, SingleLineValidator) and other.what == self.what
-

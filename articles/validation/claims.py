@@ -8,6 +8,7 @@ before it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,6 +39,10 @@ def uncited_claims(body: str, markers: list[Marker]) -> Iterator[UncitedClaim]:
     Sentences are read within a paragraph or list item, across wrapped lines, so a marker at
     the end of a sentence that spans two lines still covers the claim on the first line.
     """
+    # Sorted marker offsets and line starts: each sentence is placed by bisection, not by a scan of the
+    # whole body, so a body with 10,000 cited sentences is checked in O(n log n).
+    marker_starts = sorted(m.start for m in markers)
+    line_starts = [0, *(match.end() for match in re.finditer(r"\n", body))]
     for block_start, block_end in _blocks(body):
         block = body[block_start:block_end]
         for start, end in _sentences(block):
@@ -46,9 +51,9 @@ def uncited_claims(body: str, markers: list[Marker]) -> Iterator[UncitedClaim]:
             if claim is None:
                 continue
             lo, hi = block_start + start, block_start + end
-            if any(lo <= m.start < hi for m in markers):
+            if bisect.bisect_left(marker_starts, hi) > bisect.bisect_left(marker_starts, lo):
                 continue
-            line = body.count("\n", 0, lo + claim.start()) + 1
+            line = bisect.bisect_right(line_starts, lo + claim.start())
             yield UncitedClaim(line, claim.group(0), _excerpt(" ".join(sentence.split())))
 
 
