@@ -17,7 +17,6 @@ from articles.models import Article, ArticleRevision, Reference
 from articles.validation.references import REFERENCE_FIELDS
 from articles.validation.reports import report_enqueue
 
-
 REFERENCE_BATCH_SIZE = 1000
 
 
