@@ -167,6 +167,10 @@ TASKS = {
         "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     }[TASK_BACKEND]
 }
+# A task still "running" this long after a worker claimed it lost its worker (editorial.task_recovery):
+# it is queued again, or marked failed once TASK_MAX_ATTEMPTS workers have claimed it.
+TASK_RUNNING_TIMEOUT_SECONDS = env_int("TASK_RUNNING_TIMEOUT_SECONDS", 30 * 60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 2)
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL")}}
