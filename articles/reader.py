@@ -248,20 +248,31 @@ class CachedPage:
     etag: str
     last_modified: int  # seconds since the epoch
     indexable: bool
+    audience: str
 
 
-def stale_page_key(*, slug: str, preference: str | None) -> str:
-    """Cache key of the last page rendered for this address and audience cookie, served while the database is down.
+def stale_page_key(*, slug: str, missing_variant: bool) -> str:
+    """Cache key of the last page rendered for this address, served while the database is down.
 
-    Unlike the page's own cache key it needs no query, so it can be found when no query can run.
+    Unlike the page's own cache key it needs no query, so it can be found when no query can run. There are
+    two per address: the page itself, and the page telling a reader that their audience has no version.
     """
     digest = hashlib.sha256(slug.encode()).hexdigest()[:32]
-    return f"reader:stale:{digest}:{preference or '-'}"
+    return f"reader:stale:{digest}:{'other' if missing_variant else 'same'}"
 
 
 def stale_page_keys(*, slug: str) -> list[str]:
-    """Every stale-page key of an address (one per audience cookie value), to forget them together."""
-    return [stale_page_key(slug=slug, preference=p) for p in (None, *sorted(_AUDIENCES))]
+    """Both stale-page keys of an address, to read or forget them together."""
+    return [stale_page_key(slug=slug, missing_variant=False), stale_page_key(slug=slug, missing_variant=True)]
+
+
+def stale_page_for(kept: dict, *, slug: str, preference: str | None) -> "CachedPage | None":
+    """Of the kept pages of an address (``cache.get_many(stale_page_keys(...))``), the one for this reader."""
+    same = kept.get(stale_page_key(slug=slug, missing_variant=False))
+    other = kept.get(stale_page_key(slug=slug, missing_variant=True))
+    if preference and other is not None and (same is None or same.audience != preference):
+        return other
+    return same
 
 
 def stamp_matches(stamp: dict, article: Article) -> bool:

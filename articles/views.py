@@ -63,7 +63,8 @@ def article_detail(request, slug):
     try:
         return _article_page(request, slug, preference)
     except (OperationalError, InterfaceError):
-        page = cache.get(reader.stale_page_key(slug=slug, preference=preference))
+        kept = cache.get_many(reader.stale_page_keys(slug=slug))
+        page = reader.stale_page_for(kept, slug=slug, preference=preference)
         if page is None:
             raise
         return _page_response(request, page, stale=True)
@@ -90,6 +91,7 @@ def _article_page(request, slug, preference):
         etag=identity.etag,
         last_modified=int(identity.last_modified.timestamp()),  # HTTP dates have whole seconds
         indexable=identity.indexable,
+        audience=stamp["audience"],
     )
     if get_conditional_response(request, etag=page.etag, last_modified=page.last_modified) is None:
         html = cache.get(identity.cache_key)
@@ -100,7 +102,7 @@ def _article_page(request, slug, preference):
             if reader.stamp_matches(stamp, article):  # not if a publish landed between the two reads
                 cache.set(identity.cache_key, html, PAGE_CACHE_SECONDS)
                 stale = dataclasses.replace(page, html=html)
-                cache.set(reader.stale_page_key(slug=slug, preference=preference), stale, STALE_PAGE_SECONDS)
+                cache.set(reader.stale_page_key(slug=slug, missing_variant=missing_variant), stale, STALE_PAGE_SECONDS)
         page = dataclasses.replace(page, html=html)
     return _page_response(request, page)
 
