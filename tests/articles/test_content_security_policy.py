@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from reviews import publishing
 from tests.factories import make_article, make_reviewer, make_user, take_through_review
@@ -50,11 +51,25 @@ def test_json_ld_is_served_with_the_nonce_of_its_response(client, live_article):
     assert nonces[0] != nonces[1], "a cached page still gets a fresh nonce per response"
 
 
-def test_templates_hold_no_inline_script_or_style():
-    """Inline code would need a nonce; the project's templates link static files instead."""
+def test_templates_hold_no_inline_script_or_style_without_the_nonce():
+    """Inline code needs the response's nonce; the project's templates link static files instead, except the
+    dossier's print styles, which stay in the page so a saved copy prints the same."""
     offenders = []
     for template in (ROOT / "templates").rglob("*.html"):
         text = template.read_text()
-        if re.search(r"<style\b|<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)[^>]*>|\son[a-z]+=", text):
+        inline = (
+            r"<(style|script)(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)"
+            r"(?![^>]*nonce=\"\{\{ request\.csp_nonce \}\}\")"
+        )
+        if re.search(inline + r"[^>]*>|\son[a-z]+=", text):
             offenders.append(str(template.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_the_dossier_print_styles_carry_the_nonce_of_their_response(client, editor, live_article):
+    client.force_login(editor)
+    response = client.get(reverse("admin:articles_article_dossier", args=[live_article.pk]))
+    assert response.status_code == 200
+    [nonce] = re.findall(r'<style nonce="([^"]+)">', response.content.decode())
+    assert f"'nonce-{nonce}'" in _policy(response)["style-src"]
+    assert "@media print" in response.content.decode()
