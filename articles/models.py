@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from articles.validators import SingleLineValidator
+
 
 class TimeStamped(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
@@ -27,7 +29,7 @@ class Audience(models.TextChoices):
 
 
 class Topic(models.Model):
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(max_length=120, unique=True, validators=[SingleLineValidator("A topic name")])
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True)
     rereview_interval_days = models.PositiveIntegerField(
@@ -69,7 +71,7 @@ class Article(TimeStamped):
         REJECTED = "rejected", "Rejected"
         ARCHIVED = "archived", "Archived"
 
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[SingleLineValidator("A title")])
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Markdown with citation markers such as [1] or [2-4].")
@@ -172,7 +174,7 @@ class ArticleRevision(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="revisions")
     number = models.PositiveIntegerField()
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[SingleLineValidator("A title")])
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
     references = models.JSONField(default=list)
@@ -236,7 +238,7 @@ class Publication(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="publications")
     revision = models.ForeignKey(ArticleRevision, on_delete=models.PROTECT, related_name="publications")
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[SingleLineValidator("A title")])
     summary = models.TextField(blank=True)
     rendered_html = models.TextField()
     references = models.JSONField(default=list)

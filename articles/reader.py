@@ -255,6 +255,41 @@ def page_identity(*, stamp: dict, missing_variant: bool, today: date | None = No
     )
 
 
+@dataclass(frozen=True)
+class CachedPage:
+    """A rendered article page as sent, with what its response headers need."""
+
+    html: bytes
+    etag: str
+    last_modified: int  # seconds since the epoch
+    indexable: bool
+    audience: str
+
+
+def stale_page_key(*, slug: str, missing_variant: bool) -> str:
+    """Cache key of the last page rendered for this address, served while the database is down.
+
+    Unlike the page's own cache key it needs no query, so it can be found when no query can run. There are
+    two per address: the page itself, and the page telling a reader that their audience has no version.
+    """
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:32]
+    return f"reader:stale:{digest}:{'other' if missing_variant else 'same'}"
+
+
+def stale_page_keys(*, slug: str) -> list[str]:
+    """Both stale-page keys of an address, to read or forget them together."""
+    return [stale_page_key(slug=slug, missing_variant=False), stale_page_key(slug=slug, missing_variant=True)]
+
+
+def stale_page_for(kept: dict, *, slug: str, preference: str | None) -> "CachedPage | None":
+    """Of the kept pages of an address (``cache.get_many(stale_page_keys(...))``), the one for this reader."""
+    same = kept.get(stale_page_key(slug=slug, missing_variant=False))
+    other = kept.get(stale_page_key(slug=slug, missing_variant=True))
+    if preference and other is not None and (same is None or same.audience != preference):
+        return other
+    return same
+
+
 def stamp_matches(stamp: dict, article: Article) -> bool:
     """Whether a fully loaded article is still the one the stamp described (nothing was saved in between)."""
     return article.live_publication_id == stamp["live_publication_id"] and article.updated_at == _as_datetime(

@@ -9,12 +9,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from articles.history import history_note
 from articles.models import Article, ArticleRevision, Reference
 from articles.validation.references import REFERENCE_FIELDS
 from articles.validation.reports import report_enqueue
+
+REFERENCE_BATCH_SIZE = 1000
 
 
 @dataclass(frozen=True)
@@ -106,21 +110,35 @@ def content_apply(*, article: Article, content: Content, actor, reason: str) -> 
 
 
 def _sync_references(article: Article, references: list[dict], *, actor, reason: str) -> None:
+    """Make the article's reference rows match ``references``, with a history row for each change.
+
+    New and changed rows are written in bulk with their history rows (django-simple-history's
+    bulk helpers), inside the caller's transaction: 10,000 references cost a few queries, not 20,000.
+    """
     existing = {ref.number: ref for ref in article.references.all()}
     wanted = {ref["number"]: ref for ref in references}
     for number in sorted(set(existing) - set(wanted)):
         ref = existing[number]
         history_note(ref, actor=actor, reason=reason)
         ref.delete()
+    created, changed = [], []
     for number, data in sorted(wanted.items()):
         ref = existing.get(number) or Reference(article=article, number=number)
         if ref.pk and all(getattr(ref, name) == data[name] for name in REFERENCE_FIELDS):
             continue
         for name in REFERENCE_FIELDS:
             setattr(ref, name, data[name])
-        ref.full_clean(exclude=["article"])
-        history_note(ref, actor=actor, reason=reason)
-        ref.save()
+        # Constraints are checked here in Python: Django checks each by a query (and a savepoint) per row.
+        if number < 1:
+            raise ValidationError({"number": f"Reference number {number} is not 1 or more."})
+        ref.full_clean(exclude=["article"], validate_constraints=False)
+        (changed if ref.pk else created).append(ref)
+    history = {"default_user": actor, "default_change_reason": reason, "batch_size": REFERENCE_BATCH_SIZE}
+    if created:
+        bulk_create_with_history(created, Reference, **history)
+    if changed:
+        fields = [name for name in REFERENCE_FIELDS if name != "number"]
+        bulk_update_with_history(changed, Reference, fields, **history)
 
 
 def _write_revision(article: Article, content: Content, *, actor, reason: str) -> ArticleRevision:

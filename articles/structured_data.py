@@ -105,10 +105,26 @@ def medical_web_page(
     return data
 
 
+JSON_LD_OPEN = '<script type="application/ld+json">'
+
+
 def json_ld(data: dict) -> SafeString:
-    """A ``<script type="application/ld+json">`` element, escaped so no text can close the script early."""
+    """A ``<script type="application/ld+json">`` element, escaped so no text can close the script early.
+
+    It has no nonce: pages are cached as rendered, and the nonce is per response (``with_nonce``).
+    """
     text = json.dumps(data, ensure_ascii=False, sort_keys=False).translate(_json_script_escapes)
-    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+    return mark_safe(f"{JSON_LD_OPEN}{text}</script>")
+
+
+def with_nonce(html: bytes, nonce: str) -> bytes:
+    """The page with this response's Content-Security-Policy nonce on its JSON-LD element.
+
+    The element is in the page's head, before any body text, and body text cannot contain it
+    (titles are escaped, article HTML sanitised), so the first occurrence is the page's own.
+    """
+    opening = JSON_LD_OPEN.encode()
+    return html.replace(opening, opening[:-1] + f' nonce="{nonce}">'.encode(), 1)
 
 
 def open_graph(

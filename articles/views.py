@@ -1,8 +1,12 @@
 """The public reader site. Views parse input, call one selector, and render; the rules are in
 ``articles.reader`` (what a page shows and how it is identified) and ``articles.selectors``."""
 
+import dataclasses
+
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,6 +22,7 @@ from articles.models import Article, Audience, AuthorProfile, Topic
 from articles.search import publications_search, query_text
 
 PAGE_CACHE_SECONDS = 24 * 3600
+STALE_PAGE_SECONDS = settings.READER_STALE_IF_ERROR_SECONDS
 
 
 @require_safe
@@ -54,14 +59,26 @@ def article_detail(request, slug):
     """The live publication of an article: 404 if never published, 410 if withdrawn; cached and conditional.
 
     A cached page (or a 304) costs one small query, the stamp; a fresh render two, plus one to find
-    the other-audience version for a reader who chose the other audience.
+    the other-audience version for a reader who chose the other audience. While the database cannot be
+    reached, a page rendered before is served from the cache (stale-if-error); any other page is a 503.
     """
+    preference = reader.audience_choice(request.COOKIES.get(reader.AUDIENCE_COOKIE))
+    try:
+        return _article_page(request, slug, preference)
+    except (OperationalError, InterfaceError):
+        kept = cache.get_many(reader.stale_page_keys(slug=slug))
+        page = reader.stale_page_for(kept, slug=slug, preference=preference)
+        if page is None:
+            raise
+        return _page_response(request, page, stale=True)
+
+
+def _article_page(request, slug, preference):
     stamp = selectors.article_page_stamp(slug=slug)
     if stamp is None:
         raise Http404("No article has this address.")
     if stamp["live_publication_id"] is None:
         return _not_live(request, slug)
-    preference = reader.audience_choice(request.COOKIES.get(reader.AUDIENCE_COOKIE))
     missing_variant = bool(preference) and preference != stamp["audience"]
     if missing_variant:
         other = selectors.counterpart_for_readers(
@@ -72,9 +89,14 @@ def article_detail(request, slug):
             patch_vary_headers(response, ["Cookie"])
             return response
     identity = reader.page_identity(stamp=stamp, missing_variant=missing_variant)
-    last_modified = int(identity.last_modified.timestamp())  # HTTP dates have whole seconds
-    response = get_conditional_response(request, etag=identity.etag, last_modified=last_modified)
-    if response is None:
+    page = reader.CachedPage(
+        html=b"",
+        etag=identity.etag,
+        last_modified=int(identity.last_modified.timestamp()),  # HTTP dates have whole seconds
+        indexable=identity.indexable,
+        audience=stamp["audience"],
+    )
+    if get_conditional_response(request, etag=page.etag, last_modified=page.last_modified) is None:
         html = cache.get(identity.cache_key)
         if html is None:
             article = selectors.article_for_readers(slug=slug)
@@ -82,11 +104,25 @@ def article_detail(request, slug):
             html = render_to_string("articles/article.html", context).encode()  # stored as the bytes sent
             if reader.stamp_matches(stamp, article):  # not if a publish landed between the two reads
                 cache.set(identity.cache_key, html, PAGE_CACHE_SECONDS)
+                stale = dataclasses.replace(page, html=html)
+                cache.set(reader.stale_page_key(slug=slug, missing_variant=missing_variant), stale, STALE_PAGE_SECONDS)
+        page = dataclasses.replace(page, html=html)
+    return _page_response(request, page)
+
+
+def _page_response(request, page, *, stale: bool = False):
+    """The page's response (or a 304), with the CSP nonce of this response on its JSON-LD script."""
+    response = get_conditional_response(request, etag=page.etag, last_modified=page.last_modified)
+    if response is None:
+        nonce = getattr(request, "csp_nonce", None)
+        html = structured_data.with_nonce(page.html, str(nonce)) if nonce is not None else page.html
         response = HttpResponse(html)
-    response["ETag"] = identity.etag
-    response["Last-Modified"] = http_date(last_modified)
-    if not identity.indexable:
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.last_modified)
+    if not page.indexable:
         response["X-Robots-Tag"] = "noindex"
+    if stale:
+        response["X-Served-Stale"] = "database unavailable"
     # Readers revalidate every time (a withdrawal must take effect at once); revalidation is a cheap 304.
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
     patch_vary_headers(response, ["Cookie"])
@@ -94,6 +130,7 @@ def article_detail(request, slug):
 
 
 def _not_live(request, slug):
+    cache.delete_many(reader.stale_page_keys(slug=slug))  # never served again, even while the database is down
     article = selectors.article_for_readers(slug=slug)
     if article.withdrawn:
         return render(request, "410.html", {"title": article.title}, status=410)

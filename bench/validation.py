@@ -77,4 +77,18 @@ def run() -> dict:
         f"({validate_seconds * 1000:.0f} ms for {COUNT}, {result['findings']} findings)\n"
         f"ratio validate/parse: {result['ratio']:.2f}x"
     )
+    for count in (1_000, 10_000):  # issue 11: the duplicate rule must not grow quadratically (goal: 10,000 < 2 s)
+        parse_s, check_s = check_references_seconds(count)
+        result[f"check_references_seconds_{count}"] = check_s
+        print(f"check_references: {check_s:.2f} s to check {count:,} references (and {parse_s:.2f} s to parse them)")
     return result
+
+
+def check_references_seconds(count: int) -> tuple[float, float]:
+    """(parsing, validating) seconds for ``count`` references, the two steps of ``check_references``."""
+    lines, body = reference_lines(count), body_for(count)
+    start = time.perf_counter()
+    refs = [parse_reference(text, number=n).as_dict() for n, text in enumerate(lines, 1)]
+    parsed = time.perf_counter()
+    validate(body=body, references=refs, year=2026)
+    return parsed - start, time.perf_counter() - parsed

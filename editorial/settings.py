@@ -6,9 +6,11 @@ Production (``DJANGO_ENV=production``) needs ``DJANGO_SECRET_KEY``, ``DATABASE_U
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -36,6 +38,25 @@ def env_int(name: str, default: int) -> int:
     return int(env(name, str(default)))
 
 
+# Keys people type when they mean "fill this in later"; a production key must be none of them.
+PLACEHOLDER_SECRETS = {"changeme", "change-me", "change_me", "secret", "secretkey", "secret-key", "password",
+                       "django-insecure", "insecure", "dev", "development", "test", "default", "xxx"}  # fmt: skip
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
+def secret_key_refusal(key: str) -> str:
+    """Why ``key`` is unfit to sign production sessions and tokens, or "" when it is fit."""
+    lowered = key.strip().lower()
+    if lowered in PLACEHOLDER_SECRETS or lowered.startswith(("django-insecure", "changeme", "dev-only")):
+        return "it is a placeholder"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE:
+        return f"it has only {len(set(key))} different characters"
+    return ""
+
+
 PRODUCTION = env("DJANGO_ENV", "development") == "production"
 
 SECRET_KEY = (
@@ -61,6 +82,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "csp",
     "articles",
     "reviews",
 ]
@@ -68,6 +91,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Below CSP so the 503 page carries the policy; above everything that may touch the database.
+    "editorial.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -75,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "editorial.urls"
@@ -104,6 +132,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# While the database cannot be reached, pages answer 503 with this Retry-After (editorial.middleware).
+DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 15)
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
@@ -124,6 +154,9 @@ else:
 # (its ETag and cache key). 0 re-reads it on every request; 1 s keeps readers within a second of a
 # publish or withdrawal and saves nearly every query under load.
 READER_STAMP_SECONDS = env_int("READER_STAMP_SECONDS", 1 if PRODUCTION else 0)
+# While the database cannot be reached, a reader article page rendered within this long is still served
+# from the cache (stale-if-error); other pages answer 503. A withdrawal forgets the page at once.
+READER_STALE_IF_ERROR_SECONDS = env_int("READER_STALE_IF_ERROR_SECONDS", 24 * 3600)
 
 # Background work: the database queue on one machine, RQ on Redis when scaled out.
 TASK_BACKEND = env("TASK_BACKEND", "database")
@@ -134,6 +167,10 @@ TASKS = {
         "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     }[TASK_BACKEND]
 }
+# A task still "running" this long after a worker claimed it lost its worker (reviews.jobs.task_recovery):
+# it is queued again, or marked failed once TASK_MAX_ATTEMPTS workers have claimed it.
+TASK_RUNNING_TIMEOUT_SECONDS = env_int("TASK_RUNNING_TIMEOUT_SECONDS", 30 * 60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 2)
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL")}}
@@ -144,6 +181,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses every sign-in (on /accounts/login/ and /admin/login/ alike) while a lockout lasts.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked out for LOGIN_LOCKOUT_MINUTES, even with the right password. Locking the
+# pair rather than the username alone keeps a stranger from locking an editor out of their account.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+if env_bool("DJANGO_BEHIND_TLS_PROXY", default=False):
+    # The proxy appends the client's address; without a proxy only REMOTE_ADDR is believed.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/review/"
 
@@ -176,6 +234,21 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Imprimatur <editorial@localhost>")
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles and images. The one inline
+# element, the article page's JSON-LD, carries the per-response nonce (articles.views).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'", csp_constants.NONCE],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # History is never edited: the admin's "revert" form would save a past row over the present.
@@ -216,6 +289,11 @@ LOGGING = {
 }
 
 if PRODUCTION:
+    refusal = secret_key_refusal(SECRET_KEY)
+    if refusal:
+        raise ImproperlyConfigured(f"DJANGO_SECRET_KEY is not fit for production: {refusal}.")
+    if DEBUG:
+        raise ImproperlyConfigured("DJANGO_DEBUG must be off in production: debug pages show settings and code.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required in production.")
     if "DATABASE_URL" not in os.environ:

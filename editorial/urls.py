@@ -18,3 +18,5 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("articles.urls")),
 ]
+
+handler500 = "editorial.middleware.server_error"

@@ -20,6 +20,7 @@ def send_once(*, key: str, recipient: str, template: str, context: dict) -> bool
     """Render ``template`` (subject line first) and send it unless ``key`` was sent already."""
     text = render_to_string(template, {**context, "site_url": settings.SITE_URL}).strip()
     subject, _, body = text.partition("\n")
+    subject = " ".join(subject.split())  # a header is one line, whatever a stored title holds
     try:
         with transaction.atomic():  # claim the key first, so two workers never both send
             claim = Notification.objects.create(key=key, recipient=recipient, subject=subject.strip()[:300])

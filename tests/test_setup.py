@@ -63,3 +63,33 @@ def test_ruff_is_clean():
     ruff = Path(sys.executable).parent / "ruff"
     result = subprocess.run([str(ruff), "check", "."], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout
+
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production", "DJANGO_ALLOWED_HOSTS": "x.example", "SITE_URL": "https://x.example",
+    "DATABASE_URL": "postgres://u@127.0.0.1:5432/none",
+}  # fmt: skip
+GOOD_KEY = "p7Qw-2zLk9_Vb4Rt8Nc1Xs6Hy3Jm5Ge0Ua7Fd2Ki9Ol4Zp8Wq1"
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("changeme", "it is a placeholder"),
+        ("secret", "it is a placeholder"),
+        ("django-insecure-" + GOOD_KEY, "it is a placeholder"),
+        (GOOD_KEY[:49], "it has 49 characters, fewer than 50"),
+        ("ab" * 40, "it has only 2 different characters"),
+    ],
+)
+def test_production_refuses_to_start_with_a_short_or_placeholder_secret_key(key, reason):
+    result = _manage("check", env_extra={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": key})
+    assert result.returncode != 0
+    assert f"DJANGO_SECRET_KEY is not fit for production: {reason}." in result.stderr
+
+
+def test_production_refuses_to_start_with_debug_on():
+    result = _manage("check", env_extra={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_DEBUG": "true"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be off in production" in result.stderr
+    assert _manage("check", env_extra={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": GOOD_KEY}).returncode == 0

@@ -80,12 +80,14 @@ def uncited_claims(body: str, markers: list[Marker]) -> Iterator[UncitedClaim]:
     the end of a sentence that spans two lines still covers the claim on the first line.
     """
     index = MarkerIndex(markers)
+    # Line starts, so each claim's line is found by bisection, not by counting from the top.
+    line_starts = [0, *(match.end() for match in re.finditer(r"\n", body))]
     for lo, hi in sentence_spans(body):
         sentence = body[lo:hi]
         claim = first_claim(sentence)
         if claim is None or index.any_within(lo, hi):
             continue
-        line = body.count("\n", 0, lo + claim.start()) + 1
+        line = bisect.bisect_right(line_starts, lo + claim.start())
         yield UncitedClaim(line, claim.group(0), excerpt(sentence))
 
 

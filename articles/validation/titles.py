@@ -17,7 +17,7 @@ def normalize_title(title: str) -> str:
     """Title for comparison only (REFERENCES.md §7): no tags, accents, case or punctuation."""
     text = re.sub(r"<[^>]+>", " ", title)
     text = re.sub(r"^\s*(retracted|withdrawn)\s*:\s*", "", text, flags=re.IGNORECASE)
-    if not text.isascii():  # ASCII has no Greek letters and no accents to fold
+    if not text.isascii():  # ASCII has no Greek letters, accents or compatibility forms to fold
         text = "".join(_greek_to_name(ch) for ch in text)
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))

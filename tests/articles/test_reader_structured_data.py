@@ -23,7 +23,7 @@ def _site_url(settings):
 
 
 def _json_ld(html: str) -> dict:
-    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    found = re.findall(r'<script type="application/ld\+json"(?: nonce="[^"]+")?>(.*?)</script>', html, re.S)
     assert len(found) == 1
     return json.loads(found[0])
 

@@ -5,17 +5,23 @@ from django.core.management.base import BaseCommand
 
 from reviews.jobs.evidence import evidence_watch
 from reviews.jobs.reminders import reminders_send
+from reviews.jobs.task_recovery import tasks_recover_abandoned
 from reviews.publishing import scheduling
 
 
 class Command(BaseCommand):
     help = (
         "Publish due scheduled publications, start re-review rounds whose date has passed, email review "
-        "reminders and overdue notices, and (with RESOLVERS_ENABLED) re-check live articles for retractions. "
-        "Safe to run as often as you like."
+        "reminders and overdue notices, recover tasks whose worker died, and (with RESOLVERS_ENABLED) "
+        "re-check live articles for retractions. Safe to run as often as you like."
     )
 
     def handle(self, *args, **options):
+        recovery = tasks_recover_abandoned()
+        if recovery.requeued or recovery.failed:
+            self.stdout.write(
+                f"Tasks whose worker died: {len(recovery.requeued)} queued again, {len(recovery.failed)} marked failed."
+            )
         schedules = scheduling.schedules_run_due()
         rereviews = scheduling.rereview_run_due()
         for pk, outcome in schedules.items():

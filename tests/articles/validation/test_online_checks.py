@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from articles.models import Article, ValidationReport
 from articles.validation import reports
+from reviews.exceptions import TransitionNotAllowed
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
-from reviews.exceptions import TransitionNotAllowed
 from tests.articles.validation.standin import closed_port_url, standin
 from tests.factories import CLEAN_BODY, CLEAN_REFERENCES, make_approval, make_article, make_assignment, make_reviewer
 

@@ -1,0 +1,34 @@
+"""Field validators shared by every way text enters the product (admin forms, imports, services).
+
+Single-line fields (titles, names) end up in email subjects and other headers, where a line
+break is refused by the mail library (``BadHeaderError``: the email is never sent) or splits
+the header. Such values are refused where they are written, so none is ever stored.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+
+# Every character str.splitlines() breaks on: CR, LF, VT, FF, the file/group/record separators,
+# NEL and the Unicode line and paragraph separators.
+LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+@deconstructible
+class SingleLineValidator:
+    """Refuses a value containing a line break, naming the field."""
+
+    def __init__(self, what: str = "This field") -> None:
+        self.what = what
+
+    def __call__(self, value) -> None:
+        if isinstance(value, str) and LINE_BREAKS.search(value):
+            raise ValidationError(
+                "%(what)s must be a single line: remove the line break.",
+                code="line_break",
+                params={"what": self.what},
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SingleLineValidator) and other.what == self.what
