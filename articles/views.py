@@ -6,11 +6,12 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from articles import reader, selectors, structured_data
+from articles.cdn import LISTS_KEY, article_key, cache_for_cdn, topic_key
 from articles.models import Article, Audience, Topic
 from articles.search import publications_search, query_text
 
@@ -19,12 +20,13 @@ PAGE_CACHE_SECONDS = 24 * 3600
 
 @require_safe
 def home(request):
-    return render(request, "articles/home.html", selectors.home_for_readers())
+    return cache_for_cdn(render(request, "articles/home.html", selectors.home_for_readers()), keys=[LISTS_KEY])
 
 
 @require_safe
 def topic_index(request):
-    return render(request, "articles/topic_index.html", {"topics": selectors.topics_for_readers()})
+    response = render(request, "articles/topic_index.html", {"topics": selectors.topics_for_readers()})
+    return cache_for_cdn(response, keys=[LISTS_KEY])
 
 
 @require_safe
@@ -34,16 +36,17 @@ def topic_detail(request, slug):
     except Topic.DoesNotExist:
         raise Http404("No topic has this address.") from None
     canonical_url = reader.absolute_url(topic.get_absolute_url())
-    return render(
+    response = render(
         request, "articles/topic.html", {"topic": topic, "articles": articles, "canonical_url": canonical_url}
     )
+    return cache_for_cdn(response, keys=[topic_key(topic.pk)])
 
 
 @require_safe
 def search(request):
     query = query_text(request.GET.get("q", ""))
     hits = publications_search(query=query) if query else []
-    return render(request, "articles/search.html", {"query": query, "hits": hits})
+    return cache_for_cdn(render(request, "articles/search.html", {"query": query, "hits": hits}), keys=[LISTS_KEY])
 
 
 @require_safe
@@ -84,8 +87,10 @@ def article_detail(request, slug):
     response["Last-Modified"] = http_date(last_modified)
     if not identity.indexable:
         response["X-Robots-Tag"] = "noindex"
-    # Readers revalidate every time (a withdrawal must take effect at once); revalidation is a cheap 304.
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    # Browsers revalidate every time (a withdrawal must take effect at once; revalidation is a cheap 304);
+    # a CDN keeps the page for READER_S_MAXAGE and is purged on publish, unpublish and withdrawal.
+    keys = [article_key(stamp["id"])] + ([topic_key(stamp["topic_id"])] if stamp["topic_id"] else [])
+    cache_for_cdn(response, keys=keys)
     patch_vary_headers(response, ["Cookie"])
     return response
 
@@ -93,7 +98,8 @@ def article_detail(request, slug):
 def _not_live(request, slug):
     article = selectors.article_for_readers(slug=slug)
     if article.withdrawn:
-        return render(request, "410.html", {"title": article.title}, status=410)
+        response = render(request, "410.html", {"title": article.title}, status=410)
+        return cache_for_cdn(response, keys=[article_key(article.pk)])
     raise Http404("This article is not published.")
 
 
