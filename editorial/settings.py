@@ -139,6 +139,7 @@ if TASK_BACKEND == "rq":
     # Only when installed, so the start-up check (editorial.checks) can name the missing extra.
     INSTALLED_APPS += ["django_rq"] if importlib.util.find_spec("django_rq") else []
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL")}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # so a plain `manage.py rqworker` runs django-tasks jobs
 
 # Scale-out: a CDN in front of the reader pages and an optional read replica.
 # Shared caches may keep reader pages for READER_S_MAXAGE seconds and serve them for
