@@ -2,7 +2,7 @@
 ``articles.reader`` (what a page shows and how it is identified) and ``articles.selectors``."""
 
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,17 +29,23 @@ def topic_index(request):
     return cache_for_cdn(response, keys=[LISTS_KEY])
 
 
+TOPIC_PAGE_SIZE = 50
+
+
 @require_safe
 def topic_detail(request, slug):
+    after = request.GET.get("after")
+    if after is not None and not (after.isascii() and after.isdigit()):
+        return HttpResponseBadRequest("The page cursor 'after' must be an article number.")
     try:
-        topic, articles = selectors.topic_for_readers(slug=slug)
+        topic, articles, next_after = selectors.topic_for_readers(
+            slug=slug, after=int(after) if after else None, limit=TOPIC_PAGE_SIZE
+        )
     except Topic.DoesNotExist:
         raise Http404("No topic has this address.") from None
     canonical_url = reader.absolute_url(topic.get_absolute_url())
-    response = render(
-        request, "articles/topic.html", {"topic": topic, "articles": articles, "canonical_url": canonical_url}
-    )
-    return cache_for_cdn(response, keys=[topic_key(topic.pk)])
+    context = {"topic": topic, "articles": articles, "canonical_url": canonical_url, "next_after": next_after}
+    return cache_for_cdn(render(request, "articles/topic.html", context), keys=[topic_key(topic.pk)])
 
 
 @require_safe

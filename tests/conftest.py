@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from tests.factories import make_user
 
@@ -54,6 +54,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         assert connection.vendor in ("postgresql", "sqlite")
     yield
+    connections.close_all()  # the replica alias too, so the test database can be dropped
 
 
 @pytest.fixture(autouse=True)
