@@ -10,6 +10,7 @@ CDN_PURGE_URL pattern, from a task queued after the transaction commits (never f
 """
 
 import logging
+import time
 from functools import partial
 from urllib.parse import quote
 
@@ -57,6 +58,9 @@ def purge_keys_of(*, article_id: int) -> list[str]:
 @task()
 def cdn_purge(*, article_id: int) -> list[str]:
     """Ask the CDN to drop the article's keys; a refused purge fails the task (visible in the queue)."""
+    # App servers may reuse a page's stamp for READER_STAMP_SECONDS after the commit; purging only after
+    # that window keeps the CDN from refetching, and keeping, the page as it was before the change.
+    time.sleep(settings.READER_STAMP_SECONDS)
     keys = purge_keys_of(article_id=article_id)
     headers = {"Authorization": f"Bearer {settings.CDN_PURGE_TOKEN}"} if settings.CDN_PURGE_TOKEN else {}
     with httpx.Client(timeout=settings.CDN_PURGE_TIMEOUT_SECONDS, headers=headers) as client:
