@@ -138,3 +138,13 @@ def test_no_purge_is_queued_when_purging_is_off(tasks, settings, editor, approve
     with django_capture_on_commit_callbacks(execute=True):
         publishing.publish(article=approved, actor=editor, reason="Go live")
     assert not [r for r in tasks.results if r.task.name == "cdn_purge"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_purge_waits_until_no_app_server_can_serve_the_old_page(purge_receiver, settings, editor, approved):
+    import time
+
+    settings.READER_STAMP_SECONDS = 1
+    started = time.monotonic()
+    publishing.publish(article=approved, actor=editor, reason="Go live")
+    assert time.monotonic() - started >= 1 and len(purge_receiver.calls) == 3
