@@ -14,6 +14,7 @@ from tests.factories import make_article
 from tests.scaleout.conftest import ROOT, free_port, process_env, stop, wait_for
 
 STAMP_SECONDS = 1
+SLACK = 1.0  # the polling interval and one request's own time on a busy machine
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -28,7 +29,7 @@ def app_servers(on_redis, rq_worker):
                    "--workers", "1", "--log-level", "warning"]  # fmt: skip
         servers.append((subprocess.Popen(command, cwd=ROOT, env=env), f"http://127.0.0.1:{port}"))
     for process, url in servers:
-        wait_for(lambda url=url: _up(url), timeout=30)
+        wait_for(lambda url=url: _up(url), timeout=90)  # a loaded machine starts gunicorn slowly
         assert process.poll() is None
     yield [url for _, url in servers]
     for process, _ in servers:
@@ -79,10 +80,10 @@ def test_a_publish_through_one_server_reaches_readers_of_the_other(app_servers, 
     published = time.monotonic()
     assert Article.objects.get(pk=article.pk).live_publication_id is not None
     shown = wait_for(lambda: httpx.get(page).status_code == 200 and time.monotonic(), timeout=10, interval=0.05)
-    assert shown - published <= STAMP_SECONDS + 0.5
+    assert shown - published <= STAMP_SECONDS + SLACK
     assert "Shared across servers" in httpx.get(page).text
 
     _post_desk(desk, article, "unpublish", "Dose corrected in the next revision")
     withdrawn = time.monotonic()
     gone = wait_for(lambda: httpx.get(page).status_code == 410 and time.monotonic(), timeout=10, interval=0.05)
-    assert gone - withdrawn <= STAMP_SECONDS + 0.5
+    assert gone - withdrawn <= STAMP_SECONDS + SLACK
