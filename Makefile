@@ -13,7 +13,7 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,scale]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -25,8 +25,12 @@ demo: $(STAMP)
 	trap 'kill $$worker $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs with the read-replica router on (the replica is a test mirror of the database)
+# and its Redis tests on REDIS_TEST_URL (marker "redis"; with CI set, a missing Redis fails the run).
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/5
 test: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} DATABASE_REPLICA_URL=$${DATABASE_REPLICA_URL:-$${DATABASE_URL:-$(TEST_DATABASE_URL)}} \
+	REDIS_TEST_URL=$${REDIS_TEST_URL:-$(REDIS_TEST_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(PY) -m bench

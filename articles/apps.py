@@ -6,4 +6,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self) -> None:
-        from articles import signals  # noqa: F401  (connects the cache plumbing)
+        # Cache plumbing: kept pages for outages and the CDN purge receivers.
+        from articles import cdn, signals  # noqa: F401

@@ -264,6 +264,7 @@ class CachedPage:
     last_modified: int  # seconds since the epoch
     indexable: bool
     audience: str
+    surrogate_keys: tuple[str, ...] = ()  # the CDN's purge keys: the article's and its topic's
 
 
 def stale_page_key(*, slug: str, missing_variant: bool) -> str:

@@ -1,4 +1,4 @@
-"""sitemap.xml: the pages search engines may index, at their canonical SITE_URL addresses.
+"""sitemap.xml (an index) and its sections: the pages search engines may index, at their canonical SITE_URL addresses.
 
 Provisional publications and articles past their re-review date are left out (they also carry
 ``noindex``); an article's ``lastmod`` is its newest correction or update (the page's
@@ -9,15 +9,21 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import Max, Q
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import selectors
+from articles import reader, selectors
+from articles.cdn import LISTS_KEY, cache_for_cdn
 
 
 class _SiteUrlSitemap(Sitemap):
     """Addresses built from SITE_URL, like the pages' canonical links, whatever Host the request had."""
+
+    limit = 50_000  # URLs per page: the protocol's maximum; /sitemap.xml is the index of the pages
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme or "https"
@@ -66,3 +72,28 @@ class PageSitemap(_SiteUrlSitemap):
 
 
 SITEMAPS = {"articles": ArticleSitemap, "topics": TopicSitemap, "pages": PageSitemap}
+
+
+def _page_count(sitemap: Sitemap) -> int:
+    """Pages of a section: one COUNT query for a queryset (never loading the items), at least one."""
+    items = sitemap.items()
+    total = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+    return max(1, -(-total // sitemap.limit))
+
+
+@x_robots_tag
+def sitemap_index(request):
+    """/sitemap.xml: every page of every section, at SITE_URL (one COUNT per section, no items loaded)."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        location = reader.absolute_url(reverse("sitemap-section", kwargs={"section": section}))
+        pages = _page_count(sitemap_class())
+        entries.append(SitemapIndexItem(location, None))
+        entries.extend(SitemapIndexItem(f"{location}?p={page}", None) for page in range(2, pages + 1))
+    response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+    return cache_for_cdn(response, keys=[LISTS_KEY])
+
+
+def sitemap_section(request, section):
+    """/sitemap-<section>.xml?p=N: one page of at most 50,000 URLs."""
+    return cache_for_cdn(sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section), keys=[LISTS_KEY])

@@ -7,16 +7,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles import error_reports, reader, selectors, structured_data
+from articles.cdn import LISTS_KEY, article_key, cache_for_cdn, topic_key
 from articles.forms import ErrorReportForm
 from articles.models import Article, Audience, AuthorProfile, Topic
 from articles.search import publications_search, query_text
@@ -27,31 +28,39 @@ STALE_PAGE_SECONDS = settings.READER_STALE_IF_ERROR_SECONDS
 
 @require_safe
 def home(request):
-    return render(request, "articles/home.html", selectors.home_for_readers())
+    return cache_for_cdn(render(request, "articles/home.html", selectors.home_for_readers()), keys=[LISTS_KEY])
 
 
 @require_safe
 def topic_index(request):
-    return render(request, "articles/topic_index.html", {"topics": selectors.topics_for_readers()})
+    response = render(request, "articles/topic_index.html", {"topics": selectors.topics_for_readers()})
+    return cache_for_cdn(response, keys=[LISTS_KEY])
+
+
+TOPIC_PAGE_SIZE = 50
 
 
 @require_safe
 def topic_detail(request, slug):
+    after = request.GET.get("after")
+    if after is not None and not (after.isascii() and after.isdigit()):
+        return HttpResponseBadRequest("The page cursor 'after' must be an article number.")
     try:
-        topic, articles = selectors.topic_for_readers(slug=slug)
+        topic, articles, next_after = selectors.topic_for_readers(
+            slug=slug, after=int(after) if after else None, limit=TOPIC_PAGE_SIZE
+        )
     except Topic.DoesNotExist:
         raise Http404("No topic has this address.") from None
     canonical_url = reader.absolute_url(topic.get_absolute_url())
-    return render(
-        request, "articles/topic.html", {"topic": topic, "articles": articles, "canonical_url": canonical_url}
-    )
+    context = {"topic": topic, "articles": articles, "canonical_url": canonical_url, "next_after": next_after}
+    return cache_for_cdn(render(request, "articles/topic.html", context), keys=[topic_key(topic.pk)])
 
 
 @require_safe
 def search(request):
     query = query_text(request.GET.get("q", ""))
     hits = publications_search(query=query) if query else []
-    return render(request, "articles/search.html", {"query": query, "hits": hits})
+    return cache_for_cdn(render(request, "articles/search.html", {"query": query, "hits": hits}), keys=[LISTS_KEY])
 
 
 @require_safe
@@ -95,6 +104,7 @@ def _article_page(request, slug, preference):
         last_modified=int(identity.last_modified.timestamp()),  # HTTP dates have whole seconds
         indexable=identity.indexable,
         audience=stamp["audience"],
+        surrogate_keys=(article_key(stamp["id"]), *([topic_key(stamp["topic_id"])] if stamp["topic_id"] else [])),
     )
     if get_conditional_response(request, etag=page.etag, last_modified=page.last_modified) is None:
         html = cache.get(identity.cache_key)
@@ -123,8 +133,9 @@ def _page_response(request, page, *, stale: bool = False):
         response["X-Robots-Tag"] = "noindex"
     if stale:
         response["X-Served-Stale"] = "database unavailable"
-    # Readers revalidate every time (a withdrawal must take effect at once); revalidation is a cheap 304.
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    # Browsers revalidate every time (a withdrawal must take effect at once; revalidation is a cheap 304);
+    # a CDN keeps the page for READER_S_MAXAGE and is purged on publish, unpublish and withdrawal.
+    cache_for_cdn(response, keys=list(page.surrogate_keys))
     patch_vary_headers(response, ["Cookie"])
     return response
 
@@ -133,7 +144,8 @@ def _not_live(request, slug):
     cache.delete_many(reader.stale_page_keys(slug=slug))  # never served again, even while the database is down
     article = selectors.article_for_readers(slug=slug)
     if article.withdrawn:
-        return render(request, "410.html", {"title": article.title}, status=410)
+        response = render(request, "410.html", {"title": article.title}, status=410)
+        return cache_for_cdn(response, keys=[article_key(article.pk)])
     raise Http404("This article is not published.")
 
 

@@ -17,17 +17,35 @@ def main() -> int:
     import django
 
     django.setup()
-    ran = 0
+    results = {}
     for info in sorted(pkgutil.iter_modules([str(root)]), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"bench.{info.name}")
         if callable(getattr(module, "run", None)):
-            print(f"== bench.{info.name}")
-            module.run()
-            ran += 1
-    print(f"{ran} benchmark module(s) run")
+            print(f"== bench.{info.name}", flush=True)
+            results[info.name] = module.run()
+    print(f"{len(results)} benchmark module(s) run")
+    _summary(results)
     return 0
+
+
+def _summary(results: dict) -> None:
+    """Every headline figure of the run, each beside its goal."""
+    print("== summary")
+    reader = results.get("reader") or {}
+    figures = [
+        ("cached article page ÷ bare view, local cache", reader.get("local"), "≥ 0.9"),
+        ("cached article page ÷ bare view, Redis", reader.get("redis"), "≥ 0.7"),
+        ("cache-miss render ÷ plain Django page", reader.get("miss"), "≥ 1.5"),
+    ]
+    for label, value, goal in figures:
+        print(f"  {label:<48} {'missing' if value is None else f'{value:.2f}':>8}  goal {goal}")
+    validation = results.get("validation") or {}
+    if validation:
+        print(f"  {'validation, references per second':<48} {validation['validate_per_second']:>8,.0f}")
+    for label, ratio in ((results.get("scale") or {}).get("ratios") or {}).items():
+        print(f"  {'scale ratio: ' + label:<48} {ratio:>8.2f}  goal ≤ 1.5")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,28 @@ def bare(request):
     return HttpResponse(_page, content_type="text/html; charset=utf-8")
 
 
-urlpatterns = [path("bench/bare/", bare), path("", include("editorial.urls"))]
+_plain_template = None
+
+
+def plain(request):
+    """A plain Django page of the same bytes: two ORM queries (the article, its live publication) and a
+    template rendered with them (the page's text around the publication's title)."""
+    global _plain_template
+    from django.template import engines
+
+    from articles.models import Article, Publication
+
+    article = Article.objects.select_related("topic").get(slug=SLUG)
+    publication = Publication.objects.get(pk=article.live_publication_id)
+    if _plain_template is None:  # compiled once per worker, like any template loader's cache
+        page = Client().get(f"/articles/{SLUG}/").content.decode()
+        head, _, tail = page.partition(publication.title)
+        source = "{% verbatim %}" + head + "{% endverbatim %}{{ publication.title }}{% verbatim %}" + tail
+        _plain_template = engines["django"].from_string(source + "{% endverbatim %}")
+    return HttpResponse(_plain_template.render({"article": article, "publication": publication}, request))
+
+
+urlpatterns = [path("bench/bare/", bare), path("bench/plain/", plain), path("", include("editorial.urls"))]
 
 
 def _references() -> list[dict]:

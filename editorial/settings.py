@@ -5,6 +5,7 @@ Production (``DJANGO_ENV=production``) needs ``DJANGO_SECRET_KEY``, ``DATABASE_U
 ``DJANGO_ALLOWED_HOSTS`` and turns on every transport-security setting ``check --deploy`` asks for.
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
+    "editorial",
     "articles",
     "reviews",
 ]
@@ -172,8 +174,35 @@ TASKS = {
 TASK_RUNNING_TIMEOUT_SECONDS = env_int("TASK_RUNNING_TIMEOUT_SECONDS", 30 * 60)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 2)
 if TASK_BACKEND == "rq":
-    INSTALLED_APPS += ["django_rq"]
+    # Only when installed, so the start-up check (editorial.checks) can name the missing extra.
+    INSTALLED_APPS += ["django_rq"] if importlib.util.find_spec("django_rq") else []
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL")}}
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # so a plain `manage.py rqworker` runs django-tasks jobs
+
+# Scale-out: a CDN in front of the reader pages and an optional read replica.
+# Shared caches may keep reader pages for READER_S_MAXAGE seconds and serve them for
+# READER_STALE_WHILE_REVALIDATE more while they fetch a fresh copy; browsers always revalidate.
+READER_S_MAXAGE = env_int("READER_S_MAXAGE", 300)
+READER_STALE_WHILE_REVALIDATE = env_int("READER_STALE_WHILE_REVALIDATE", 30)
+# Purge request per surrogate key after publish, unpublish or withdrawal, e.g.
+# https://api.fastly.com/service/SERVICE/purge/{key} (empty: no purging).
+CDN_PURGE_URL = env("CDN_PURGE_URL", "")
+CDN_PURGE_METHOD = env("CDN_PURGE_METHOD", "POST")
+CDN_PURGE_TOKEN = env("CDN_PURGE_TOKEN", "")  # sent as "Authorization: Bearer <token>" when set
+CDN_PURGE_TIMEOUT_SECONDS = float(env("CDN_PURGE_TIMEOUT_SECONDS", "10"))
+# Reader pages, the API's reads and the sitemaps read from the replica; everything else, and
+# every request for REPLICA_PIN_SECONDS after one that wrote, from the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["editorial.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "editorial.replicas.ReplicaMiddleware")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

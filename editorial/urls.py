@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import sitemap_index, sitemap_section
 from editorial import views
 
 urlpatterns = [
@@ -15,7 +14,9 @@ urlpatterns = [
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
     path("advertising-policy/", views.advertising_policy, name="advertising_policy"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sections, each in pages of at most 50,000 URLs (the sitemap protocol's limit).
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("", include("articles.urls")),
 ]
 

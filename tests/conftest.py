@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from tests.factories import make_user
 
@@ -31,11 +31,30 @@ def pytest_configure(config):
     config.issue_config_time_warning(pytest.PytestWarning(message), stacklevel=2)
 
 
+_DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
+
+
+def pytest_collection_modifyitems(items):
+    """With a read replica configured (make test sets one: a test mirror of the database), every
+    test that uses the database may use both aliases, since reader pages read from the replica."""
+    if "replica" not in settings.DATABASES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not _DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        if kwargs.get("databases") is None:
+            kwargs["databases"] = ["default", "replica"]
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         assert connection.vendor in ("postgresql", "sqlite")
     yield
+    connections.close_all()  # the replica alias too, so the test database can be dropped
 
 
 @pytest.fixture(autouse=True)

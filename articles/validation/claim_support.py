@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from articles.validation.claims import MarkerIndex, excerpt, sentence_spans
 
 if TYPE_CHECKING:
-    from articles.validation.rules import Context
+    from articles.validation.base import Context
 
 LABORATORY_WORDS = re.compile(
     r"\b(veterinary|canine|dogs?|murine|mice|mouse|rats?|rodents?|porcine|piglets?|feline"

@@ -13,16 +13,9 @@ from typing import Protocol
 from django.conf import settings
 
 from articles.citations import Marker, find_citations
+from articles.validation.base import ERROR, INFO, WARNING, Context, Finding, Resolution
 from articles.validation.references import REFERENCE_FIELDS
-from articles.validation.rules import (
-    ERROR,
-    INFO,
-    RULES,
-    WARNING,
-    Context,
-    Finding,
-    Resolution,
-)
+from articles.validation.rules import RULES
 from articles.validation.source_rules import SOURCE_RULES
 
 # What a report keeps of each reference: enough to name and look it up, not its full text.

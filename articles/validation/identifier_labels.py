@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from articles.validation.rules import Context
+    from articles.validation.base import Context
 
 _MISLABELLED = (
     (re.compile(r"\b(?:PMID|PubMed\s?ID)\s*:?\s*(PMC[0-9]+)\b", re.IGNORECASE), "PMCID", "PMID"),

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from articles.validation.claims import MarkerIndex, excerpt, sentence_spans
 
 if TYPE_CHECKING:
-    from articles.validation.rules import Context
+    from articles.validation.base import Context
 
 MOSTLY_PROMOTION = 0.4
 MIN_PROMOTIONAL_SENTENCES = 3

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
+from articles.validation.base import Resolution
 from articles.validation.notices import WITHDRAWN_KINDS, crossref_notices, pubmed_notices
-from articles.validation.rules import Resolution
 
 
 def crossref_resolution(*, doi: str, work: dict, updates: list[dict], fetched_at: str = "") -> Resolution:

@@ -29,8 +29,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.models import ResolverLookup
+from articles.validation.base import Resolution
 from articles.validation.records import crossref_resolution, ncbi_resolution
-from articles.validation.rules import Resolution
 
 NCBI_BATCH = 200  # ids per E-utilities request
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}

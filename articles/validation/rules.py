@@ -1,4 +1,4 @@
-"""The validation rules of issue 3: each has a stable id, a severity and a check function.
+"""The reference and citation rules: each has a stable id, a severity and a check function.
 
 A check takes the ``Context`` of one article (its body's markers, its references as dicts,
 the check year and what a resolver said) and yields ``Finding``s whose message names the
@@ -8,113 +8,21 @@ reference number or the marker and the file line. Rules are pure: no database, n
 from __future__ import annotations
 
 import bisect
-import hashlib
 import math
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from articles.citations import Marker
 from articles.validation import claim_support, claims, identifier_labels, identifiers, promotion, readability
+from articles.validation.base import ERROR, INFO, WARNING, Context, Rule, _at
 from articles.validation.identifiers import IDENTIFIER_FIELDS, WORK_IDENTIFIERS
 from articles.validation.titles import normalize_title
 
-ERROR, WARNING, INFO = "error", "warning", "info"
 # Two titles at or above this rapidfuzz ratio (after normalisation) are the same title.
 DUPLICATE_TITLE_SIMILARITY = 95
 # A resolver title below this ratio is a different work (REFERENCES.md §7: acute/chronic is 89).
 METADATA_TITLE_SIMILARITY = 90
 EARLIEST_YEAR = 1800
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str
-    reference: int | None
-    line: int | None
-    message: str
-
-    @property
-    def key(self) -> str:
-        """Stable id for acknowledgements and overrides: ``rule:reference:line:digest``.
-
-        The digest of the message tells apart two findings of one rule on one line (two
-        uncited doses in one paragraph); "-" stands for a missing reference or line.
-        """
-        digest = hashlib.sha1(self.message.encode()).hexdigest()[:8]
-        ref = "-" if self.reference is None else self.reference
-        line = "-" if self.line is None else self.line
-        return f"{self.rule}:{ref}:{line}:{digest}"
-
-    def as_dict(self) -> dict:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "reference": self.reference,
-            "line": self.line,
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """What a registry said about one reference's identifier."""
-
-    ok: bool
-    reason: str = ""
-    source: str = ""
-    identifier: str = ""
-    title: str = ""
-    years: tuple[int, ...] = ()
-    retracted: bool = False
-    notice: str = ""
-    # What the notice and source-quality rules read (see notices.py and source_rules.py).
-    notices: tuple = ()  # notices.Notice, one per event on the work
-    not_found: bool = False  # the registry answered 404 for the identifier
-    work_type: str = ""  # Crossref type: "journal-article", "posted-content", ...
-    issns: tuple[str, ...] = ()
-    journals: tuple[str, ...] = ()  # full and short journal names
-    first_author: str = ""  # family name
-    published_version: str = ""  # DOI of the journal article a preprint became
-
-
-@dataclass
-class Context:
-    body: str
-    markers: list[Marker]
-    references: list[dict]
-    body_line: int
-    reference_lines: dict[int, int]
-    year: int
-    max_age_guideline: int
-    max_age_other: int
-    resolutions: dict[int, Resolution] = field(default_factory=dict)
-    audience: str | None = None  # "patient" turns on the readability rules
-    reading_grade_target: float = 7.0
-    long_sentence_words: int = 25
-
-    def marker_line(self, marker: Marker) -> int:
-        return self.body_line + marker.line - 1
-
-    def ref_line(self, number: int) -> int | None:
-        return self.reference_lines.get(number)
-
-    def numbers(self) -> set[int]:
-        return {ref["number"] for ref in self.references}
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: str
-    check: Callable[[Context], Iterator[tuple[int | None, int | None, str]]]
-
-
-def _at(line: int | None) -> str:
-    return f" (line {line})" if line else ""
 
 
 # --- citations against the list ----------------------------------------------------------

@@ -21,8 +21,8 @@ import unicodedata
 from rapidfuzz import fuzz
 
 from articles.validation import notices as kinds
+from articles.validation.base import ERROR, WARNING, Context, Resolution, Rule, _at
 from articles.validation.preprints import preprint_server
-from articles.validation.rules import ERROR, WARNING, Context, Resolution, Rule, _at
 
 JOURNAL_SIMILARITY = 90
 _STOP_WORDS = {"of", "and", "the", "in", "for", "on", "de", "la", "und"}

@@ -111,7 +111,7 @@ def test_topic_index_and_home(client, library, django_assert_max_num_queries):
 def test_home_and_topic_cards_do_not_load_the_publications_html_or_references(
     client, library, django_assert_max_num_queries
 ):
-    pages = {"/": 3, library["title"].topic.get_absolute_url(): 2, "/sitemap.xml": 4}
+    pages = {"/": 3, library["title"].topic.get_absolute_url(): 2, "/sitemap-articles.xml": 4}
     for url, most in pages.items():
         with django_assert_max_num_queries(most) as queries:
             assert client.get(url).status_code == 200

@@ -104,13 +104,20 @@ def test_open_graph_and_canonical(client, reviewed):
 
 
 def _sitemap(client) -> dict[str, str]:
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    return {
-        url.find("sm:loc", SITEMAP_NS).text: getattr(url.find("sm:lastmod", SITEMAP_NS), "text", None)
-        for url in root.findall("sm:url", SITEMAP_NS)
-    }
+    """Every URL of every page the sitemap index lists."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    entries = {}
+    for loc in ET.fromstring(index.content).findall("sm:sitemap/sm:loc", SITEMAP_NS):
+        assert loc.text.startswith("https://imprimatur.example/sitemap-")
+        response = client.get(loc.text.removeprefix("https://imprimatur.example"))
+        assert response.status_code == 200
+        root = ET.fromstring(response.content)
+        entries |= {
+            url.find("sm:loc", SITEMAP_NS).text: getattr(url.find("sm:lastmod", SITEMAP_NS), "text", None)
+            for url in root.findall("sm:url", SITEMAP_NS)
+        }
+    return entries
 
 
 def test_sitemap_lists_approved_in_date_articles_with_lastmod(client, reviewed):

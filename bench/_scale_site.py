@@ -1,0 +1,239 @@
+"""Seeding and timing for ``bench/scale.py``: ``python -m bench._scale_site SIZE`` seeds SIZE articles
+into the (empty, migrated) database DATABASE_URL names, times every list page there and prints the
+figures as one JSON line. Used only by ``bench/scale.py``, which owns and drops that database.
+
+Seeded per article: one revision, ten history rows, one reference and two review assignments; 70 %
+are live (one Publication each), 2 % were withdrawn. 20 topics; one reviewer per 20 articles (a board
+grows with its site), so each reviewer has about 40 assignments at every size.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import DateField, DateTimeField, JSONField  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from psycopg.types.json import Jsonb  # noqa: E402
+
+from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, Reference, Topic  # noqa: E402
+from reviews.models import ReviewAssignment, ReviewerProfile  # noqa: E402
+
+TOPICS = 20
+HISTORY_PER_ARTICLE = 10
+ARTICLES_PER_REVIEWER = 20
+REPEATS = 5
+WORDS = ["spinal", "cord", "compression", "myelopathy", "radiotherapy", "steroid", "imaging", "surgery",
+         "oedema", "marrow", "cervical", "lumbar", "fracture", "infection", "tumour", "stenosis"]  # fmt: skip
+S = Article.Status
+_STATUS = [S.APPROVED] * 6 + [S.UNDER_REVIEW, S.SUBMITTED, S.DRAFT, S.CHANGES_REQUESTED]
+NOW = timezone.now()
+
+
+def _default(field):
+    if field.has_default():
+        return field.get_default()
+    if field.null:
+        return None
+    if isinstance(field, DateTimeField):
+        return NOW
+    if isinstance(field, DateField):
+        return NOW.date()
+    return ""
+
+
+def _copy(model, rows) -> int:
+    """COPY dict rows into the model's table; absent fields get their default (or NULL, or now)."""
+    fields = model._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    defaults = [(f.attname, _default(f), isinstance(f, JSONField)) for f in fields]
+    count = 0
+    with connection.cursor() as cursor, cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [Jsonb(v) if js else v for v, js in ((row.get(name, dflt), js) for name, dflt, js in defaults)]
+            )
+            count += 1
+    return count
+
+
+def _title(i: int) -> str:
+    return f"{WORDS[i % 16].capitalize()} {WORDS[(i // 16) % 16]} and {WORDS[(i * 7) % 16]} {i}"
+
+
+def _article(i: int, editor_id: int, topic_ids: list[int]) -> dict:
+    status = _STATUS[i % 10]
+    live = i % 10 <= 6
+    approved = status == S.APPROVED
+    return {
+        "id": i, "title": _title(i), "slug": f"article-{i}", "summary": "A benchmark article.", "body": "Text [1].",
+        "topic_id": topic_ids[i % TOPICS], "audience": "patient" if i % 4 == 0 else "clinician", "status": status,
+        "revision": 1, "author_id": editor_id, "live_publication_id": i if live else None,
+        "last_reviewed_at": NOW - timedelta(days=i % 365) if approved else None,
+        "next_review_due": (NOW + timedelta(days=i % 400 - 30)).date() if approved else None,
+        "created_at": NOW - timedelta(minutes=i), "updated_at": NOW - timedelta(minutes=i),
+    }  # fmt: skip
+
+
+def _publication(i: int, editor_id: int) -> dict:
+    reviewed = (NOW - timedelta(days=i % 365 + 1)).isoformat()
+    return {
+        "id": i, "article_id": i, "revision_id": i, "title": _title(i), "summary": "A benchmark article.",
+        "rendered_html": f"<p>{_title(i)}</p>", "references": [], "provisional": i % 97 == 0,
+        "reviewer_credits": [{"display": "A Reviewer, MD, Neurology", "reviewed_at": reviewed}],
+        "published_by_id": editor_id, "published_at": NOW - timedelta(minutes=i), "reason": "seed",
+        "search_text": f"{_title(i)} A benchmark article about {WORDS[(i * 3) % 16]} and {WORDS[(i * 5) % 16]}.",
+    }  # fmt: skip
+
+
+def _history(n: int, editor_id: int, topic_ids: list[int]):
+    hid = 0
+    for i in range(1, n + 1):
+        base = _article(i, editor_id, topic_ids)
+        for k in range(HISTORY_PER_ARTICLE):
+            hid += 1
+            yield {
+                **base, "history_id": hid, "history_date": NOW - timedelta(minutes=i, seconds=HISTORY_PER_ARTICLE - k),
+                "history_type": "+" if k == 0 else "~", "history_change_reason": f"step {k}",
+                "history_user_id": editor_id,
+            }  # fmt: skip
+
+
+def _assignments(n: int, editor_id: int, profile_ids: list[int]):
+    aid = 0
+    for i in range(1, n + 1):
+        if _STATUS[i % 10] == S.DRAFT:
+            continue
+        for k in range(2):
+            aid += 1
+            status = "accepted" if _STATUS[i % 10] == S.UNDER_REVIEW else "submitted" if k == 0 else "invited"
+            yield {
+                "id": aid, "article_id": i, "reviewer_id": profile_ids[(i * 2 + k) % len(profile_ids)],
+                "revision": 1, "status": status, "assigned_by_id": editor_id,
+                "assigned_at": NOW - timedelta(days=i % 60), "due_at": NOW + timedelta(days=i % 30 - 10),
+                "decision": "approve" if status == "submitted" else "",
+                "decision_revision": 1 if status == "submitted" else None,
+                "decided_at": NOW - timedelta(days=i % 30) if status == "submitted" else None,
+            }  # fmt: skip
+
+
+def _people(n: int) -> tuple[int, list[int], list[int]]:
+    User = get_user_model()
+    editor = User.objects.create_superuser("bench-editor", "editor@example.org", "bench")
+    editor.groups.add(*Group.objects.filter(name__in=["editor"]))
+    topic_ids = [Topic.objects.create(name=f"Topic {t:02d}", slug=f"topic-{t:02d}").pk for t in range(TOPICS)]
+    password = make_password("bench")
+    count = max(50, n // ARTICLES_PER_REVIEWER)
+    users = User.objects.bulk_create(
+        [User(username=f"reviewer{r}", email=f"r{r}@example.org", password=password) for r in range(count)]
+    )
+    Group.objects.get(name="reviewer").user_set.add(*users)
+    profiles = ReviewerProfile.objects.bulk_create(
+        [ReviewerProfile(user=u, display_name=f"Reviewer {u.pk}", degree="MD", specialty="Neurology") for u in users]
+    )
+    return editor.pk, topic_ids, [p.pk for p in profiles]
+
+
+def seed(n: int) -> dict:
+    start = time.perf_counter()
+    with transaction.atomic():  # foreign keys are checked at commit (Django makes them deferrable)
+        editor_id, topic_ids, profile_ids = _people(n)
+        counts = {"articles": _copy(Article, (_article(i, editor_id, topic_ids) for i in range(1, n + 1)))}
+        counts["revisions"] = _copy(
+            ArticleRevision,
+            ({"id": i, "article_id": i, "number": 1, "title": _title(i), "references": [], "content_hash": "0" * 64,
+              "reason": "seed", "created_at": NOW} for i in range(1, n + 1)),
+        )  # fmt: skip
+        published = [i for i in range(1, n + 1) if i % 10 <= 6 or i % 50 == 8]
+        counts["publications"] = _copy(Publication, (_publication(i, editor_id) for i in published))
+        counts["withdrawals"] = _copy(
+            PublicationWithdrawal,
+            ({"article_id": i, "publication_id": i, "reason": "seed", "withdrawn_by_id": editor_id, "id": j}
+             for j, i in enumerate((i for i in published if i % 50 == 8), 1)),
+        )  # fmt: skip
+        counts["references"] = _copy(
+            Reference, ({"id": i, "article_id": i, "number": 1, "doi": f"10.9999/bench.{i}"} for i in range(1, n + 1))
+        )
+        counts["history rows"] = _copy(Article.history.model, _history(n, editor_id, topic_ids))
+        counts["assignments"] = _copy(ReviewAssignment, _assignments(n, editor_id, profile_ids))
+        with connection.cursor() as cursor:
+            for model in (Article, ArticleRevision, Publication, PublicationWithdrawal, Reference, ReviewAssignment):
+                table = model._meta.db_table
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return {"seconds": time.perf_counter() - start, "counts": counts, "reviewer_ids": profile_ids}
+
+
+def pages(n: int, profile_ids: list[int]) -> dict[str, tuple[str, str]]:
+    """Page label → (who, URL)."""
+    middle = Article.objects.filter(topic__slug="topic-01", live_publication__isnull=False).order_by("pk")
+    after = middle.values_list("pk", flat=True)[min(60, middle.count() - 1)]
+    admin = "/admin/articles/article/"
+    return {
+        "admin change list": ("editor", admin),
+        "admin filter status": ("editor", f"{admin}?status__exact=approved"),
+        "admin filter topic": ("editor", f"{admin}?topic__id__exact={Topic.objects.get(slug='topic-01').pk}"),
+        "admin filter reviewer": ("editor", f"{admin}?reviewer={profile_ids[3]}"),
+        "admin filter overdue": ("editor", f"{admin}?overdue=yes"),
+        "admin filter rereview due": ("editor", f"{admin}?rereview=due"),
+        "admin filter rereview 30": ("editor", f"{admin}?rereview=30"),
+        "admin filter published": ("editor", f"{admin}?published=published"),
+        "admin filter provisional": ("editor", f"{admin}?published=provisional"),
+        "admin filter unpublished": ("editor", f"{admin}?published=unpublished"),
+        "admin filter withdrawn": ("editor", f"{admin}?published=withdrawn"),
+        "admin search words": ("editor", f"{admin}?q=cervical+tumour"),
+        "admin search DOI": ("editor", f"{admin}?q=10.9999/bench.{n // 2}"),
+        "admin desk": ("editor", f"{admin}desk/"),
+        "editors' desk": ("editor", "/review/desk/"),
+        "reviewer's assignments": ("reviewer", "/review/"),
+        "home": ("reader", "/"),
+        "topic page": ("reader", "/topics/topic-01/"),
+        "topic page, later page": ("reader", f"/topics/topic-01/?after={after}"),
+        "search": ("reader", "/search/?q=cervical+tumour"),
+        "sitemap index": ("reader", "/sitemap.xml"),
+    }
+
+
+def measure(n: int, profile_ids: list[int]) -> dict:
+    User = get_user_model()
+    clients = {"reader": Client(), "editor": Client(), "reviewer": Client()}
+    clients["editor"].force_login(User.objects.get(username="bench-editor"))
+    clients["reviewer"].force_login(ReviewerProfile.objects.get(pk=profile_ids[3]).user)
+    out = {}
+    for label, (who, url) in pages(n, profile_ids).items():
+        client = clients[who]
+        response = client.get(url)  # warm: connections, template and URL caches
+        if response.status_code != 200:
+            raise RuntimeError(f"{label}: GET {url} answered {response.status_code}")
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        queries = len(captured.captured_queries)
+        times = []
+        for _ in range(REPEATS):
+            start = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - start)
+        out[label] = {"queries": queries, "median_ms": statistics.median(times) * 1000, "url": url}
+    return out
+
+
+if __name__ == "__main__":
+    size = int(sys.argv[1])
+    seeded = seed(size)
+    figures = measure(size, seeded.pop("reviewer_ids"))
+    print(json.dumps({"size": size, "seed": seeded, "pages": figures}))

@@ -1,0 +1,92 @@
+"""Lists that stay fast: every list page at 1,000 and at 100,000 articles, and the ratio.
+
+For each size, seeds a fresh database of its own (``<name>_bench_scale_<size>`` on DATABASE_URL's
+PostgreSQL server, dropped afterwards) with COPY: the articles, one revision, ten history rows,
+one reference and two assignments each, 70 % live (see ``bench/_scale_site.py``). Then times, in
+process with Django's test client, the admin change list with each filter and search, the desks,
+a reviewer's assignments, home, topic pages, search and the sitemap index: queries and median
+time per page at each size, and the ratio largest ÷ smallest (goal ≤ 1.5).
+
+``python -m bench.scale --sizes 1000,100000`` (the default; also ``BENCH_SCALE_SIZES``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL = 1.5
+DEFAULT_SIZES = (1000, 100_000)
+
+
+def _run_size(size: int) -> dict:
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("bench.scale needs DATABASE_URL on PostgreSQL (make bench sets it).")
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'imprimatur'}_bench_scale_{size}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {
+        **os.environ, "DATABASE_URL": urlunsplit(parts._replace(path=f"/{name}")), "DJANGO_DEBUG": "false",
+        "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT), "READER_STAMP_SECONDS": "0",
+    }  # fmt: skip
+    env.pop("DATABASE_REPLICA_URL", None)
+    env.pop("REDIS_URL", None)
+    try:
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "bench._scale_site", str(size)], cwd=ROOT, env=env, check=True,
+            stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(sizes: tuple[int, ...] | None = None) -> dict:
+    if sizes is None:
+        sizes = tuple(int(s) for s in os.environ.get("BENCH_SCALE_SIZES", "").split(",") if s) or DEFAULT_SIZES
+    started = time.perf_counter()
+    results = {}
+    for size in sizes:
+        result = _run_size(size)
+        seed = result["seed"]
+        counts = ", ".join(f"{value:,} {key}" for key, value in seed["counts"].items())
+        print(f"seeded {size:,} articles in {seed['seconds']:.0f} s: {counts}")
+        results[size] = result["pages"]
+    small, large = min(sizes), max(sizes)
+    header = f"{'page':<28}" + "".join(f"{f'{s:,}: q':>12}{'ms':>9}" for s in sizes) + f"{'ratio':>8}"
+    print(header)
+    ratios = {}
+    for label in results[small]:
+        row = "".join(f"{results[s][label]['queries']:>12}{results[s][label]['median_ms']:>9.1f}" for s in sizes)
+        ratio = results[large][label]["median_ms"] / results[small][label]["median_ms"]
+        ratios[label] = ratio
+        print(f"{label:<28}{row}{ratio:>8.2f}{'' if ratio <= GOAL else '  over goal'}")
+    worst = max(ratios, key=ratios.get)
+    met = sum(r <= GOAL for r in ratios.values())
+    print(
+        f"scale ratios {large:,} ÷ {small:,}: {met} of {len(ratios)} pages ≤ {GOAL} (worst: {worst} "
+        f"{ratios[worst]:.2f}); bench took {time.perf_counter() - started:.0f} s"
+    )
+    return {"ratios": ratios, "pages": results}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated article counts")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "editorial.settings")
+    run(tuple(int(s) for s in parser.parse_args().sizes.split(",")))
