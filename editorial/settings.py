@@ -193,6 +193,11 @@ RESOLVER_CONTACT_EMAIL = env("RESOLVER_CONTACT_EMAIL", "editorial@localhost")
 RESOLVER_TIMEOUT_SECONDS = float(env("RESOLVER_TIMEOUT_SECONDS", "10"))
 NCBI_API_KEY = env("NCBI_API_KEY", "")
 
+# A "non-material" edit (reviews.workflow.materiality) keeps its approval only when it changes at most
+# this many words, and at most this percentage of the old text's words.
+NON_MATERIAL_MAX_CHANGED_WORDS = env_int("NON_MATERIAL_MAX_CHANGED_WORDS", 6)
+NON_MATERIAL_MAX_CHANGED_PERCENT = env_int("NON_MATERIAL_MAX_CHANGED_PERCENT", 5)
+
 # Currency thresholds for the reference-outdated rule, in years.
 REFERENCE_MAX_AGE_GUIDELINE = env_int("REFERENCE_MAX_AGE_GUIDELINE", 10)
 REFERENCE_MAX_AGE_OTHER = env_int("REFERENCE_MAX_AGE_OTHER", 20)

@@ -226,3 +226,33 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient}"
+
+
+class NonMaterialClaim(models.Model):
+    """An editor's claim that an edit does not change the medicine, and the domain's answer.
+
+    Accepted: the approval of ``from_revision`` is carried to ``to_revision`` (the article stays
+    approved and live). Refused: ``refusal`` says why, and the edit took the normal path.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="non_material_claims")
+    from_revision = models.PositiveIntegerField()
+    to_revision = models.PositiveIntegerField()
+    reason = models.TextField(help_text="The editor's reason for calling the edit non-material.")
+    accepted = models.BooleanField()
+    refusal = models.TextField(blank=True, help_text="Why the domain refused the claim (empty when accepted).")
+    changed_words = models.PositiveIntegerField()
+    total_words = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "to_revision"], name="one_claim_per_revision"),
+            models.CheckConstraint(name="refused_claim_says_why", condition=Q(accepted=True) | ~Q(refusal="")),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "non-material" if self.accepted else "refused as non-material"
+        return f"r{self.from_revision} → r{self.to_revision} {verdict}"

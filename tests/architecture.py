@@ -17,10 +17,11 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     # 1 predicates, locks, notification tasks
     ("reviews.permissions", "reviews.locking", "reviews.notifications"),
     # 2 reads: query sets live on the models; selectors compose them
-    ("reviews.workflow.gate", "reviews.assignments.selectors", "reviews.board.selectors", "reviews.admin.selectors",
+    ("reviews.workflow.gate", "reviews.workflow.materiality", "reviews.assignments.selectors",
+     "reviews.board.selectors", "reviews.admin.selectors",
      "reviews.publishing.audit", "reviews.publishing.dossier"),
     # 3 the floor of the write side: rounds and the records a publishing step leaves
-    ("reviews.workflow.rounds", "reviews.publishing.records"),
+    ("reviews.workflow.rounds", "reviews.workflow.corrections", "reviews.publishing.records"),
     # 4 the workflow: transition table and functions
     ("reviews.workflow.transitions",),
     # 5 domain services standing on the workflow

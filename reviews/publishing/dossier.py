@@ -14,10 +14,10 @@ from django.utils import timezone
 from articles.diffing import revision_diff
 from articles.models import Article
 from articles.publications import publication_digest
-from reviews.models import ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
+from reviews.models import NonMaterialClaim, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "dossier.schema.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _iso(value) -> str | None:
@@ -133,6 +133,16 @@ def _schedules(article: Article) -> list[dict]:
     ]  # fmt: skip
 
 
+def _non_material_edits(article: Article) -> list[dict]:
+    claims = NonMaterialClaim.objects.filter(article=article).select_related("actor").order_by("at", "pk")
+    return [
+        {"from_revision": c.from_revision, "to_revision": c.to_revision, "reason": c.reason, "accepted": c.accepted,
+         "refusal": c.refusal, "changed_words": c.changed_words, "total_words": c.total_words,
+         "actor": _user(c.actor), "at": _iso(c.at)}
+        for c in claims
+    ]  # fmt: skip
+
+
 def dossier_for_article(*, article: Article) -> dict:
     """The whole record of one article as plain data (JSON-ready), valid against the schema."""
     article = Article.objects.select_related("topic", "author").get(pk=article.pk)
@@ -155,6 +165,7 @@ def dossier_for_article(*, article: Article) -> dict:
         "transitions": _transitions(article),
         "publications": _publications(article),
         "schedules": _schedules(article),
+        "non_material_edits": _non_material_edits(article),
     }
 
 
