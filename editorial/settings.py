@@ -198,6 +198,11 @@ NCBI_API_KEY = env("NCBI_API_KEY", "")
 NON_MATERIAL_MAX_CHANGED_WORDS = env_int("NON_MATERIAL_MAX_CHANGED_WORDS", 6)
 NON_MATERIAL_MAX_CHANGED_PERCENT = env_int("NON_MATERIAL_MAX_CHANGED_PERCENT", 5)
 
+# Signing a decision (reviews.assignments.signatures): this many refused attempts within the window
+# lock signing on that assignment for that user until the oldest of them leaves the window.
+SIGNATURE_MAX_FAILURES = env_int("SIGNATURE_MAX_FAILURES", 5)
+SIGNATURE_LOCKOUT_MINUTES = env_int("SIGNATURE_LOCKOUT_MINUTES", 15)
+
 # Currency thresholds for the reference-outdated rule, in years.
 REFERENCE_MAX_AGE_GUIDELINE = env_int("REFERENCE_MAX_AGE_GUIDELINE", 10)
 REFERENCE_MAX_AGE_OTHER = env_int("REFERENCE_MAX_AGE_OTHER", 20)

@@ -256,3 +256,35 @@ class NonMaterialClaim(models.Model):
     def __str__(self) -> str:
         verdict = "non-material" if self.accepted else "refused as non-material"
         return f"r{self.from_revision} → r{self.to_revision} {verdict}"
+
+
+class DecisionSignature(models.Model):
+    """The manifestation of a reviewer's electronic signature on one decision: who, as what, when, meaning what."""
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="signature")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    printed_name = models.CharField(max_length=200)
+    credentials = models.CharField(
+        max_length=400, help_text="The credit line at signing, e.g. name, degree, specialty."
+    )
+    signed_at = models.DateTimeField()
+    meaning = models.CharField(max_length=300, help_text='E.g. "approved revision 3 as medically accurate".')
+    method = models.CharField(max_length=32, default="password")
+
+    def __str__(self) -> str:
+        return f"{self.printed_name}, {self.signed_at:%Y-%m-%d %H:%M}: {self.meaning}"
+
+
+class SignatureFailure(models.Model):
+    """A refused signature attempt (wrong password), kept for the record and to lock out guessing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.PROTECT, related_name="signature_failures")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["assignment", "user", "-at"], name="signature_failure_recent")]
+
+    def __str__(self) -> str:
+        return f"Refused signature by {self.user} on assignment {self.assignment_id}"

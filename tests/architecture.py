@@ -21,7 +21,8 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
      "reviews.board.selectors", "reviews.admin.selectors",
      "reviews.publishing.audit", "reviews.publishing.dossier"),
     # 3 the floor of the write side: rounds and the records a publishing step leaves
-    ("reviews.workflow.rounds", "reviews.workflow.corrections", "reviews.publishing.records"),
+    ("reviews.workflow.rounds", "reviews.workflow.corrections", "reviews.publishing.records",
+     "reviews.assignments.signatures"),
     # 4 the workflow: transition table and functions
     ("reviews.workflow.transitions",),
     # 5 domain services standing on the workflow

@@ -83,6 +83,14 @@ def _assignments(article: Article) -> list[dict]:
     ]  # fmt: skip
 
 
+def _signature(review) -> dict | None:
+    s = getattr(review, "signature", None)
+    if s is None:
+        return None
+    return {"printed_name": s.printed_name, "credentials": s.credentials, "signed_at": _iso(s.signed_at),
+            "meaning": s.meaning, "method": s.method, "signer": _user(s.signer)}  # fmt: skip
+
+
 def _decisions(article: Article) -> list[dict]:
     return [
         {
@@ -90,8 +98,9 @@ def _decisions(article: Article) -> list[dict]:
             "content_hash": r.content_hash, "decision": r.decision, "credentials": r.credentials,
             "checklist": r.checklist, "comments": r.comments, "eligible": r.eligible,
             "acknowledged_warnings": r.acknowledged_warnings, "created_at": _iso(r.created_at),
+            "signature": _signature(r),
         }
-        for r in article.reviews.order_by("created_at", "pk")
+        for r in article.reviews.select_related("signature__signer").order_by("created_at", "pk")
     ]  # fmt: skip
 
 
