@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "reviews.middleware.InvitationScopeMiddleware",
 ]
 
 ROOT_URLCONF = "editorial.urls"
@@ -202,6 +203,9 @@ NON_MATERIAL_MAX_CHANGED_PERCENT = env_int("NON_MATERIAL_MAX_CHANGED_PERCENT", 5
 # lock signing on that assignment for that user until the oldest of them leaves the window.
 SIGNATURE_MAX_FAILURES = env_int("SIGNATURE_MAX_FAILURES", 5)
 SIGNATURE_LOCKOUT_MINUTES = env_int("SIGNATURE_LOCKOUT_MINUTES", 15)
+
+# The sign-in link in an invitation email (reviews.assignments.invitations) expires after this many days.
+INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 7)
 
 # Currency thresholds for the reference-outdated rule, in years.
 REFERENCE_MAX_AGE_GUIDELINE = env_int("REFERENCE_MAX_AGE_GUIDELINE", 10)

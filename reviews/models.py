@@ -288,3 +288,19 @@ class SignatureFailure(models.Model):
 
     def __str__(self) -> str:
         return f"Refused signature by {self.user} on assignment {self.assignment_id}"
+
+
+class InvitationLink(models.Model):
+    """A sign-in link in an invitation email, scoped to one assignment. Only the token's sha256 is kept."""
+
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.PROTECT, related_name="invitation_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Invitation link for assignment {self.assignment_id}"

@@ -15,7 +15,7 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
      "reviews.workflow", "reviews.assignments", "reviews.publishing", "reviews.board", "reviews.jobs",
      "reviews.management", "reviews.management.commands"),
     # 1 predicates, locks, notification tasks
-    ("reviews.permissions", "reviews.locking", "reviews.notifications"),
+    ("reviews.permissions", "reviews.locking", "reviews.notifications", "reviews.assignments.invitations"),
     # 2 reads: query sets live on the models; selectors compose them
     ("reviews.workflow.gate", "reviews.workflow.materiality", "reviews.assignments.selectors",
      "reviews.board.selectors", "reviews.admin.selectors",
@@ -33,7 +33,8 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     # 7 forms
     ("reviews.assignments.forms", "reviews.admin.forms"),
     # 8 faces: views, admin, commands
-    ("reviews.views", "reviews.urls", "reviews.admin", "reviews.admin.*", "reviews.management.commands.*"),
+    ("reviews.views", "reviews.urls", "reviews.middleware", "reviews.assignments.views", "reviews.admin",
+     "reviews.admin.*", "reviews.management.commands.*"),
 )  # fmt: skip
 SELECTOR_MODULES = frozenset(REVIEWS_LAYERS[2]) | {"articles.selectors"}
 SERVICE_MODULES = frozenset(REVIEWS_LAYERS[3] + REVIEWS_LAYERS[4] + REVIEWS_LAYERS[5]) | {"articles.revisions"}
