@@ -52,6 +52,9 @@ def _refuse_if_unusable(link: InvitationLink | None, user) -> None:
     if user is not None and user.is_authenticated and user.pk != reviewer.pk:
         raise LinkRefused("This invitation is for someone else", "You are signed in as another person: an "
                           "invitation link opens only for the reviewer it was sent to.", 403)  # fmt: skip
+    if not reviewer.is_active:
+        raise LinkRefused("This account is closed", "The account this invitation was sent to is no longer "
+                          "active. Ask the editors.", 403)  # fmt: skip
     if link.used_at is not None:
         raise LinkRefused("This link was already used", "Each invitation link signs in once. Sign in with your "
                           "password, or ask the editors for a new invitation.", 410)  # fmt: skip

@@ -165,3 +165,12 @@ def test_a_plain_sign_in_is_not_limited(client, invited):
     _, reviewer, _, _ = invited
     client.force_login(reviewer.user)
     assert client.get("/review/").status_code == 200
+
+
+def test_a_link_for_a_deactivated_account_signs_nobody_in(client, invited):
+    _, reviewer, _, token = invited
+    reviewer.user.is_active = False
+    reviewer.user.save(update_fields=["is_active"])
+    response = _open(client, token)
+    assert response.status_code == 403 and "This account is closed" in response.content.decode()
+    assert "_auth_user_id" not in client.session
