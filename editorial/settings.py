@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "reviews.middleware.InvitationScopeMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -297,6 +298,19 @@ NCBI_API_KEY = env("NCBI_API_KEY", "")
 # The registries' addresses: a mirror, an institutional proxy or a local stand-in may serve them.
 CROSSREF_API_URL = env("CROSSREF_API_URL", "https://api.crossref.org/works/")
 NCBI_EUTILS_URL = env("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/")
+
+# A "non-material" edit (reviews.workflow.materiality) keeps its approval only when it changes at most
+# this many words, and at most this percentage of the old text's words.
+NON_MATERIAL_MAX_CHANGED_WORDS = env_int("NON_MATERIAL_MAX_CHANGED_WORDS", 6)
+NON_MATERIAL_MAX_CHANGED_PERCENT = env_int("NON_MATERIAL_MAX_CHANGED_PERCENT", 5)
+
+# Signing a decision (reviews.assignments.signatures): this many refused attempts within the window
+# lock signing on that assignment for that user until the oldest of them leaves the window.
+SIGNATURE_MAX_FAILURES = env_int("SIGNATURE_MAX_FAILURES", 5)
+SIGNATURE_LOCKOUT_MINUTES = env_int("SIGNATURE_LOCKOUT_MINUTES", 15)
+
+# The sign-in link in an invitation email (reviews.assignments.invitations) expires after this many days.
+INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 7)
 
 # Currency thresholds for the reference-outdated rule, in years.
 REFERENCE_MAX_AGE_GUIDELINE = env_int("REFERENCE_MAX_AGE_GUIDELINE", 10)

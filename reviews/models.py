@@ -226,3 +226,81 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient}"
+
+
+class NonMaterialClaim(models.Model):
+    """An editor's claim that an edit does not change the medicine, and the domain's answer.
+
+    Accepted: the approval of ``from_revision`` is carried to ``to_revision`` (the article stays
+    approved and live). Refused: ``refusal`` says why, and the edit took the normal path.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="non_material_claims")
+    from_revision = models.PositiveIntegerField()
+    to_revision = models.PositiveIntegerField()
+    reason = models.TextField(help_text="The editor's reason for calling the edit non-material.")
+    accepted = models.BooleanField()
+    refusal = models.TextField(blank=True, help_text="Why the domain refused the claim (empty when accepted).")
+    changed_words = models.PositiveIntegerField()
+    total_words = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "to_revision"], name="one_claim_per_revision"),
+            models.CheckConstraint(name="refused_claim_says_why", condition=Q(accepted=True) | ~Q(refusal="")),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "non-material" if self.accepted else "refused as non-material"
+        return f"r{self.from_revision} → r{self.to_revision} {verdict}"
+
+
+class DecisionSignature(models.Model):
+    """The manifestation of a reviewer's electronic signature on one decision: who, as what, when, meaning what."""
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="signature")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    printed_name = models.CharField(max_length=200)
+    credentials = models.CharField(
+        max_length=400, help_text="The credit line at signing, e.g. name, degree, specialty."
+    )
+    signed_at = models.DateTimeField()
+    meaning = models.CharField(max_length=300, help_text='E.g. "approved revision 3 as medically accurate".')
+    method = models.CharField(max_length=32, default="password")
+
+    def __str__(self) -> str:
+        return f"{self.printed_name}, {self.signed_at:%Y-%m-%d %H:%M}: {self.meaning}"
+
+
+class SignatureFailure(models.Model):
+    """A refused signature attempt (wrong password), kept for the record and to lock out guessing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.PROTECT, related_name="signature_failures")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["assignment", "user", "-at"], name="signature_failure_recent")]
+
+    def __str__(self) -> str:
+        return f"Refused signature by {self.user} on assignment {self.assignment_id}"
+
+
+class InvitationLink(models.Model):
+    """A sign-in link in an invitation email, scoped to one assignment. Only the token's sha256 is kept."""
+
+    assignment = models.ForeignKey(ReviewAssignment, on_delete=models.PROTECT, related_name="invitation_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Invitation link for assignment {self.assignment_id}"

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django_tasks import task
 
 from reviews import roles
+from reviews.assignments import invitations
 from reviews.models import Notification, TransitionLog
 
 # Transitions the handling editors hear about; authors hear about every step others take.
@@ -85,25 +86,32 @@ def _assignment(assignment_id: int):
     )
 
 
-def _to_reviewer(assignment_id: int, *, key: Callable, template: str) -> int:
-    """Send ``template`` once to the assigned reviewer; ``key(assignment)`` says what "once" means."""
+def _to_reviewer(assignment_id: int, *, key: Callable, template: str, extra: Callable | None = None) -> int:
+    """Send ``template`` once to the assigned reviewer; ``key(assignment)`` says what "once" means.
+    ``extra(assignment)`` adds to the context, and runs only when the email is still to be sent."""
     assignment = _assignment(assignment_id)
     if assignment is None or not assignment.reviewer.user.email:
+        return 0
+    if Notification.objects.filter(key=key(assignment)).exists():
         return 0
     return int(
         send_once(
             key=key(assignment),
             recipient=assignment.reviewer.user.email,
             template=template,
-            context={"assignment": assignment, "article": assignment.article},
+            context={"assignment": assignment, "article": assignment.article, **(extra(assignment) if extra else {})},
         )
     )
 
 
 @task()
 def invitation_notice(assignment_id: int) -> int:
-    """Invite the reviewer by email, with a link to the assignment page where they accept or decline."""
-    return _to_reviewer(assignment_id, key=lambda a: f"invitation:{a.pk}", template="reviews/email/invitation.txt")
+    """Invite the reviewer by email, with a single-use sign-in link scoped to the assignment and the page's address."""
+    return _to_reviewer(
+        assignment_id, key=lambda a: f"invitation:{a.pk}", template="reviews/email/invitation.txt",
+        extra=lambda a: {"link_token": invitations.link_issue(assignment=a),
+                         "link_days": settings.INVITATION_LINK_DAYS},
+    )  # fmt: skip
 
 
 @task()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reviews import views
+from reviews.assignments.views import invitation_open
 
 app_name = "reviews"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("assignments/<int:pk>/accept/", views.assignment_accept, name="accept"),
     path("assignments/<int:pk>/decline/", views.assignment_decline, name="decline"),
     path("assignments/<int:pk>/decision/", views.review_submit, name="decide"),
+    path("invitation/<str:token>/", invitation_open, name="invitation"),
     path("articles/<int:pk>/decisions/", views.article_decisions, name="decisions"),
     path("desk/", views.desk, name="desk"),
     path("desk/articles/<int:pk>/assign/", views.desk_assign, name="desk-assign"),

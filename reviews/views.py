@@ -149,6 +149,7 @@ def review_submit(request, pk: int):
                 checklist=form.checklist(),
                 comments=form.cleaned_data["comments"],
                 acknowledged=form.cleaned_data["acknowledged"],
+                password=form.cleaned_data["password"],
             )
         except decisions.StaleRevision as error:
             form.add_error(None, str(error))

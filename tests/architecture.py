@@ -15,12 +15,14 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
      "reviews.workflow", "reviews.assignments", "reviews.publishing", "reviews.board", "reviews.jobs",
      "reviews.management", "reviews.management.commands"),
     # 1 predicates, locks, notification tasks
-    ("reviews.permissions", "reviews.locking", "reviews.notifications"),
+    ("reviews.permissions", "reviews.locking", "reviews.notifications", "reviews.assignments.invitations"),
     # 2 reads: query sets live on the models; selectors compose them
-    ("reviews.workflow.gate", "reviews.assignments.selectors", "reviews.board.selectors", "reviews.admin.selectors",
+    ("reviews.workflow.gate", "reviews.workflow.materiality", "reviews.assignments.selectors",
+     "reviews.board.selectors", "reviews.admin.selectors",
      "reviews.publishing.audit", "reviews.publishing.dossier"),
     # 3 the floor of the write side: rounds and the records a publishing step leaves
-    ("reviews.workflow.rounds", "reviews.publishing.records"),
+    ("reviews.workflow.rounds", "reviews.workflow.corrections", "reviews.publishing.records",
+     "reviews.assignments.signatures"),
     # 4 the workflow: transition table and functions
     ("reviews.workflow.transitions",),
     # 5 domain services standing on the workflow
@@ -31,7 +33,8 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     # 7 forms
     ("reviews.assignments.forms", "reviews.admin.forms"),
     # 8 faces: views, admin, commands
-    ("reviews.views", "reviews.urls", "reviews.admin", "reviews.admin.*", "reviews.management.commands.*"),
+    ("reviews.views", "reviews.urls", "reviews.middleware", "reviews.assignments.views", "reviews.admin",
+     "reviews.admin.*", "reviews.management.commands.*"),
 )  # fmt: skip
 SELECTOR_MODULES = frozenset(REVIEWS_LAYERS[2]) | {"articles.selectors"}
 SERVICE_MODULES = frozenset(REVIEWS_LAYERS[3] + REVIEWS_LAYERS[4] + REVIEWS_LAYERS[5]) | {"articles.revisions"}

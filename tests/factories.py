@@ -3,11 +3,13 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+TEST_PASSWORD = "pw-for-tests-only"
+
 
 def make_user(username: str, *, roles: tuple[str, ...] | list[str] = (), **fields):
     User = get_user_model()
     fields.setdefault("email", f"{username}@example.org")
-    user = User.objects.create_user(username=username, password="pw-for-tests-only", **fields)
+    user = User.objects.create_user(username=username, password=TEST_PASSWORD, **fields)
     if roles:
         user.groups.add(*Group.objects.filter(name__in=roles))
     if {"editor", "editor-in-chief"} & set(roles):

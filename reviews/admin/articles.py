@@ -21,6 +21,7 @@ from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
 from reviews.admin.filters import OverdueReviewFilter, PublicationFilter, RereviewDueFilter, ReviewerFilter
 from reviews.admin.forms import OverrideForm
 from reviews.exceptions import StaleEdit, WorkflowError
+from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
 
 
@@ -29,6 +30,12 @@ class ArticleForm(forms.ModelForm):
         label="Reason for this change", max_length=500, help_text="Recorded with the new revision."
     )
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    non_material_reason = forms.CharField(
+        label="Non-material edit: why", max_length=500, required=False,
+        help_text="Only for a correction that does not change the medicine (a typo, a spelling). The approval "
+        "is kept if no number, unit, dose, drug name, negation, citation marker or reference changes and few "
+        "words change; otherwise the edit is saved as an ordinary one and the article is re-reviewed.",
+    )  # fmt: skip
 
     class Meta:
         model = Article
@@ -170,7 +177,19 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
         workflow.article_edit(
             article=Article.objects.get(pk=form.instance.pk), actor=request.user, content=content, metadata=metadata,
             reason=data["change_reason"], expected_revision=data.get("expected_revision"),
+            non_material=data.get("non_material_reason") or "",
         )  # fmt: skip
+        if data.get("non_material_reason"):
+            self._report_claim(request, form.instance.pk)
+
+    def _report_claim(self, request, pk: int) -> None:
+        claim = gate.latest_claim(article=Article.objects.get(pk=pk))
+        if claim is None:
+            return
+        if claim.accepted:
+            messages.success(request, f"Non-material edit: revision {claim.to_revision} keeps the approval.")
+        else:
+            messages.warning(request, f"Refused as non-material, saved as an ordinary edit: {claim.refusal}.")
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
 from reviews import permissions as perms
+from reviews.assignments import signatures
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.locking import lock_assignment
 from reviews.models import CHECKLIST, Review, ReviewAssignment, ReviewerProfile
@@ -88,6 +89,7 @@ def review_submit(
     checklist: dict,
     comments: str = "",
     acknowledged: list[str] | tuple[str, ...] = (),
+    password: str,
 ) -> Review:
     """Record the reviewer's decision on the revision they were shown (``revision``).
 
@@ -96,8 +98,12 @@ def review_submit(
     DecisionRefused when approving without verified, unexpired credentials, without every
     checklist item confirmed, without acknowledging each warning, or while errors block the
     report, and when requesting changes without comments. A declared interest that no
-    editor-in-chief has cleared makes the Review ineligible for the sign-off rule.
+    editor-in-chief has cleared makes the Review ineligible for the sign-off rule. Signed with the
+    reviewer's ``password``: a wrong one raises SignatureRefused and records only the attempt.
     """
+    if assignment.reviewer.user_id != getattr(actor, "pk", None):
+        raise NotPermitted("submit a review", assignment.article.status, "only the assigned reviewer may decide")
+    signatures.signature_verify(assignment=assignment, user=actor, password=password)
     with transaction.atomic():
         article, assignment = lock_assignment(assignment)
         _check_standing(article=article, assignment=assignment, actor=actor, revision=revision)
@@ -109,6 +115,7 @@ def review_submit(
                         comments=comments, acknowledged=acknowledged)  # fmt: skip
         review = _record(article=article, assignment=assignment, decision=decision, checklist=checklist,
                          comments=comments.strip(), acknowledged=acknowledged)  # fmt: skip
+        signatures.signature_record(review=review, signer=actor)
         # The workflow checks the assignment is still accepted, so the step comes before closing it.
         _take_step(article=article, review=review, actor=actor, verdict=verdict)
         _close(assignment=assignment, review=review, actor=actor)

@@ -48,6 +48,14 @@ class ReviewForm(forms.Form):
         max_length=20000,
         help_text="Required when you request changes; the author and the editors read them.",
     )
+    password = forms.CharField(
+        label="Your password, to sign",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=256,
+        strip=False,
+        error_messages={"required": "Enter your password to sign the decision."},
+        help_text="Signing records your name, credentials, the date and time, and what your decision means.",
+    )
     acknowledged = FindingKeysField(label="Warnings acknowledged", widget=forms.CheckboxSelectMultiple, required=False)
 
     def __init__(self, *args, warnings: list[dict] = (), **kwargs):

@@ -240,7 +240,9 @@ def decisions_for_article(*, user, pk: int) -> tuple[Article, list[Review]]:
     article = Article.objects.select_related("topic", "author").get(pk=pk)
     if not (perms.is_editor(user) or perms.is_author(user, article)):
         raise Article.DoesNotExist("Only the author and the editors see the decisions.")
-    reviews = list(Review.objects.filter(article=article).select_related("reviewer").order_by("-created_at", "-pk"))
+    reviews = list(
+        Review.objects.filter(article=article).select_related("reviewer", "signature").order_by("-created_at", "-pk")
+    )
     return article, reviews
 
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 from articles.diffing import revision_diff
 from articles.models import Article
 from articles.publications import publication_digest
-from reviews.models import ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
+from reviews.models import NonMaterialClaim, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "dossier.schema.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _iso(value) -> str | None:
@@ -83,6 +83,14 @@ def _assignments(article: Article) -> list[dict]:
     ]  # fmt: skip
 
 
+def _signature(review) -> dict | None:
+    s = getattr(review, "signature", None)
+    if s is None:
+        return None
+    return {"printed_name": s.printed_name, "credentials": s.credentials, "signed_at": _iso(s.signed_at),
+            "meaning": s.meaning, "method": s.method, "signer": _user(s.signer)}  # fmt: skip
+
+
 def _decisions(article: Article) -> list[dict]:
     return [
         {
@@ -90,8 +98,9 @@ def _decisions(article: Article) -> list[dict]:
             "content_hash": r.content_hash, "decision": r.decision, "credentials": r.credentials,
             "checklist": r.checklist, "comments": r.comments, "eligible": r.eligible,
             "acknowledged_warnings": r.acknowledged_warnings, "created_at": _iso(r.created_at),
+            "signature": _signature(r),
         }
-        for r in article.reviews.order_by("created_at", "pk")
+        for r in article.reviews.select_related("signature__signer").order_by("created_at", "pk")
     ]  # fmt: skip
 
 
@@ -133,6 +142,16 @@ def _schedules(article: Article) -> list[dict]:
     ]  # fmt: skip
 
 
+def _non_material_edits(article: Article) -> list[dict]:
+    claims = NonMaterialClaim.objects.filter(article=article).select_related("actor").order_by("at", "pk")
+    return [
+        {"from_revision": c.from_revision, "to_revision": c.to_revision, "reason": c.reason, "accepted": c.accepted,
+         "refusal": c.refusal, "changed_words": c.changed_words, "total_words": c.total_words,
+         "actor": _user(c.actor), "at": _iso(c.at)}
+        for c in claims
+    ]  # fmt: skip
+
+
 def dossier_for_article(*, article: Article) -> dict:
     """The whole record of one article as plain data (JSON-ready), valid against the schema."""
     article = Article.objects.select_related("topic", "author").get(pk=article.pk)
@@ -155,6 +174,7 @@ def dossier_for_article(*, article: Article) -> dict:
         "transitions": _transitions(article),
         "publications": _publications(article),
         "schedules": _schedules(article),
+        "non_material_edits": _non_material_edits(article),
     }
 
 

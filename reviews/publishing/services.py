@@ -36,6 +36,7 @@ def revision_is_approved(*, article: Article, number: int) -> bool:
     article, or an older revision whose last decision in the log was ``approve``."""
     if number == article.revision and article.status == Article.Status.APPROVED:
         return True
+    number, _ = gate.approval_source(article=article, number=number)  # a non-material edit carries its approval
     last = (
         TransitionLog.objects.filter(article=article, revision=number, transition__in=_DECISIONS)
         .order_by("-at", "-pk")
@@ -47,6 +48,8 @@ def revision_is_approved(*, article: Article, number: int) -> bool:
 
 def reviewer_credits(*, article: Article, number: int) -> list[dict]:
     """The eligible approvals of one revision, with the credentials each reviewer held then."""
+    approvals, carried_by = gate.carried_approvals(article=article, number=number)
+    edits = [{"revision": c.to_revision, "reason": c.reason, "at": c.at.isoformat()} for c in carried_by]
     return [
         {
             "reviewer_id": review.reviewer_id,
@@ -54,8 +57,9 @@ def reviewer_credits(*, article: Article, number: int) -> list[dict]:
             "degree": review.credentials.get("degree", ""),
             "specialty": review.credentials.get("specialty", ""),
             "approved_at": review.created_at.isoformat(),
+            **({"approved_revision": review.revision, "non_material_edits": edits} if edits else {}),
         }
-        for review in gate.eligible_approvals(article=article, number=number)
+        for review in approvals
     ]
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from articles.models import Article, ArticleRevision
 from articles.validation import reports
-from reviews.models import Review, ReviewAssignment, ValidationOverride
+from reviews.models import NonMaterialClaim, Review, ReviewAssignment, ValidationOverride
 
 
 def eligible_approvals(*, article: Article, number: int | None = None) -> list[Review]:
@@ -22,6 +22,29 @@ def eligible_approvals(*, article: Article, number: int | None = None) -> list[R
             seen.add(review.reviewer_id)
             out.append(review)
     return out
+
+
+def approval_source(*, article: Article, number: int) -> tuple[int, list[NonMaterialClaim]]:
+    """The revision whose approvals revision ``number`` carries, and the accepted non-material edits
+    between them (oldest first). ``(number, [])`` for a revision that was not a non-material edit."""
+    claims = {c.to_revision: c for c in NonMaterialClaim.objects.filter(article=article, accepted=True)}
+    chain = []
+    while number in claims:
+        chain.append(claims[number])
+        number = claims[number].from_revision
+    return number, chain[::-1]
+
+
+def latest_claim(*, article: Article) -> NonMaterialClaim | None:
+    """The non-material claim made for the article's current revision, if any."""
+    return NonMaterialClaim.objects.filter(article=article, to_revision=article.revision).first()
+
+
+def carried_approvals(*, article: Article, number: int) -> tuple[list[Review], list[NonMaterialClaim]]:
+    """The approvals credited to revision ``number``: its own, or those of the revision it was a
+    non-material edit of, with the edits carrying them."""
+    source, chain = approval_source(article=article, number=number)
+    return eligible_approvals(article=article, number=source), chain
 
 
 def signoff_missing(*, article: Article) -> str | None:

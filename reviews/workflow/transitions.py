@@ -15,14 +15,14 @@ from django.utils import timezone
 
 from articles.history import history_note
 from articles.models import Article, ArticleRevision
-from articles.revisions import Content, content_apply, content_of_revision, metadata_apply
+from articles.revisions import Content, content_apply, content_of, content_of_revision, metadata_apply
 from reviews import notifications
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
 from reviews.locking import lock_article, require_reason
 from reviews.models import TransitionLog, ValidationOverride
 from reviews.publishing import records
-from reviews.workflow import gate, rounds
+from reviews.workflow import corrections, gate, rounds
 
 S = Article.Status
 
@@ -224,36 +224,57 @@ def require_current(*, article: Article, expected_revision: int | None) -> None:
 
 
 def article_edit(
-    *, article: Article, actor, content: Content, metadata: dict, reason: str, expected_revision: int | None
-):
+    *, article: Article, actor, content: Content, metadata: dict, reason: str, expected_revision: int | None,
+    non_material: str = "",
+):  # fmt: skip
     """The desk's save of an existing article: its content through ``edit`` (a new revision when it
     changed), then its metadata, in one transaction. Raises as ``edit`` does; nothing is written then."""
     with transaction.atomic():
         article, revision = edit(
-            article=article, actor=actor, content=content, reason=reason, expected_revision=expected_revision
-        )
+            article=article, actor=actor, content=content, reason=reason, expected_revision=expected_revision,
+            non_material=non_material,
+        )  # fmt: skip
         metadata_apply(article=Article.objects.get(pk=article.pk), values=metadata, actor=actor, reason=reason)
     return article, revision
 
 
-def edit(*, article: Article, actor, content: Content, reason: str, expected_revision: int | None = None):
+def edit(
+    *, article: Article, actor, content: Content, reason: str, expected_revision: int | None = None,
+    non_material: str = "",
+):  # fmt: skip
     """Change an article's content as a new revision. Returns (article, revision or None if unchanged).
 
     ``expected_revision`` is the revision the editor started from: if the article moved on
     meanwhile the save is refused with StaleEdit (never a silent overwrite). Assignments and
     approvals on older revisions become stale; an approved article returns to submitted.
+
+    ``non_material`` is the editor's reason for calling the edit non-material. The domain decides
+    (``materiality.assess``): accepted, the article keeps its approval and live state; refused, the
+    refusal is recorded (a NonMaterialClaim, and in the reopen reason) and the edit goes on as above.
     """
     with transaction.atomic():
         article = lock_article(article)
         if not perms.can_edit_content(actor, article):
             raise NotPermitted("edit", article.status, f"{actor} may not edit this article now")
         require_current(article=article, expected_revision=expected_revision)
+        old = content_of(article) if non_material.strip() else None
         revision = content_apply(article=article, content=content, actor=actor, reason=reason)
         if revision is None:
             return article, None
+        claim = old and corrections.claim_record(
+            article=article, revision=revision, old=old, new=content, actor=actor, reason=non_material
+        )
+        if claim and claim.accepted:
+            return article, revision
         rounds.assignments_mark_stale(article=article, actor=actor)
         if article.status == S.APPROVED:
-            _move(article, "reopen", actor=actor, reason=f"content edited in revision {revision.number}: {reason}")
+            refused = f" (refused as non-material: {claim.refusal})" if claim else ""
+            _move(
+                article,
+                "reopen",
+                actor=actor,
+                reason=f"content edited in revision {revision.number}: {reason}{refused}",
+            )
         if article.status in (S.SUBMITTED, S.UNDER_REVIEW):  # the round goes on, on the new revision
             rounds.assignments_reinvite(article=article, actor=actor)
     return article, revision

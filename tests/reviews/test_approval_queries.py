@@ -12,7 +12,7 @@ from articles.models import Article
 from reviews.assignments import services as assignments
 from reviews.models import CHECKLIST, ReviewAssignment
 from reviews.workflow import gate
-from tests.factories import make_article, make_reviewer
+from tests.factories import TEST_PASSWORD, make_article, make_reviewer
 
 pytestmark = pytest.mark.django_db
 BODY = "Take 5 mg of the drug twice daily [1]."
@@ -36,7 +36,8 @@ def test_the_approving_post_locks_the_article_once_and_reads_the_report_once(cli
     theirs = assignments.assignment_create(article=article, reviewer=other, actor=editor, due_at=due)
     assignments.assignment_accept(assignment=mine, actor=reviewer.user, conflict="none")
     article.refresh_from_db()
-    data = {"revision": article.revision, "decision": "approve", **{f"check_{key}": "on" for key, _ in CHECKLIST}}
+    data = {"revision": article.revision, "decision": "approve", "password": TEST_PASSWORD,
+            **{f"check_{key}": "on" for key, _ in CHECKLIST}}  # fmt: skip
     data["acknowledged"] = [w["key"] for w in gate.warnings_to_acknowledge(article=article)]
     client.force_login(reviewer.user)
     with CaptureQueriesContext(connection) as captured:

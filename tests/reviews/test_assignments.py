@@ -14,7 +14,7 @@ from reviews.assignments.services import AssignmentRefused
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.models import ReviewAssignment, TransitionLog
 from reviews.workflow import transitions as workflow
-from tests.factories import make_article, make_assignment, make_reviewer, make_topic
+from tests.factories import TEST_PASSWORD, make_article, make_assignment, make_reviewer, make_topic
 
 S = Article.Status
 A = ReviewAssignment.Status
@@ -246,7 +246,7 @@ def test_a_new_revision_after_changes_reinvites_the_previous_reviewers(editor, a
     a, b = _round_one(editor, article)
     decisions.review_submit(
         assignment=ReviewAssignment.objects.get(reviewer=a), actor=a.user, revision=article.revision,
-        decision="request_changes", checklist={}, comments="Add the steroid dose source.",
+        decision="request_changes", checklist={}, comments="Add the steroid dose source.", password=TEST_PASSWORD,
     )  # fmt: skip
     declined = make_reviewer("declined")
     make_assignment(article=article, reviewer=declined, status="declined")

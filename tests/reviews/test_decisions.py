@@ -16,7 +16,7 @@ from reviews.exceptions import NotPermitted
 from reviews.models import Review, ReviewAssignment, TransitionLog
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
-from tests.factories import make_article, make_reviewer, make_topic
+from tests.factories import TEST_PASSWORD, make_article, make_reviewer, make_topic
 
 S = Article.Status
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def approve(assignment, article, **overrides):
         "actor": assignment.reviewer.user,
         "revision": article.revision,
         "decision": "approve",
+        "password": TEST_PASSWORD,
         "checklist": ALL_CHECKED,
         "acknowledged": [w["key"] for w in gate.warnings_to_acknowledge(article=article)],
         **overrides,
@@ -204,13 +205,14 @@ def test_request_changes_returns_the_article_and_emails_the_author_the_comments(
     assignment = accepted(article, reviewer, editor)
     with pytest.raises(DecisionRefused, match="comments are required"):
         decisions.review_submit(
-            assignment=assignment, actor=reviewer.user, revision=1, decision="request_changes", checklist={}
-        )
+            assignment=assignment, actor=reviewer.user, revision=1, decision="request_changes", checklist={},
+            password=TEST_PASSWORD,
+        )  # fmt: skip
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         review = decisions.review_submit(
             assignment=assignment, actor=reviewer.user, revision=1, decision="request_changes", checklist={},
-            comments="Give the dexamethasone dose a source.",
+            comments="Give the dexamethasone dose a source.", password=TEST_PASSWORD,
         )  # fmt: skip
     article.refresh_from_db()
     assert article.status == S.CHANGES_REQUESTED and review.decision == "request_changes"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from reviews.models import Review, ReviewAssignment
-from tests.factories import make_article, make_reviewer, make_user
+from tests.factories import TEST_PASSWORD, make_article, make_reviewer, make_user
 
 DOSE_BODY = (
     "Radiotherapy is the usual first treatment for most patients [1].\n\n"
@@ -62,6 +62,7 @@ def test_editor_assigns_reviewer_accepts_reads_findings_and_approves(page, artif
     for box in page.locator("input[name=acknowledged]").all():
         box.check()
     page.get_by_label("Approve").check()
+    page.get_by_label("Your password, to sign").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign and submit the decision").click()
     page.get_by_text("Your decision (approve) is recorded").wait_for()
 

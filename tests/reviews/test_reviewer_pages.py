@@ -14,7 +14,7 @@ from reviews.assignments.decisions import CHECKLIST
 from reviews.models import Review, ReviewAssignment
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
-from tests.factories import make_article, make_assignment, make_reviewer, make_user
+from tests.factories import TEST_PASSWORD, make_article, make_assignment, make_reviewer, make_user
 
 S = Article.Status
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def _accept_and_request_changes(invited, reviewer, comments: str) -> None:
     assignments.assignment_accept(assignment=invited, actor=reviewer.user, conflict="none")
     decisions.review_submit(
         assignment=invited, actor=reviewer.user, revision=1, decision="request_changes", checklist={},
-        comments=comments,
+        comments=comments, password=TEST_PASSWORD,
     )  # fmt: skip
 
 
@@ -91,7 +91,8 @@ def test_an_unassigned_reviewer_gets_404_or_403_on_every_reviewer_url(client, se
     assert client.get(f"/review/assignments/{pk}/").status_code == 404
     assert client.post(f"/review/assignments/{pk}/accept/", {"conflict": "none"}).status_code == 404
     assert client.post(f"/review/assignments/{pk}/decline/", {"reason": "x"}).status_code == 404
-    decision = {"revision": 1, "decision": "approve", **{f"check_{k}": "on" for k, _ in CHECKLIST}}
+    decision = {"revision": 1, "decision": "approve", "password": TEST_PASSWORD,
+                **{f"check_{k}": "on" for k, _ in CHECKLIST}}  # fmt: skip
     assert client.post(f"/review/assignments/{pk}/decision/", decision).status_code == 404
     assert client.get(f"/review/articles/{article.pk}/decisions/").status_code == 404
     assert client.get("/review/desk/").status_code == 403
@@ -157,7 +158,8 @@ def test_decline_with_a_reason(client, setup):
 
 
 def _decide(client, assignment, article, **extra):
-    data = {"revision": article.revision, "decision": "approve", **{f"check_{k}": "on" for k, _ in CHECKLIST}}
+    data = {"revision": article.revision, "decision": "approve", "password": TEST_PASSWORD,
+            **{f"check_{k}": "on" for k, _ in CHECKLIST}}  # fmt: skip
     data["acknowledged"] = [w["key"] for w in gate.warnings_to_acknowledge(article=article)]
     data.update(extra)
     return client.post(f"/review/assignments/{assignment.pk}/decision/", data)
@@ -226,7 +228,8 @@ def test_a_declined_or_withdrawn_assignment_shows_nothing_of_the_article(client,
     assert client.get(url).status_code == 404
     assert client.post(f"{url}accept/", {"conflict": "none"}).status_code == 404
     assert client.post(f"{url}decline/", {"reason": "x"}).status_code == 404
-    decision = {"revision": 2, "decision": "approve", **{f"check_{k}": "on" for k, _ in CHECKLIST}}
+    decision = {"revision": 2, "decision": "approve", "password": TEST_PASSWORD,
+                **{f"check_{k}": "on" for k, _ in CHECKLIST}}  # fmt: skip
     assert client.post(f"{url}decision/", decision).status_code == 404
     # Still listed under "Done", without a link to a page that is gone.
     mine = client.get("/review/").content.decode()
