@@ -61,7 +61,10 @@ def _check(article: Article, resolver) -> EvidenceAlert | None:
         if locked.status == Article.Status.APPROVED and locked.revision == publication.revision.number:
             numbers = ", ".join(map(str, retracted))
             workflow.start_rereview(
-                article=locked, actor=None, reason=f"cited work retracted since approval: reference {numbers}"
+                article=locked,
+                actor=None,
+                reason=f"cited work retracted since approval: reference {numbers}",
+                job="the evidence watch",
             )
             started = True
         transaction.on_commit(
