@@ -111,8 +111,9 @@ def test_a_scheduled_rereview_runs_to_a_new_publication_and_every_notice_succeed
     # The publishing desk lists the running re-review.
     assert article in desk.desk_overview()["rereview_running"]
 
-    with time_machine.travel(due + timedelta(days=12, hours=1), tick=False), django_capture_on_commit_callbacks(
-        execute=True
+    with (
+        time_machine.travel(due + timedelta(days=12, hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
     ):
         _run_due_jobs()
     assert any("Reminder" in m.subject and m.to == ["dr-round@example.org"] for m in mail.outbox)
