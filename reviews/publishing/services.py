@@ -59,8 +59,8 @@ def publish(
     (the site setting on, the current revision in review, no blocking error, an editor who is not
     the author); readers then see a "pending review" banner. When the board has approved the
     revision that is provisionally live, this publishes it again as an approved Publication
-    (credits, dates, no banner) that supersedes the provisional one in the same save. Raises NotPermitted or TransitionNotAllowed naming why; nothing is
-    written then.
+    (credits, dates, no banner) that supersedes the provisional one in the same save. Raises
+    NotPermitted or TransitionNotAllowed naming why; nothing is written then.
     """
     with transaction.atomic():
         article = lock_article(article)

@@ -97,7 +97,7 @@ def test_the_bulk_publish_action_refuses_each_case(client, editor, provisional_s
 @pytest.mark.django_db
 def test_schedule_create_refuses_each_case(editor, provisional_site, author_editor):
     later = timezone.now() + timedelta(days=1)
-    for label, article, who, words in _refused_cases(author_editor):
+    for _label, article, who, words in _refused_cases(author_editor):
         before = TransitionLog.objects.filter(article=article).count()
         with pytest.raises((NotPermitted, TransitionNotAllowed), match=words):
             scheduling.schedule_create(
