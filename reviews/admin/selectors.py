@@ -219,6 +219,25 @@ def _open_assignments() -> QuerySet[ReviewAssignment]:
     )
 
 
+def rounds_needing_a_reviewer() -> QuerySet[Article]:
+    """Articles in review whose current round has fewer open or decided assignments than the quorum,
+    or no active reviewer at all. A re-review's new round makes the earlier decisions on the same
+    revision stale, so they do not count."""
+    counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
+    active = Q(assignments__revision=F("revision"), assignments__status__in=ReviewAssignment.ACTIVE)
+    return (
+        Article.objects.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
+        .select_related("topic")
+        .annotate(
+            reviewers=Count("assignments", filter=counted, distinct=True),
+            active_reviewers=Count("assignments", filter=active, distinct=True),
+            quorum=Coalesce("topic__required_approvals", 1),
+        )
+        .filter(Q(reviewers__lt=F("quorum")) | Q(active_reviewers=0))
+        .order_by("updated_at")
+    )
+
+
 def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     """The editors' desk: articles by state, overdue assignments, rounds that need a reviewer
     (fewer open or decided assignments of the current round than the topic's quorum, or no
@@ -230,20 +249,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     counts = dict(Article.objects.order_by().values_list("status").annotate(n=Count("pk")))
     by_state = [(value, label, counts.get(value, 0)) for value, label in Article.Status.choices]
-    # A re-review's new round makes the earlier decisions on the same revision stale, so they do not count.
-    counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
-    active = Q(assignments__revision=F("revision"), assignments__status__in=ReviewAssignment.ACTIVE)
-    waiting = (
-        Article.objects.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
-        .select_related("topic")
-        .annotate(
-            reviewers=Count("assignments", filter=counted, distinct=True),
-            active_reviewers=Count("assignments", filter=active, distinct=True),
-            quorum=Coalesce("topic__required_approvals", 1),
-        )
-        .filter(Q(reviewers__lt=F("quorum")) | Q(active_reviewers=0))
-        .order_by("updated_at")
-    )
+    waiting = rounds_needing_a_reviewer()
     rereview = Article.objects.rereview_due(today).select_related("topic")
     expiring = ReviewerProfile.objects.filter(active=True).filter(
         Q(licence_expires__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS))
