@@ -168,3 +168,24 @@ def test_a_submitted_article_may_go_live_provisionally_by_another_editor(editor,
     article = make_article(status=S.SUBMITTED)
     publication = publishing.publish(article=article, actor=editor, reason="urgent", provisional=True)
     assert publication.provisional and publication.reviewer_credits == []
+
+
+@pytest.mark.django_db
+def test_the_admin_schedule_and_override_buttons_refuse_the_author(client, provisional_site, author_editor):
+    article = make_article(author=author_editor, status=S.UNDER_REVIEW)
+    client.force_login(author_editor)
+    when = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    url = reverse("admin:articles_article_schedule", args=[article.pk])
+    response = client.post(url, {"publish_at": when, "reason": "mine", "provisional": "1"}, follow=True)
+    assert any("four eyes" in str(m) for m in get_messages(response.wsgi_request))
+    _nothing_written(article, 0)
+
+    chief_author = make_user("chief-own", roles=["editor-in-chief", "author"])
+    own = make_article(author=chief_author, body=BAD_BODY, status=S.UNDER_REVIEW)
+    error = next(f for f in reports.report_create(revision=own.revisions.get(number=1)).findings
+                 if f["severity"] == "error")  # fmt: skip
+    client.force_login(chief_author)
+    url = reverse("admin:articles_article_override", args=[own.pk])
+    response = client.post(url, {"keys": [error["key"]], "reason": "mine"}, follow=True)
+    assert any("four eyes" in str(m) for m in get_messages(response.wsgi_request))
+    assert not ValidationOverride.objects.exists() and not TransitionLog.objects.filter(article=own).exists()
