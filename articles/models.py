@@ -320,6 +320,13 @@ class SiteSettings(models.Model):
     allow_provisional_publishing = models.BooleanField(
         default=False, help_text="Allow publishing an unapproved revision with a “pending review” banner."
     )
+    promote_on_approval = models.BooleanField(
+        default=False,
+        help_text=(
+            "When the board approves the revision that is provisionally live, publish it as approved "
+            "(credits, no banner) in the same step."
+        ),
+    )
     disclaimer = models.TextField(
         blank=True,
         default=(

@@ -99,9 +99,30 @@ def is_overdue(article: Article, *, today: date | None = None) -> bool:
     return article.next_review_due is not None and article.next_review_due < today
 
 
-def review_steps(article: Article) -> list[Step]:
-    """Submitted / Under review / Approved, with the article's current workflow state marked."""
-    current = _STEP_OF_STATUS.get(article.status, -1)
+def _live_number(article: Article, publication: Publication) -> int:
+    number = getattr(article, "live_revision_number", None)
+    return number if number is not None else publication.revision.number
+
+
+def update_in_review(article: Article, publication: Publication) -> bool:
+    """Whether a newer revision than the live one is being reviewed now (submitted or under review)."""
+    in_review = article.status in (Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW)
+    return in_review and article.revision > _live_number(article, publication)
+
+
+def review_steps(article: Article, publication: Publication) -> list[Step]:
+    """Submitted / Under review / Approved, for the version readers see (the live publication).
+
+    An approved publication is approved, whatever the workflow does with a newer revision or a
+    re-review. A provisional one shows where its own revision's review stands: submitted, or
+    under review (also once the board moved the article on, until an approved version goes live).
+    """
+    if not publication.provisional:
+        current = _STEP_OF_STATUS[Article.Status.APPROVED]
+    elif article.status == Article.Status.SUBMITTED and article.revision == _live_number(article, publication):
+        current = _STEP_OF_STATUS[Article.Status.SUBMITTED]
+    else:
+        current = _STEP_OF_STATUS[Article.Status.UNDER_REVIEW]
     return [
         Step(label=label, state="done" if i < current else "current" if i == current else "todo")
         for i, (_status, label) in enumerate(STEPS)
@@ -302,11 +323,9 @@ def status_summary(article: Article, publication: Publication) -> str:
     """One line beside the stepper saying what the shown version's review status is."""
     if publication.provisional:
         return "Pending review: published before the medical advisory board finished its review."
-    if article.status == Article.Status.APPROVED:
-        return "Approved by the medical advisory board."
-    if article.status in _STEP_OF_STATUS:
-        return "This version was approved by the medical advisory board; an update is now under review."
-    return "This version was approved by the medical advisory board."
+    if update_in_review(article, publication):
+        return "This version was approved by the medical advisory board; an update is under review."
+    return "Approved by the medical advisory board."
 
 
 @dataclass(frozen=True)

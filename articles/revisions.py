@@ -158,11 +158,12 @@ def _write_revision(article: Article, content: Content, *, actor, reason: str) -
     return revision
 
 
-METADATA_FIELDS = ("topic", "audience", "variant_of", "next_review_due")
+# ``next_review_due`` is not among them: moving it is a logged step of the workflow, with a reason.
+METADATA_FIELDS = ("topic", "audience", "variant_of")
 
 
 def metadata_apply(*, article: Article, values: dict, actor, reason: str) -> list[str]:
-    """Change an article's unversioned metadata (topic, audience, variant, re-review date).
+    """Change an article's unversioned metadata (topic, audience, variant).
 
     These do not change what reviewers approve, so they make no revision; the history keeps them.
     Returns the names of the fields that changed.

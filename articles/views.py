@@ -176,7 +176,7 @@ def _article_context(article, disclaimer, preference, missing_variant, identity)
         "article": article,
         "publication": publication,
         "canonical_url": url,
-        "steps": reader.review_steps(article),
+        "steps": reader.review_steps(article, publication),
         "status_summary": reader.status_summary(article, publication),
         "credits": [] if publication.provisional else credits,
         "references": references,

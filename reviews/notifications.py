@@ -41,9 +41,17 @@ def editor_emails() -> list[str]:
     return sorted({u.email for u in users.distinct() if u.email})
 
 
+def actor_name(user, by: str = "") -> str:
+    """Who acted, as an email says it: the person's name, or the job that acted for the system."""
+    if user is None:
+        return by or "the system"
+    return user.get_full_name() or user.username
+
+
 @task()
-def transition_notice(log_id: int) -> int:
-    """Tell the author (and for decisions, the editors) that the article moved."""
+def transition_notice(log_id: int, by: str = "") -> int:
+    """Tell the author (and for decisions, the editors) that the article moved. ``by`` names the
+    job that took a system step ("the scheduled re-review"); the mail names it as the actor."""
     log = TransitionLog.objects.select_related("article__author", "actor").get(pk=log_id)
     recipients = set()
     if log.article.author.email and log.article.author_id != log.actor_id:
@@ -51,7 +59,7 @@ def transition_notice(log_id: int) -> int:
     if log.transition in _EDITOR_NOTICES:
         recipients.update(editor_emails())
     sent = 0
-    context = {"log": log, "article": log.article}
+    context = {"log": log, "article": log.article, "acted_by": actor_name(log.actor, by)}
     if log.transition == "request_changes":
         context["reviews"] = _change_requests(log)
     for email in sorted(recipients):
@@ -86,9 +94,12 @@ def _assignment(assignment_id: int):
     )
 
 
-def _to_reviewer(assignment_id: int, *, key: Callable, template: str, extra: Callable | None = None) -> int:
+def _to_reviewer(
+    assignment_id: int, *, key: Callable, template: str, by: str = "", extra: Callable | None = None
+) -> int:
     """Send ``template`` once to the assigned reviewer; ``key(assignment)`` says what "once" means.
-    ``extra(assignment)`` adds to the context, and runs only when the email is still to be sent."""
+    ``by`` names the job that acted when no person did; ``extra(assignment)`` adds to the context, and
+    runs only when the email is still to be sent."""
     assignment = _assignment(assignment_id)
     if assignment is None or not assignment.reviewer.user.email:
         return 0
@@ -99,16 +110,21 @@ def _to_reviewer(assignment_id: int, *, key: Callable, template: str, extra: Cal
             key=key(assignment),
             recipient=assignment.reviewer.user.email,
             template=template,
-            context={"assignment": assignment, "article": assignment.article, **(extra(assignment) if extra else {})},
+            context={
+                "assignment": assignment, "article": assignment.article,
+                "invited_by": by or actor_name(assignment.assigned_by),
+                **(extra(assignment) if extra else {}),
+            },
         )
-    )
+    )  # fmt: skip
 
 
 @task()
-def invitation_notice(assignment_id: int) -> int:
-    """Invite the reviewer by email, with a single-use sign-in link scoped to the assignment and the page's address."""
+def invitation_notice(assignment_id: int, by: str = "") -> int:
+    """Invite the reviewer by email, with a single-use sign-in link scoped to the assignment and the
+    page's address. ``by`` names the job that re-invited them when no person did."""
     return _to_reviewer(
-        assignment_id, key=lambda a: f"invitation:{a.pk}", template="reviews/email/invitation.txt",
+        assignment_id, key=lambda a: f"invitation:{a.pk}", template="reviews/email/invitation.txt", by=by,
         extra=lambda a: {"link_token": invitations.link_issue(assignment=a),
                          "link_days": settings.INVITATION_LINK_DAYS},
     )  # fmt: skip

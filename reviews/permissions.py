@@ -94,6 +94,22 @@ def can_reject(user, article: Article) -> bool:
     return is_editor(user) and not is_author(user, article)
 
 
+def can_withdraw(user, article: Article) -> bool:
+    """The author takes their own submission back to draft before review starts (the table allows
+    it only from submitted, so never once a reviewer has accepted and review is under way)."""
+    return is_author(user, article)
+
+
+def can_override_validation(user, article: Article) -> bool:
+    """An editor-in-chief, never on their own article (four eyes)."""
+    return is_editor_in_chief(user) and not is_author(user, article)
+
+
+def can_change_review_due(user, article: Article) -> bool:
+    """An editor who is not the article's author moves its re-review date, with a reason."""
+    return is_editor(user) and not is_author(user, article)
+
+
 def can_revise(user, article: Article) -> bool:
     return is_author(user, article) or is_editor(user)
 

@@ -18,13 +18,13 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     ("reviews.permissions", "reviews.locking", "reviews.notifications", "reviews.assignments.invitations"),
     # 2 reads: query sets live on the models; selectors compose them
     ("reviews.workflow.gate", "reviews.workflow.materiality", "reviews.assignments.selectors",
-     "reviews.board.selectors", "reviews.admin.selectors",
+     "reviews.board.selectors", "reviews.admin.selectors", "reviews.publishing.eligibility",
      "reviews.publishing.audit", "reviews.publishing.dossier"),
     # 3 the floor of the write side: rounds and the records a publishing step leaves
     ("reviews.workflow.rounds", "reviews.workflow.corrections", "reviews.publishing.records",
      "reviews.assignments.signatures"),
     # 4 the workflow: transition table and functions
-    ("reviews.workflow.transitions",),
+    ("reviews.workflow.transitions", "reviews.workflow.review_due"),
     # 5 domain services standing on the workflow
     ("reviews.assignments.services", "reviews.assignments.decisions", "reviews.publishing.services",
      "reviews.publishing.scheduling", "reviews.board.services"),

@@ -39,7 +39,7 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of", "next_review_due")
+        fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of")
 
     def clean(self):
         """Refuse a save from an older revision: the editor's text is shown back with what changed."""
@@ -110,7 +110,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
     search_fields = ("title", "slug", "=references__doi", "=references__pmid", "=references__pmcid",
                      "=references__isbn")  # fmt: skip
     search_help_text = "Words of the title, or a reference's DOI, PMID, PMCID or ISBN (whole identifier)."
-    readonly_fields = ("status", "revision", "author", "last_reviewed_at", "live_publication")
+    readonly_fields = ("status", "revision", "author", "last_reviewed_at", "next_review_due", "live_publication")
     prepopulated_fields = {"slug": ("title",)}
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -164,7 +164,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
         content = Content(
             title=data["title"], summary=data["summary"], body=data["body"], references=_references_from(formsets)
         )
-        metadata = {name: data.get(name) for name in ("topic", "audience", "variant_of", "next_review_due")}
+        metadata = {name: data.get(name) for name in ("topic", "audience", "variant_of")}
         if not change:
             article = article_create(
                 title=content.title, slug=data["slug"], summary=content.summary, body=content.body,

@@ -21,6 +21,7 @@ from reviews.admin.forms import (
     PublishForm,
     ReasonForm,
     RevertForm,
+    ReviewDueForm,
     ScheduleForm,
     end_of_day,
 )
@@ -29,6 +30,7 @@ from reviews.exceptions import WorkflowError
 from reviews.publishing import audit, dossier, scheduling
 from reviews.publishing import services as publishing
 from reviews.workflow import transitions as workflow
+from reviews.workflow.review_due import review_due_change
 
 
 def _form_errors(form) -> str:
@@ -96,7 +98,7 @@ class DeskViewsMixin:
         views = [
             ("publish", self.publish_view), ("unpublish", self.unpublish_view), ("schedule", self.schedule_view),
             ("cancel-schedule", self.cancel_schedule_view), ("revert", self.revert_view),
-            ("override", self.override_view), ("dossier", self.dossier_view),
+            ("override", self.override_view), ("dossier", self.dossier_view), ("review-due", self.review_due_view),
         ]  # fmt: skip
         own = [
             path(f"<int:object_id>/{name}/", wrap(view), name=f"articles_article_{name.replace('-', '_')}")
@@ -175,6 +177,14 @@ class DeskViewsMixin:
             return f"Revision {revision.number} restores the content of revision {data['number']}."
 
         return self._act(request, object_id, RevertForm, run)
+
+    def review_due_view(self, request, object_id):
+        def run(article, data):
+            due = data["next_review_due"]
+            review_due_change(article=article, actor=request.user, due=due, reason=data["reason"])
+            return f"The re-review date is now {due:%Y-%m-%d}." if due else "The re-review date was cleared."
+
+        return self._act(request, object_id, ReviewDueForm, run)
 
     def override_view(self, request, object_id):
         try:

@@ -36,6 +36,12 @@ class ScheduleForm(ReasonForm):
     provisional = forms.BooleanField(required=False)
 
 
+class ReviewDueForm(ReasonForm):
+    next_review_due = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Empty: no re-review date."
+    )
+
+
 class RevertForm(ReasonForm):
     number = forms.IntegerField(min_value=1)
     expected_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -14,7 +14,7 @@ from articles.models import Article, ArticleRevision, ScheduledPublication, Vali
 from articles.validation import reports
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted
-from reviews.models import ON_ROUND_STATUSES, ReviewAssignment, ReviewerProfile, ValidationOverride
+from reviews.models import ON_ROUND_STATUSES, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
 
 A = ReviewAssignment.Status
 EXPIRY_WINDOW_DAYS = 60
@@ -81,10 +81,24 @@ class ChangePage:
     publications: list = field(default_factory=list)
     pending_schedule: ScheduledPublication | None = None
     schedules: list[ScheduledPublication] = field(default_factory=list)
+    republishable: list[int] = field(default_factory=list)
 
     @property
     def error_findings(self) -> list[dict]:
         return [f for f in (self.report.findings if self.report else []) if f["severity"] == "error"]
+
+
+def republishable_revisions(*, article: Article, publications: list) -> list[int]:
+    """Revisions the Republish control offers, newest first: those the board approved (their last
+    decision in the log) or that were published before. The publishing rule still decides."""
+    decided: dict[int, str] = {}
+    logs = TransitionLog.objects.filter(article=article, transition__in=("approve", "request_changes", "reject"))
+    for number, name in logs.order_by("at", "pk").values_list("revision", "transition"):
+        decided[number] = name
+    numbers = {n for n, name in decided.items() if name == "approve"} | {p.revision.number for p in publications}
+    if article.status == Article.Status.APPROVED:
+        numbers.add(article.revision)
+    return sorted(numbers, reverse=True)
 
 
 def change_page(*, article: Article) -> ChangePage:
@@ -103,15 +117,15 @@ def change_page(*, article: Article) -> ChangePage:
         for key in rules
     }
     schedules = list(article.schedules.select_related("revision", "created_by", "closed_by").order_by("-pk")[:10])
+    publications = list(article.publications.select_related("revision", "published_by").prefetch_related("withdrawals"))
     return ChangePage(
         report=report,
         findings_by_reference=by_reference,
         overridden=overridden,
         assignments=list(article.assignments.select_related("reviewer", "assigned_by").order_by("-assigned_at", "-pk")),
         revisions=list(article.revisions.select_related("created_by").order_by("-number")),
-        publications=list(
-            article.publications.select_related("revision", "published_by").prefetch_related("withdrawals")
-        ),
+        publications=publications,
+        republishable=republishable_revisions(article=article, publications=publications),
         pending_schedule=next((s for s in schedules if s.status == ScheduledPublication.Status.PENDING), None),
         schedules=schedules,
     )
@@ -205,9 +219,29 @@ def _open_assignments() -> QuerySet[ReviewAssignment]:
     )
 
 
+def rounds_needing_a_reviewer() -> QuerySet[Article]:
+    """Articles in review whose current round has fewer open or decided assignments than the quorum,
+    or no active reviewer at all. A re-review's new round makes the earlier decisions on the same
+    revision stale, so they do not count."""
+    counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
+    active = Q(assignments__revision=F("revision"), assignments__status__in=ReviewAssignment.ACTIVE)
+    return (
+        Article.objects.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
+        .select_related("topic")
+        .annotate(
+            reviewers=Count("assignments", filter=counted, distinct=True),
+            active_reviewers=Count("assignments", filter=active, distinct=True),
+            quorum=Coalesce("topic__required_approvals", 1),
+        )
+        .filter(Q(reviewers__lt=F("quorum")) | Q(active_reviewers=0))
+        .order_by("updated_at")
+    )
+
+
 def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
-    """The editors' desk: articles by state, overdue assignments, articles waiting for reviewers
-    (fewer open or decided assignments on the current revision than the topic's quorum), articles
+    """The editors' desk: articles by state, overdue assignments, rounds that need a reviewer
+    (fewer open or decided assignments of the current round than the topic's quorum, or no
+    active reviewer at all), articles
     past their re-review date, credentials expiring within 60 days (or never verified) and
     declared interests waiting for an editor-in-chief. Editors only (NotPermitted otherwise)."""
     if not perms.is_editor(user):
@@ -215,14 +249,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     today = today or timezone.localdate()
     counts = dict(Article.objects.order_by().values_list("status").annotate(n=Count("pk")))
     by_state = [(value, label, counts.get(value, 0)) for value, label in Article.Status.choices]
-    counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
-    waiting = (
-        Article.objects.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
-        .select_related("topic")
-        .annotate(reviewers=Count("assignments", filter=counted), quorum=Coalesce("topic__required_approvals", 1))
-        .filter(reviewers__lt=F("quorum"))
-        .order_by("updated_at")
-    )
+    waiting = rounds_needing_a_reviewer()
     rereview = Article.objects.rereview_due(today).select_related("topic")
     expiring = ReviewerProfile.objects.filter(active=True).filter(
         Q(licence_expires__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS))

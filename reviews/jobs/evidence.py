@@ -76,7 +76,10 @@ def _check(article: Article, resolver) -> EvidenceAlert | None:
             numbers = ", ".join(map(str, retracted))
             kinds = " or ".join(sorted({"retracted" if f["rule"] == RETRACTED else "under concern" for f in acting}))
             workflow.start_rereview(
-                article=locked, actor=None, reason=f"cited work {kinds} since approval: reference {numbers}"
+                article=locked,
+                actor=None,
+                reason=f"cited work {kinds} since approval: reference {numbers}",
+                job="the evidence watch",
             )
             started = True
         transaction.on_commit(

@@ -1,12 +1,18 @@
-"""The records a publishing step leaves: an article history row and a TransitionLog row.
+"""The records a publishing step leaves: the Publication, an article history row and a TransitionLog row.
 
-Below the workflow, so archiving (a transition) can withdraw the live publication in the same
-transaction. Callers hold the article row lock.
+Below the workflow, so archiving (a transition) can withdraw the live publication and an approval
+can promote a provisional one in the same transaction. Callers hold the article row lock and
+have asked ``eligibility.publication_refusal`` (or, for a promotion, know the revision approved).
 """
 
+from django.utils import timezone
+
 from articles.history import history_note
-from articles.models import Article, PublicationWithdrawal
+from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal
+from articles.publications import publication_render
+from articles.selectors import site_settings_for_readers
 from reviews.models import TransitionLog
+from reviews.workflow import gate
 
 _LIVE = ("live_publication",)
 
@@ -21,6 +27,75 @@ def step_record(
     return TransitionLog.objects.create(
         article=article, revision=revision, transition=step, from_status=article.status,
         to_status=article.status, actor=actor, reason=reason,
+    )  # fmt: skip
+
+
+def reviewer_credits(*, article: Article, number: int) -> list[dict]:
+    """The eligible approvals of one revision, with the credentials each reviewer held then: the
+    approvals of the round that approved it (the current round for the current revision)."""
+    current = number == article.revision  # an older revision's assignments went stale with its text
+    source, carried_by = gate.approval_source(article=article, number=number)  # a non-material edit carries them
+    approvals = gate.eligible_approvals(article=article, number=source, this_round=current)
+    if not approvals and current:  # republished while a new round runs
+        approvals = gate.eligible_approvals(article=article, number=source, this_round=False)
+    edits = [{"revision": c.to_revision, "reason": c.reason, "at": c.at.isoformat()} for c in carried_by]
+    return [
+        {
+            "reviewer_id": review.reviewer_id,
+            "display": review.credentials.get("display", ""),
+            "degree": review.credentials.get("degree", ""),
+            "specialty": review.credentials.get("specialty", ""),
+            "approved_at": review.created_at.isoformat(),
+            **({"approved_revision": review.revision, "non_material_edits": edits} if edits else {}),
+        }
+        for review in approvals
+    ]
+
+
+def publication_build(*, article: Article, revision: ArticleRevision, actor, reason: str, provisional: bool):
+    """An unsaved Publication of ``revision``: rendered by ``articles.publications``, with the reviewer credits."""
+    return Publication(
+        article=article,
+        revision=revision,
+        reviewer_credits=[] if provisional else reviewer_credits(article=article, number=revision.number),
+        provisional=provisional,
+        published_by=actor,
+        published_at=timezone.now(),
+        reason=reason,
+        **publication_render(revision=revision),
+    )
+
+
+def put_live(
+    *, article: Article, revision: ArticleRevision, actor, reason: str, provisional: bool, step: str = "publish"
+) -> Publication:
+    """Save a new Publication of ``revision`` and point the article at it, with its records.
+
+    The previous live publication is superseded in the same save, so readers never see a gap."""
+    publication = publication_build(
+        article=article, revision=revision, actor=actor, reason=reason, provisional=provisional
+    )
+    publication.save()
+    article.live_publication = publication
+    label = f"revision {revision.number}" + (" provisionally" if provisional else "")
+    step_record(article, step, actor=actor, reason=f"{label}: {reason}", revision=revision.number, fields=_LIVE)
+    return publication
+
+
+def promote_on_approval(*, article: Article) -> Publication | None:
+    """When the site promotes on approval and the revision just approved is provisionally live,
+    publish it as approved in the approving transaction (so readers never see approved text under
+    a pending banner, and a failure rolls the approval back rather than leaving half a step).
+
+    The promotion is published in the name of the editor who put the provisional version live."""
+    live = article.live_publication
+    if live is None or not live.provisional or live.revision.number != article.revision:
+        return None
+    if not site_settings_for_readers().promote_on_approval:
+        return None
+    return put_live(
+        article=article, revision=live.revision, actor=live.published_by, provisional=False, step="publish",
+        reason="promoted on approval (Site settings → Promote on approval)",
     )  # fmt: skip
 
 

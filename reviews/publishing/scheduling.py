@@ -32,8 +32,9 @@ def schedule_create(
     """Ask for the article's current revision to be published at ``publish_at``. Editors only.
 
     The time must be in the future, the article may have one pending schedule, and the revision
-    must be publishable now (approved, or provisional when the site allows it); the task checks
-    again at its time. Raises NotPermitted or TransitionNotAllowed; nothing is written then.
+    must be publishable now by ``actor`` (``eligibility.publication_refusal``: approved, or
+    provisional under its conditions; never by the article's author); the task asks the same rule
+    again at its time, as the schedule's creator. Raises NotPermitted or TransitionNotAllowed; nothing is written then.
     """
     with transaction.atomic():
         article = lock_article(article)
@@ -46,7 +47,7 @@ def schedule_create(
                 "schedule", article.status, "a publication is already scheduled; cancel it first"
             )
         revision = article.revisions.get(number=article.revision)
-        publishing.check_publishable("schedule", article, revision, provisional=provisional)
+        publishing.check_publishable("schedule", article, revision, actor=actor, provisional=provisional)
         schedule = ScheduledPublication(
             article=article, revision=revision, publish_at=publish_at, provisional=provisional, created_by=actor
         )
@@ -153,7 +154,10 @@ def rereview_run_due(*, today: date | None = None) -> dict[int, str]:
     for article in due:
         try:
             workflow.start_rereview(
-                article=article, actor=None, reason=f"re-review due on {article.next_review_due:%Y-%m-%d}"
+                article=article,
+                actor=None,
+                reason=f"re-review due on {article.next_review_due:%Y-%m-%d}",
+                job="the scheduled re-review",
             )
             outcome[article.pk] = "started"
         except WorkflowError as error:  # moved on meanwhile: leave it, say why

@@ -7,9 +7,12 @@ from articles.validation import reports
 from reviews.models import NonMaterialClaim, Review, ReviewAssignment, ValidationOverride
 
 
-def eligible_approvals(*, article: Article, number: int | None = None) -> list[Review]:
+def eligible_approvals(*, article: Article, number: int | None = None, this_round: bool = True) -> list[Review]:
     """Approvals that count on revision ``number`` (the current one by default): eligible, the first
-    of each reviewer. Both the sign-off rule and a publication's reviewer credits are these."""
+    of each reviewer. Both the sign-off rule and a publication's reviewer credits are these.
+
+    With ``this_round`` (the default), decisions of an earlier round on the same revision (their
+    assignment went stale when a re-review opened a new round) no longer count."""
     seen, out = set(), []
     approvals = Review.objects.filter(
         article=article,
@@ -17,6 +20,8 @@ def eligible_approvals(*, article: Article, number: int | None = None) -> list[R
         decision=ReviewAssignment.Decision.APPROVE,
         eligible=True,
     ).order_by("created_at", "pk")
+    if this_round:
+        approvals = approvals.exclude(assignment__status=ReviewAssignment.Status.STALE)
     for review in approvals:
         if review.reviewer_id not in seen:
             seen.add(review.reviewer_id)

@@ -57,9 +57,19 @@ def assignment_move(assignment: ReviewAssignment, name: str, *, actor, reason: s
 
 
 def assignment_invite(
-    *, article: Article, reviewer: ReviewerProfile, actor, due_at: datetime, override_reason: str, reason: str
+    *,
+    article: Article,
+    reviewer: ReviewerProfile,
+    actor,
+    due_at: datetime,
+    override_reason: str,
+    reason: str,
+    by: str = "",
 ) -> ReviewAssignment:
-    """A new invited assignment on the article's current revision; the invitation is emailed after commit."""
+    """A new invited assignment on the article's current revision; the invitation is emailed after commit.
+
+    ``by`` names the job that invites when no person does ("the scheduled re-review"); the
+    assignment then records the editor who assigned the reviewer before as ``assigned_by``."""
     at_cap = ReviewAssignment.objects.open().filter(reviewer=reviewer).count() >= reviewer.max_open_assignments
     assignment = ReviewAssignment(
         article=article,
@@ -77,7 +87,7 @@ def assignment_invite(
         raise AssignmentRefused(
             f"{reviewer.display_name} already has an open assignment on “{article.title}”"
         ) from None
-    transaction.on_commit(partial(notifications.invitation_notice.enqueue, assignment_id=assignment.pk))
+    transaction.on_commit(partial(notifications.invitation_notice.enqueue, assignment_id=assignment.pk, by=by))
     return assignment
 
 
@@ -96,13 +106,14 @@ def _previous_reviewers(article: Article) -> dict[int, ReviewAssignment]:
     return latest
 
 
-def assignments_reinvite(*, article: Article, actor) -> list[ReviewAssignment]:
+def assignments_reinvite(*, article: Article, actor, job: str = "") -> list[ReviewAssignment]:
     """Re-invite the previous round's reviewers to the article's current revision.
 
     Called by the workflow inside its transaction (article row already locked) when a new
     round starts. Previous reviewers are those who accepted or decided on an older round and
     hold no open assignment now; inactive reviewers are skipped. The cap does not apply: a
     re-invitation continues a review the reviewer already took on (the override is recorded).
+    With no actor (a job, named by ``job``), the earlier assignment's editor stays ``assigned_by``.
     """
     open_now = set(ReviewAssignment.objects.open().filter(article=article).values_list("reviewer_id", flat=True))
     due_at = timezone.now() + timedelta(days=REINVITE_DAYS)
@@ -111,17 +122,40 @@ def assignments_reinvite(*, article: Article, actor) -> list[ReviewAssignment]:
         approved_this = old.status == A.SUBMITTED and old.revision == article.revision and old.decision == "approve"
         if reviewer_id in open_now or approved_this:
             continue  # an approval of this very revision still stands
+        by = "" if actor is not None else f" by {job or 'the system'}"
         created.append(
             assignment_invite(
                 article=article,
                 reviewer=old.reviewer,
-                actor=actor,
+                actor=actor or old.assigned_by,
                 due_at=due_at,
                 override_reason=f"re-invited for revision {article.revision} as a previous reviewer",
-                reason=f"re-invited for revision {article.revision}",
+                reason=f"re-invited for revision {article.revision}{by}",
+                by="" if actor is not None else (job or "the system"),
             )
         )
     return created
+
+
+def round_restart(*, article: Article, actor, job: str = "") -> list[ReviewAssignment]:
+    """A re-review opens a new round on the same revision: the earlier round's decisions on it no
+    longer count towards the quorum (their assignments go stale), and the previous reviewers are
+    re-invited with a due date."""
+    who = str(actor) if actor is not None else (job or "the system")
+    earlier = article.assignments.select_for_update().filter(
+        status__in=MOVES["mark_stale"].sources, revision=article.revision
+    )
+    for assignment in earlier.order_by("pk"):
+        reason = f"stale: a new review round of revision {article.revision} was started by {who}"
+        assignment_move(assignment, "mark_stale", actor=actor, reason=reason)
+    return assignments_reinvite(article=article, actor=actor, job=job)
+
+
+def round_withdraw(*, article: Article, actor) -> None:
+    """The author withdrew the submission: open invitations of the round no longer stand."""
+    for assignment in article.assignments.open().select_for_update().order_by("pk"):
+        reason = f"withdrawn: the author withdrew revision {article.revision} before review"
+        assignment_move(assignment, "withdraw", actor=actor, reason=reason)
 
 
 def assignments_mark_stale(*, article: Article, actor) -> None:

@@ -59,6 +59,10 @@ RULES: dict[str, Rule] = {
         frozenset({S.UNDER_REVIEW}), S.REJECTED, perms.can_reject,
         "an editor who is not the author", "Reject",
     ),
+    "withdraw": Rule(
+        frozenset({S.SUBMITTED}), S.DRAFT, perms.can_withdraw,
+        "the article's author, before review starts", "Withdraw submission",
+    ),
     "revise": Rule(
         frozenset({S.CHANGES_REQUESTED}), S.DRAFT, perms.can_revise,
         "the article's author or an editor", "Back to draft",
@@ -88,7 +92,9 @@ def _authorise(name: str, article: Article, actor) -> Rule:
     return rule
 
 
-def _move(article: Article, name: str, *, actor, reason: str, fields: tuple[str, ...] = ()) -> TransitionLog:
+def _move(
+    article: Article, name: str, *, actor, reason: str, fields: tuple[str, ...] = (), job: str = ""
+) -> TransitionLog:
     rule = RULES[name]
     from_status = article.status
     article.status = rule.target
@@ -103,16 +109,16 @@ def _move(article: Article, name: str, *, actor, reason: str, fields: tuple[str,
         actor=actor,
         reason=reason,
     )
-    transaction.on_commit(partial(notifications.transition_notice.enqueue, log_id=log.pk))
+    transaction.on_commit(partial(notifications.transition_notice.enqueue, log_id=log.pk, by=job))
     return log
 
 
-def _simple(name: str, *, article: Article, actor, reason: str) -> Article:
+def _simple(name: str, *, article: Article, actor, reason: str, job: str = "") -> Article:
     with transaction.atomic():
         article = lock_article(article)
         _authorise(name, article, actor)
         reason = require_reason(name, article, reason)
-        _move(article, name, actor=actor, reason=reason)
+        _move(article, name, actor=actor, reason=reason, job=job)
     return article
 
 
@@ -143,6 +149,15 @@ def reject(*, article: Article, actor, reason: str) -> Article:
     return _simple("reject", article=article, actor=actor, reason=reason)
 
 
+def withdraw(*, article: Article, actor, reason: str = "Withdrawn by the author before review") -> Article:
+    """Submitted → draft: the author takes a submission back before review starts. Open
+    invitations of the round are withdrawn in the same transaction (``rounds.round_withdraw``)."""
+    with transaction.atomic():
+        article = _simple("withdraw", article=article, actor=actor, reason=reason)
+        rounds.round_withdraw(article=article, actor=actor)
+    return article
+
+
 def revise(*, article: Article, actor, reason: str = "Returned to draft for revision") -> Article:
     """Changes requested → draft, for the author to rework before resubmitting."""
     return _simple("revise", article=article, actor=actor, reason=reason)
@@ -158,13 +173,18 @@ def archive(*, article: Article, actor, reason: str) -> Article:
     return article
 
 
-def start_rereview(*, article: Article, actor=None, reason: str) -> Article:
+def start_rereview(*, article: Article, actor=None, reason: str, job: str = "") -> Article:
     """Approved → submitted for a new review round; the live publication stays up meanwhile.
 
-    Taken by an editor, or by a scheduled job (``actor=None``) when the re-review date passes
-    or a cited work is retracted.
+    Taken by an editor, or by a scheduled job (``actor=None``, ``job`` naming it, e.g. "the
+    scheduled re-review") when the re-review date passes or a cited work is retracted. The new
+    round's earlier decisions go stale and the previous reviewers are re-invited
+    (``rounds.round_restart``).
     """
-    return _simple("start_rereview", article=article, actor=actor, reason=reason)
+    with transaction.atomic():
+        article = _simple("start_rereview", article=article, actor=actor, reason=reason, job=job)
+        rounds.round_restart(article=article, actor=actor, job=job)
+    return article
 
 
 def approve(*, article: Article, actor, reason: str = "Sign-off rule met") -> Article:
@@ -214,6 +234,7 @@ def _approve(article: Article, *, actor, reason: str, missing: str | None, verdi
     article.next_review_due = (now + timedelta(days=interval)).date()
     _move(article, "approve", actor=actor, reason=reason, fields=("last_reviewed_at", "next_review_due"))
     rounds.round_end(article=article, actor=actor)
+    records.promote_on_approval(article=article)
     return article
 
 
@@ -309,8 +330,11 @@ def override_validation(*, article: Article, actor, keys: list[str], reason: str
     """
     with transaction.atomic():
         article = lock_article(article)
-        if not perms.is_editor_in_chief(actor):
-            raise NotPermitted("override_validation", article.status, "only an editor-in-chief may override")
+        if not perms.can_override_validation(actor, article):
+            raise NotPermitted(
+                "override_validation", article.status,
+                "only an editor-in-chief may override, and never on their own article (four eyes)",
+            )  # fmt: skip
         reason = require_reason("override_validation", article, reason)
         override = _override_record(article=article, actor=actor, keys=keys, reason=reason)
         history_note(article, actor=actor, reason=f"override_validation: {reason} ({', '.join(override.rules)})")
@@ -352,6 +376,7 @@ TRANSITIONS: dict[str, Callable[..., Article]] = {
     "request_changes": request_changes,
     "approve": approve,
     "reject": reject,
+    "withdraw": withdraw,
     "revise": revise,
     "archive": archive,
     "start_rereview": start_rereview,

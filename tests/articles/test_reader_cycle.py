@@ -48,7 +48,7 @@ def test_readers_see_only_approved_or_provisionally_published_revisions(client, 
     assert article.status == S.SUBMITTED
     html = _shown(client, article)
     assert "UNAPPROVED-EDIT-TWO" not in html and "Original approved text" in html
-    assert "an update is now under review" in html
+    assert "an update is under review" in html
 
     # Publishing the unapproved revision is refused while the site does not allow provisional pages.
     with pytest.raises(TransitionNotAllowed):

@@ -61,7 +61,7 @@ def test_the_dashboard_page_shows_each_list(client, editor, author):
     make_article(author=author, status=S.SUBMITTED, title="Needs a reviewer")
     client.force_login(editor)
     html = client.get("/review/desk/").content.decode()
-    for heading in ("Articles by state", "Assignments overdue", "Waiting for reviewers", "Past their re-review date",
+    for heading in ("Articles by state", "Assignments overdue", "Needs a reviewer", "Past their re-review date",
                     "credentials expiring within 60 days"):  # fmt: skip
         assert heading in html
     assert "Needs a reviewer" in html

@@ -156,7 +156,7 @@ def test_signing_out_ends_the_scoped_session(client, invited):
     _, reviewer, _, token = invited
     _open(client, token)
     client.post("/accounts/logout/")
-    client.login(username=reviewer.user.username, password=TEST_PASSWORD)
+    client.post("/accounts/login/", {"username": reviewer.user.username, "password": TEST_PASSWORD})
     assert SCOPE_KEY not in client.session
     assert client.get("/review/").status_code == 200
 

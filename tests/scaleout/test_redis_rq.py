@@ -12,8 +12,8 @@ from django_tasks import TaskResultStatus, default_task_backend
 
 from articles.models import Article, ValidationReport
 from articles.revisions import article_create
-from reviews.workflow import transitions as workflow
 from reviews.models import Notification
+from reviews.workflow import transitions as workflow
 from tests.factories import CLEAN_BODY, CLEAN_REFERENCES, make_article, make_publication, make_topic, make_user
 from tests.scaleout.conftest import ROOT, process_env, wait_for
 from tests.scaleout.tasks import long_job

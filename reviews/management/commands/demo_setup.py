@@ -20,6 +20,7 @@ from reviews.models import CHECKLIST, ReviewAssignment, ReviewerProfile
 from reviews.publishing import services as publishing
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
+from reviews.workflow.review_due import review_due_change
 
 SAMPLES = Path(settings.BASE_DIR) / "articles" / "samples"
 
@@ -91,6 +92,7 @@ class Command(BaseCommand):
         if Article.objects.exclude(status=Article.Status.DRAFT).exists():
             return  # staged on an earlier run
         editor, neuro, onco = users["editor"], users["dr.neuro"], users["dr.onco"]
+        publisher = users["chief"]  # the editor imported (and so wrote) the samples; four eyes publish them
         article = {a.slug: a for a in Article.objects.all()}
 
         # Published and approved, with a patient version beside the clinician one.
@@ -99,22 +101,23 @@ class Command(BaseCommand):
         metadata_apply(article=patient, values={"variant_of": clinician}, actor=editor, reason="Patient version")
         for item in (clinician, patient):
             self._approve(item, reviewer=onco, editor=editor)
-            publishing.publish(article=item, actor=editor, reason="Approved by the board")
+            publishing.publish(article=item, actor=publisher, reason="Approved by the board")
 
         # Published, approved, and now past its re-review date.
         overdue = self._approve(article["cervical-myelopathy-imaging"], reviewer=neuro, editor=editor)
-        publishing.publish(article=overdue, actor=editor, reason="Approved by the board")
+        publishing.publish(article=overdue, actor=publisher, reason="Approved by the board")
         past = timezone.localdate() - timedelta(days=3)
-        metadata_apply(article=overdue, values={"next_review_due": past}, actor=editor, reason="Demo: re-review due")
+        review_due_change(article=overdue, actor=publisher, due=past, reason="Demo: re-review due")
 
         self._stage_in_review(article, users)
 
     def _stage_in_review(self, article, users):
         """A revision under review while readers keep the approved one; a provisional page; an open invitation."""
         editor, neuro, onco = users["editor"], users["dr.neuro"], users["dr.onco"]
+        publisher = users["chief"]
         # Under review on revision 2 while readers keep the approved revision 1.
         changed = self._approve(article["myelomalacia"], reviewer=neuro, editor=editor)
-        publishing.publish(article=changed, actor=editor, reason="Approved by the board")
+        publishing.publish(article=changed, actor=publisher, reason="Approved by the board")
         content = content_of(changed)
         body = content.body + "\nFollow-up imaging is usually planned with the treating team.\n"
         workflow.edit(
@@ -128,7 +131,7 @@ class Command(BaseCommand):
         SiteSettings.objects.update_or_create(pk=1, defaults={"allow_provisional_publishing": True})
         provisional = article["spine-mri-what-to-expect"]
         workflow.submit(article=provisional, actor=editor, reason="Ready for the advisory board")
-        publishing.publish(article=provisional, actor=editor, reason="Pending review", provisional=True)
+        publishing.publish(article=provisional, actor=publisher, reason="Pending review", provisional=True)
 
         # Waiting for a reviewer to answer the invitation; and one still in draft.
         waiting = article["bone-marrow-edema"]
