@@ -7,7 +7,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from articles.admin import HistoryViewOnlyAdmin
 from articles.diffing import revision_diff, word_diff
@@ -18,7 +18,13 @@ from articles.validation.references import REFERENCE_FIELDS
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
-from reviews.admin.filters import OverdueReviewFilter, PublicationFilter, RereviewDueFilter, ReviewerFilter
+from reviews.admin.filters import (
+    DeskListFilter,
+    OverdueReviewFilter,
+    PublicationFilter,
+    RereviewDueFilter,
+    ReviewerFilter,
+)
 from reviews.admin.forms import OverrideForm
 from reviews.exceptions import StaleEdit, WorkflowError
 from reviews.workflow import transitions as workflow
@@ -94,12 +100,13 @@ def _references_from(formsets) -> list[dict]:
 class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
     form = ArticleForm
     inlines = [ReferenceInline]
-    list_display = ("title", "status", "revision", "live_revision", "reviewers", "last_reviewed_at",
-                    "next_review_due", "topic")  # fmt: skip
+    list_display = ("title_and_slug", "status", "topic", "author_name", "validation", "revision", "live_revision",
+                    "reviewers", "last_reviewed_at", "next_review_due")  # fmt: skip
     list_filter = ("status", "topic", ReviewerFilter, OverdueReviewFilter, RereviewDueFilter, PublicationFilter,
-                   "audience")  # fmt: skip
+                   DeskListFilter, "audience")  # fmt: skip
     list_select_related = ("topic",)
-    sortable_by = ("title", "status", "revision", "live_revision", "last_reviewed_at", "next_review_due", "topic")
+    sortable_by = ("title_and_slug", "status", "revision", "live_revision", "last_reviewed_at", "next_review_due",
+                   "topic", "author_name")  # fmt: skip
     search_fields = ("title", "slug", "=references__doi", "=references__pmid", "=references__pmcid",
                      "=references__isbn")  # fmt: skip
     search_help_text = "Words of the title, or a reference's DOI, PMID, PMCID or ISBN (whole identifier)."
@@ -129,6 +136,23 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else self.prepopulated_fields
+
+    @admin.display(description="title", ordering="title")
+    def title_and_slug(self, obj):
+        # Two articles may share a title: the slug (their address) tells them apart.
+        return format_html('{}<br><small class="article-slug">{}</small>', obj.title, obj.slug)
+
+    @admin.display(description="author", ordering="author__username")
+    def author_name(self, obj):
+        return obj.author.get_full_name() or obj.author.get_username() if obj.author_id else "—"
+
+    @admin.display(description="validation")
+    def validation(self, obj):
+        if obj.report_errors is None:
+            return "not checked yet"
+        if obj.report_errors:
+            return format_html('<span class="finding-error">{} error(s)</span>', obj.report_errors)
+        return f"{obj.report_warnings} warning(s)" if obj.report_warnings else "clean"
 
     @admin.display(description="live revision", ordering="live_publication__revision__number")
     def live_revision(self, obj):
@@ -193,6 +217,10 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
                  name="articles_article_compare"),
         ]  # fmt: skip
         return own + self.desk_urls() + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {**(extra_context or {}), "is_editor": perms.is_editor(request.user)}
+        return super().changelist_view(request, extra_context=extra)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
