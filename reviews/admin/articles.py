@@ -7,14 +7,13 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from articles.admin import HistoryViewOnlyAdmin
 from articles.diffing import revision_diff, word_diff
-from articles.models import Article, ArticleRevision, Reference
+from articles.models import Article, ArticleRevision
 from articles.revisions import Content, article_create
 from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
-from articles.validation.references import REFERENCE_FIELDS
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
@@ -26,6 +25,7 @@ from reviews.admin.filters import (
     ReviewerFilter,
 )
 from reviews.admin.forms import OverrideForm
+from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.exceptions import StaleEdit, WorkflowError
 from reviews.workflow import transitions as workflow
 
@@ -60,44 +60,8 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
-class ReferenceInline(admin.StackedInline):
-    model = Reference
-    extra = 0
-    fields = (("number", "kind", "year"), "authors", "title", "source", "details",
-              ("doi", "pmid", "pmcid"), ("isbn", "issn"), "url", "raw", "validation_findings")  # fmt: skip
-    readonly_fields = ("validation_findings",)
-    findings: dict[int, list[dict]] = {}
-
-    def get_formset(self, request, obj=None, **kwargs):
-        page = getattr(request, "_desk_page", None)
-        self.findings = page.findings_by_reference if page else {}
-        return super().get_formset(request, obj, **kwargs)
-
-    @admin.display(description="Findings on the current revision")
-    def validation_findings(self, obj):
-        found = self.findings.get(obj.number, []) if obj and obj.pk else []
-        if not found:
-            return "None"
-        return format_html_join(
-            "", '<div class="finding finding-{}"><strong>{}</strong> {}: {}</div>',
-            ((f["severity"], f["severity"], f["rule"], f["message"]) for f in found),
-        )  # fmt: skip
-
-
-def _references_from(formsets) -> list[dict]:
-    refs = []
-    for formset in formsets:
-        if formset.model is not Reference:
-            continue
-        for form in formset.forms:
-            data = getattr(form, "cleaned_data", None)
-            if data and not data.get("DELETE"):
-                refs.append({name: data.get(name) for name in REFERENCE_FIELDS})
-    return refs
-
-
 @admin.register(Article)
-class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
+class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryViewOnlyAdmin):
     form = ArticleForm
     inlines = [ReferenceInline]
     list_display = ("title_and_slug", "status", "topic", "author_name", "validation", "revision", "live_revision",
@@ -179,7 +143,10 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         data = form.cleaned_data
         content = Content(
-            title=data["title"], summary=data["summary"], body=data["body"], references=_references_from(formsets)
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            references=references_from(formsets, article=form.instance if change else None),
         )
         metadata = {name: data.get(name) for name in ("topic", "audience", "variant_of", "next_review_due")}
         if not change:
@@ -216,7 +183,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
             path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
                  name="articles_article_compare"),
         ]  # fmt: skip
-        return own + self.desk_urls() + super().get_urls()
+        return own + self.desk_urls() + self.reference_urls() + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         extra = {**(extra_context or {}), "is_editor": perms.is_editor(request.user)}
@@ -237,6 +204,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
                 may_edit=perms.is_editor(request.user),
                 allow_provisional=site_settings_for_readers().allow_provisional_publishing,
                 override_form=OverrideForm(findings=page.error_findings),
+                **self.references_page(request, article),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

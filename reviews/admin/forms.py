@@ -133,4 +133,3 @@ class AuditFilterForm(forms.Form):
         if cleaned.get("since") and cleaned.get("until") and cleaned["since"] > cleaned["until"]:
             raise forms.ValidationError("“Since” must not be after “until”.")
         return cleaned
-

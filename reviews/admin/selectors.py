@@ -235,9 +235,7 @@ def waiting_for_reviewers(queryset: QuerySet[Article]) -> QuerySet[Article]:
 def ready_to_publish(queryset: QuerySet[Article]) -> QuerySet[Article]:
     """Approved articles whose approved revision is not the one readers see."""
     approved = queryset.filter(status=Article.Status.APPROVED)
-    return approved.filter(
-        Q(live_publication__isnull=True) | ~Q(live_publication__revision__number=F("revision"))
-    )
+    return approved.filter(Q(live_publication__isnull=True) | ~Q(live_publication__revision__number=F("revision")))
 
 
 def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
