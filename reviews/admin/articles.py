@@ -60,6 +60,10 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
+def _editable_here(user, article: Article) -> bool:
+    return perms.is_editor(user) or perms.can_edit_content(user, article)
+
+
 @admin.register(Article)
 class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryViewOnlyAdmin):
     form = ArticleForm
@@ -90,8 +94,10 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
         return super().has_view_permission(request, obj) and (obj is None or perms.can_view_article(request.user, obj))
 
     def has_change_permission(self, request, obj=None):
+        # An author's submitted article shows read-only (with a note) rather than refusing a save afterwards.
         return super().has_change_permission(request, obj) and (
-            obj is None or perms.can_view_article(request.user, obj)
+            obj is None
+            or (perms.can_view_article(request.user, obj) and _editable_here(request.user, obj))
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -202,6 +208,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
                 live=article.live_publication,
                 is_chief=perms.is_editor_in_chief(request.user),
                 may_edit=perms.is_editor(request.user),
+                read_only_note=not _editable_here(request.user, article),
                 allow_provisional=site_settings_for_readers().allow_provisional_publishing,
                 override_form=OverrideForm(findings=page.error_findings),
                 **self.references_page(request, article),
