@@ -96,8 +96,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
     def has_change_permission(self, request, obj=None):
         # An author's submitted article shows read-only (with a note) rather than refusing a save afterwards.
         return super().has_change_permission(request, obj) and (
-            obj is None
-            or (perms.can_view_article(request.user, obj) and _editable_here(request.user, obj))
+            obj is None or (perms.can_view_article(request.user, obj) and _editable_here(request.user, obj))
         )
 
     def get_readonly_fields(self, request, obj=None):

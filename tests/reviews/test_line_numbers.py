@@ -5,7 +5,7 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.models import Article
@@ -52,6 +52,6 @@ def test_admin_and_command_line_name_the_same_body_line(tmp_path, client):
     page = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
     assert f"body line {body_line}" in page
     out = io.StringIO()
-    with pytest.raises(Exception):
+    with pytest.raises(CommandError, match="validation errors"):
         call_command("validate_article", article.slug, stdout=out)
     assert f"{article.slug} body line {body_line}: error citation-missing-reference" in out.getvalue()
