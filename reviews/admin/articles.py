@@ -72,7 +72,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
                     "reviewers", "last_reviewed_at", "next_review_due")  # fmt: skip
     list_filter = ("status", "topic", ReviewerFilter, OverdueReviewFilter, RereviewDueFilter, PublicationFilter,
                    DeskListFilter, "audience")  # fmt: skip
-    list_select_related = ("topic",)
+    list_select_related = ("topic", "author")
     sortable_by = ("title_and_slug", "status", "revision", "live_revision", "last_reviewed_at", "next_review_due",
                    "topic", "author_name")  # fmt: skip
     search_fields = ("title", "slug", "=references__doi", "=references__pmid", "=references__pmcid",
