@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/imprimatur
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The web server, the worker and the jobs loop read HOST and PORT for the links in emails (SITE_URL).
+export HOST PORT
 
 .PHONY: demo test bench lint format check-deploy clean
 

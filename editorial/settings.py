@@ -66,7 +66,9 @@ SECRET_KEY = (
 DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = (env("SITE_URL") if PRODUCTION else env("SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
+# The demo passes HOST and PORT (see the Makefile), so its email links point where it serves.
+_DEMO_URL = f"http://{env('HOST', '127.0.0.1')}:{env('PORT', '8000')}"
+SITE_URL = (env("SITE_URL") if PRODUCTION else env("SITE_URL", _DEMO_URL)).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -134,6 +136,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's web server, task worker and jobs loop all write: WAL lets readers go on while one
+    # writes, IMMEDIATE takes the write lock at BEGIN (no upgrade deadlock) and the timeout waits.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_TIMEOUT_SECONDS", 20),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # While the database cannot be reached, pages answer 503 with this Retry-After (editorial.middleware).
 DATABASE_RETRY_AFTER_SECONDS = env_int("DATABASE_RETRY_AFTER_SECONDS", 15)

@@ -5,6 +5,11 @@ from django.urls import include, path
 from articles.sitemaps import sitemap_index, sitemap_section
 from editorial import views
 
+# The admin is the product's editorial desk, named as such.
+admin.site.site_header = "Imprimatur editorial desk"
+admin.site.site_title = "Imprimatur"
+admin.site.index_title = "Articles, reviews and publishing"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -2,6 +2,16 @@
 
 from django.core.exceptions import PermissionDenied
 
+from articles.models import Article
+
+
+def state_label(status: str) -> str:
+    """A state as people say it ("changes requested"), for messages and emails."""
+    try:
+        return str(Article.Status(status).label).lower()
+    except ValueError:
+        return str(status).replace("_", " ")
+
 
 class WorkflowError(Exception):
     """Base for every refusal of the workflow."""
@@ -12,7 +22,7 @@ class TransitionNotAllowed(WorkflowError):
 
     def __init__(self, transition: str, from_status: str, why: str):
         self.transition, self.from_status, self.why = transition, from_status, why
-        super().__init__(f"Cannot {transition.replace('_', ' ')} from '{from_status}': {why}")
+        super().__init__(f"Cannot {transition.replace('_', ' ')} from “{state_label(from_status)}”: {why}")
 
 
 class NotPermitted(WorkflowError, PermissionDenied):
@@ -20,7 +30,7 @@ class NotPermitted(WorkflowError, PermissionDenied):
 
     def __init__(self, transition: str, from_status: str, why: str):
         self.transition, self.from_status, self.why = transition, from_status, why
-        super().__init__(f"Cannot {transition.replace('_', ' ')} from '{from_status}': {why}")
+        super().__init__(f"Cannot {transition.replace('_', ' ')} from “{state_label(from_status)}”: {why}")
 
 
 class StaleEdit(WorkflowError):

@@ -70,13 +70,31 @@ def my_assignments(request):
 def _review_context(request, assignment, *, form=None, accept_form=None, decline_form=None, since=None) -> dict:
     page = selectors.review_page(assignment=assignment, since=since)
     form = form or ReviewForm(initial={"revision": page.revision.number}, warnings=page.warnings)
+    if page.errors:
+        n = len(page.errors)
+        form.block_approval(
+            f"Approve is not available: the reference report has {n} error{'s' if n != 1 else ''} "
+            "(listed beside this form). Request changes, or ask the editor-in-chief to override them."
+        )
     return {
         "page": page,
+        "error_groups": _grouped(page.errors, page.blocks),
         "assignment": assignment,
         "form": form,
         "accept_form": accept_form or AcceptForm(),
         "decline_form": decline_form or DeclineForm(),
     }
+
+
+def _grouped(findings: list[dict], blocks) -> list[dict]:
+    """Identical findings (one rule on one reference) once, with every body line and a link to its paragraph."""
+    groups: dict[tuple, dict] = {}
+    for f in findings:
+        group = groups.setdefault((f["rule"], f.get("reference")), {"finding": f, "places": []})
+        if f.get("line"):
+            anchor = next((b.anchor for b in blocks if b.first_line <= f["line"] <= b.last_line), "h-article")
+            group["places"].append((f["line"], anchor))
+    return list(groups.values())
 
 
 @require_GET

@@ -7,19 +7,25 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html
 
 from articles.admin import HistoryViewOnlyAdmin
 from articles.diffing import revision_diff, word_diff
-from articles.models import Article, ArticleRevision, Reference
+from articles.models import Article, ArticleRevision
 from articles.revisions import Content, article_create
 from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
-from articles.validation.references import REFERENCE_FIELDS
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
-from reviews.admin.filters import OverdueReviewFilter, PublicationFilter, RereviewDueFilter, ReviewerFilter
+from reviews.admin.filters import (
+    DeskListFilter,
+    OverdueReviewFilter,
+    PublicationFilter,
+    RereviewDueFilter,
+    ReviewerFilter,
+)
 from reviews.admin.forms import OverrideForm
+from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.exceptions import StaleEdit, WorkflowError
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
@@ -61,52 +67,21 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
-class ReferenceInline(admin.StackedInline):
-    model = Reference
-    extra = 0
-    fields = (("number", "kind", "year"), "authors", "title", "source", "details",
-              ("doi", "pmid", "pmcid"), ("isbn", "issn"), "url", "raw", "validation_findings")  # fmt: skip
-    readonly_fields = ("validation_findings",)
-    findings: dict[int, list[dict]] = {}
-
-    def get_formset(self, request, obj=None, **kwargs):
-        page = getattr(request, "_desk_page", None)
-        self.findings = page.findings_by_reference if page else {}
-        return super().get_formset(request, obj, **kwargs)
-
-    @admin.display(description="Findings on the current revision")
-    def validation_findings(self, obj):
-        found = self.findings.get(obj.number, []) if obj and obj.pk else []
-        if not found:
-            return "None"
-        return format_html_join(
-            "", '<div class="finding finding-{}"><strong>{}</strong> {}: {}</div>',
-            ((f["severity"], f["severity"], f["rule"], f["message"]) for f in found),
-        )  # fmt: skip
-
-
-def _references_from(formsets) -> list[dict]:
-    refs = []
-    for formset in formsets:
-        if formset.model is not Reference:
-            continue
-        for form in formset.forms:
-            data = getattr(form, "cleaned_data", None)
-            if data and not data.get("DELETE"):
-                refs.append({name: data.get(name) for name in REFERENCE_FIELDS})
-    return refs
+def _editable_here(user, article: Article) -> bool:
+    return perms.is_editor(user) or perms.can_edit_content(user, article)
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
+class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryViewOnlyAdmin):
     form = ArticleForm
     inlines = [ReferenceInline]
-    list_display = ("title", "status", "revision", "live_revision", "reviewers", "last_reviewed_at",
-                    "next_review_due", "topic")  # fmt: skip
+    list_display = ("title_and_slug", "status", "topic", "author_name", "validation", "revision", "live_revision",
+                    "reviewers", "last_reviewed_at", "next_review_due")  # fmt: skip
     list_filter = ("status", "topic", ReviewerFilter, OverdueReviewFilter, RereviewDueFilter, PublicationFilter,
-                   "audience")  # fmt: skip
-    list_select_related = ("topic",)
-    sortable_by = ("title", "status", "revision", "live_revision", "last_reviewed_at", "next_review_due", "topic")
+                   DeskListFilter, "audience")  # fmt: skip
+    list_select_related = ("topic", "author")
+    sortable_by = ("title_and_slug", "status", "revision", "live_revision", "last_reviewed_at", "next_review_due",
+                   "topic", "author_name")  # fmt: skip
     search_fields = ("title", "slug", "=references__doi", "=references__pmid", "=references__pmcid",
                      "=references__isbn")  # fmt: skip
     search_help_text = "Words of the title, or a reference's DOI, PMID, PMCID or ISBN (whole identifier)."
@@ -126,8 +101,9 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
         return super().has_view_permission(request, obj) and (obj is None or perms.can_view_article(request.user, obj))
 
     def has_change_permission(self, request, obj=None):
+        # An author's submitted article shows read-only (with a note) rather than refusing a save afterwards.
         return super().has_change_permission(request, obj) and (
-            obj is None or perms.can_view_article(request.user, obj)
+            obj is None or (perms.can_view_article(request.user, obj) and _editable_here(request.user, obj))
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -136,6 +112,23 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else self.prepopulated_fields
+
+    @admin.display(description="title", ordering="title")
+    def title_and_slug(self, obj):
+        # Two articles may share a title: the slug (their address) tells them apart.
+        return format_html('{}<br><small class="article-slug">{}</small>', obj.title, obj.slug)
+
+    @admin.display(description="author", ordering="author__username")
+    def author_name(self, obj):
+        return obj.author.get_full_name() or obj.author.get_username() if obj.author_id else "—"
+
+    @admin.display(description="validation")
+    def validation(self, obj):
+        if obj.report_errors is None:
+            return "not checked yet"
+        if obj.report_errors:
+            return format_html('<span class="finding-error">{} error(s)</span>', obj.report_errors)
+        return f"{obj.report_warnings} warning(s)" if obj.report_warnings else "clean"
 
     @admin.display(description="live revision", ordering="live_publication__revision__number")
     def live_revision(self, obj):
@@ -162,7 +155,10 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         data = form.cleaned_data
         content = Content(
-            title=data["title"], summary=data["summary"], body=data["body"], references=_references_from(formsets)
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            references=references_from(formsets, article=form.instance if change else None),
         )
         metadata = {name: data.get(name) for name in ("topic", "audience", "variant_of")}
         if not change:
@@ -211,7 +207,11 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
             path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
                  name="articles_article_compare"),
         ]  # fmt: skip
-        return own + self.desk_urls() + super().get_urls()
+        return own + self.desk_urls() + self.reference_urls() + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {**(extra_context or {}), "is_editor": perms.is_editor(request.user)}
+        return super().changelist_view(request, extra_context=extra)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
@@ -226,8 +226,10 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
                 live=article.live_publication,
                 is_chief=perms.is_editor_in_chief(request.user),
                 may_edit=perms.is_editor(request.user),
+                read_only_note=not _editable_here(request.user, article),
                 allow_provisional=site_settings_for_readers().allow_provisional_publishing,
                 override_form=OverrideForm(findings=page.error_findings),
+                **self.references_page(request, article),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

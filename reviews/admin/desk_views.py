@@ -42,6 +42,11 @@ class DeskActionsMixin:
 
     actions = ["publish_approved", "assign_reviewer", "archive_articles"]
 
+    def get_actions(self, request):
+        # Authors see no bulk step they would only be refused.
+        actions = super().get_actions(request)
+        return actions if perms.is_editor(request.user) else {}
+
     def _bulk(self, request, queryset, form_class, title: str, run: Callable) -> TemplateResponse | None:
         form = form_class(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
@@ -238,6 +243,7 @@ class DeskViewsMixin:
             "transitions": audit.transitions_for_audit(**filters)[:500],
             "publications": audit.publications_for_audit(**filters)[:200],
             "steps": audit.transition_steps(), "query": request.GET.urlencode(),
+            "article_titles": desk.recent_article_titles(),
         }  # fmt: skip
         return TemplateResponse(request, "admin/articles/article/audit.html", context)
 

@@ -64,3 +64,20 @@ class PublicationFilter(admin.SimpleListFilter):
         if self.value() in ("published", "provisional", "unpublished", "withdrawn"):
             return desk.in_publication_state(queryset, state=self.value())
         return queryset
+
+
+class DeskListFilter(admin.SimpleListFilter):
+    """The desk's own lists (its counts link here): waiting for reviewers, ready to publish."""
+
+    title = "desk list"
+    parameter_name = "desk"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting for reviewers"), ("ready", "Approved, not yet live")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return desk.waiting_for_reviewers(queryset)
+        if self.value() == "ready":
+            return desk.ready_to_publish(queryset)
+        return queryset

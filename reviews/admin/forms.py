@@ -3,11 +3,15 @@
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
+from articles.models import Article
 from reviews.models import ReviewerProfile
 
 DEFAULT_REVIEW_DAYS = 14
+# A date input takes and shows only ISO dates, whatever the locale formats dates as.
+ISO_DATE = "%Y-%m-%d"
 
 
 def end_of_day(day) -> datetime:
@@ -68,7 +72,7 @@ class AssignForm(forms.Form):
     )
     due_on = forms.DateField(
         label="Due on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
         help_text="The review is due by the end of this day.",
     )
     override_reason = forms.CharField(
@@ -88,7 +92,7 @@ class AssignForm(forms.Form):
 
 class ReassignForm(forms.Form):
     reviewer = forms.ModelChoiceField(queryset=ReviewerProfile.objects.filter(active=True).order_by("display_name"))
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
     reason = forms.CharField(label="Why reassign", max_length=1000)
     override_reason = forms.CharField(label="Reason to override the reviewer's cap", required=False, max_length=1000)
 
@@ -101,11 +105,34 @@ class ReassignForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    article = forms.IntegerField(required=False, min_value=1, label="Article id")
+    article = forms.CharField(
+        required=False, max_length=300, label="Article",
+        help_text="Words of its title, its slug, or its number.",
+        widget=forms.TextInput(attrs={"list": "audit-articles", "autocomplete": "off"}),
+    )  # fmt: skip
     actor = forms.CharField(required=False, max_length=150, label="Actor (username)")
     transition = forms.CharField(required=False, max_length=32)
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
+
+    def clean_article(self) -> int | None:
+        """The one article the words name: its number, its slug, its title, or title words matching only it."""
+        text = self.cleaned_data["article"].strip()
+        if not text:
+            return None
+        if text.isascii() and text.isdigit():
+            exact = Article.objects.filter(pk=int(text)) if len(text) < 19 else Article.objects.none()
+        else:
+            exact = Article.objects.filter(Q(slug=text) | Q(title__iexact=text))
+        found = list(exact.values_list("pk", "title")[:2])
+        if not found and not text.isdigit():
+            found = list(Article.objects.filter(title__icontains=text).order_by("title").values_list("pk", "title")[:6])
+        if not found:
+            raise forms.ValidationError(f"No article is called or numbered “{text}”.")
+        if len(found) > 1:
+            names = "; ".join(f"“{title}”" for _, title in found[:5])
+            raise forms.ValidationError(f"“{text}” names more than one article: {names}. Give more of the title.")
+        return found[0][0]
 
     def clean(self):
         cleaned = super().clean()

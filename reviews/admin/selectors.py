@@ -6,7 +6,7 @@ Each declares its joins so a page's query count is fixed.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,16 +21,22 @@ EXPIRY_WINDOW_DAYS = 60
 
 
 def articles_for_desk(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """The change list's rows: live revision as columns, current reviewers in one extra query."""
+    """The change list's rows: live revision and the current revision's report counts as columns,
+    current reviewers in one extra query (the admin joins the topic and the author)."""
     shown = (
         ReviewAssignment.objects.filter(status__in=ON_ROUND_STATUSES)
         .select_related("reviewer")
         .only("article_id", "status", "reviewer__display_name")
         .order_by("pk")
     )
+    latest = ValidationReport.objects.filter(
+        revision__article=OuterRef("pk"), revision__number=OuterRef("revision")
+    ).order_by("-created_at", "-pk")
     return queryset.annotate(
         live_revision=F("live_publication__revision__number"),
         live_provisional=F("live_publication__provisional"),
+        report_errors=Subquery(latest.values("errors")[:1]),
+        report_warnings=Subquery(latest.values("warnings")[:1]),
     ).prefetch_related(Prefetch("assignments", queryset=shown, to_attr="desk_assignments"))
 
 
@@ -209,48 +215,52 @@ class Dashboard:
     rereview_due: list[Article]
     expiring: list[ReviewerProfile]
     interests: list[ReviewAssignment]
+    ready: list[Article] = field(default_factory=list)
 
 
 def _open_assignments() -> QuerySet[ReviewAssignment]:
     return (
         ReviewAssignment.objects.open()
         .filter(article__status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
-        .select_related("article", "reviewer", "assigned_by")
+        .select_related("article", "reviewer__user", "assigned_by")
     )
 
 
-def rounds_needing_a_reviewer() -> QuerySet[Article]:
-    """Articles in review whose current round has fewer open or decided assignments than the quorum,
-    or no active reviewer at all. A re-review's new round makes the earlier decisions on the same
-    revision stale, so they do not count."""
+def waiting_for_reviewers(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Rounds that need a reviewer: submitted or under review with fewer open or decided assignments
+    of the current round than the topic's quorum, or no active reviewer at all (a re-review's new
+    round makes the earlier decisions on the same revision stale, so they do not count); annotated
+    with ``reviewers``, ``active_reviewers``, ``quorum`` and ``first_due`` (the earliest open due date)."""
     counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
     active = Q(assignments__revision=F("revision"), assignments__status__in=ReviewAssignment.ACTIVE)
     return (
-        Article.objects.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
-        .select_related("topic")
+        queryset.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
         .annotate(
             reviewers=Count("assignments", filter=counted, distinct=True),
             active_reviewers=Count("assignments", filter=active, distinct=True),
             quorum=Coalesce("topic__required_approvals", 1),
+            first_due=Min("assignments__due_at", filter=active),
         )
         .filter(Q(reviewers__lt=F("quorum")) | Q(active_reviewers=0))
-        .order_by("updated_at")
     )
 
 
+def ready_to_publish(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """Approved articles whose approved revision is not the one readers see."""
+    approved = queryset.filter(status=Article.Status.APPROVED)
+    return approved.filter(Q(live_publication__isnull=True) | ~Q(live_publication__revision__number=F("revision")))
+
+
 def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
-    """The editors' desk: articles by state, overdue assignments, rounds that need a reviewer
-    (fewer open or decided assignments of the current round than the topic's quorum, or no
-    active reviewer at all), articles
-    past their re-review date, credentials expiring within 60 days (or never verified) and
-    declared interests waiting for an editor-in-chief. Editors only (NotPermitted otherwise)."""
+    """The editors' desk: articles by state, overdue assignments, rounds that need a reviewer,
+    approved articles not yet live, articles past their re-review date, credentials expiring within
+    60 days (or never verified) and declared interests waiting for an editor-in-chief.
+    Editors only (NotPermitted otherwise)."""
     if not perms.is_editor(user):
         raise NotPermitted("open the desk", "-", "only editors use the editors' desk")
     today = today or timezone.localdate()
     counts = dict(Article.objects.order_by().values_list("status").annotate(n=Count("pk")))
-    by_state = [(value, label, counts.get(value, 0)) for value, label in Article.Status.choices]
-    waiting = rounds_needing_a_reviewer()
-    rereview = Article.objects.rereview_due(today).select_related("topic")
+    articles = Article.objects.select_related("topic")
     expiring = ReviewerProfile.objects.filter(active=True).filter(
         Q(licence_expires__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS))
         | Q(licence_expires__isnull=True)
@@ -260,12 +270,13 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
         conflict=ReviewAssignment.Conflict.INTEREST, conflict_cleared_by__isnull=True, status=A.ACCEPTED
     )
     return Dashboard(
-        by_state=by_state,
+        by_state=[(value, label, counts.get(value, 0)) for value, label in Article.Status.choices],
         overdue=list(_open_assignments().overdue(timezone.now()).order_by("due_at", "pk")),
-        waiting=list(waiting),
-        rereview_due=list(rereview.order_by("next_review_due", "pk")),
+        waiting=list(waiting_for_reviewers(articles).order_by("updated_at")),
+        rereview_due=list(articles.rereview_due(today).order_by("next_review_due", "pk")),
         expiring=list(expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk")),
         interests=list(interests.order_by("pk")),
+        ready=list(ready_to_publish(articles.select_related("live_publication__revision")).order_by("updated_at")),
     )
 
 
@@ -281,3 +292,8 @@ def article_for_desk(*, pk: int) -> Article:
 
 def assignments_on_article(*, article: Article) -> list[ReviewAssignment]:
     return list(article.assignments.select_related("reviewer").order_by("-assigned_at", "-pk"))
+
+
+def recent_article_titles(*, limit: int = 200) -> list[str]:
+    """Titles for the audit filter's suggestions, most recently changed first."""
+    return list(Article.objects.order_by("-updated_at", "-pk").values_list("title", flat=True)[:limit])

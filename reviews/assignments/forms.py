@@ -33,12 +33,24 @@ class FindingKeysField(forms.MultipleChoiceField):
         return True
 
 
+class DecisionSelect(forms.RadioSelect):
+    """Radio buttons of which some can be shown disabled (Approve while errors block it)."""
+
+    disabled_values: frozenset[str] = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.disabled_values:
+            option["attrs"] = {**option["attrs"], "disabled": True, "aria-describedby": "approve-blocked"}
+        return option
+
+
 class ReviewForm(forms.Form):
     """The decision form; the warnings to acknowledge come from the page's reference report."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(
-        widget=forms.RadioSelect,
+        widget=DecisionSelect,
         choices=ReviewAssignment.Decision.choices,
         error_messages={"required": "Choose a decision: approve or request changes."},
     )
@@ -67,6 +79,11 @@ class ReviewForm(forms.Form):
     def offer_warnings(self, warnings: list[dict]) -> None:
         """The report's warnings as the choices to acknowledge (they are shown, never validated against)."""
         self.fields["acknowledged"].choices = [(w["key"], w["message"]) for w in warnings]
+
+    def block_approval(self, reason: str) -> None:
+        """Show Approve disabled with the reason (the decision service refuses it anyway)."""
+        self.approval_blocked = reason
+        self.fields["decision"].widget.disabled_values = frozenset({ReviewAssignment.Decision.APPROVE.value})
 
     def checklist(self) -> dict:
         return {key: self.cleaned_data.get(f"check_{key}", False) for key, _label in CHECKLIST}

@@ -18,7 +18,7 @@ from articles.models import Article, ArticleRevision
 from articles.revisions import Content, content_apply, content_of, content_of_revision, metadata_apply
 from reviews import notifications
 from reviews import permissions as perms
-from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
+from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed, state_label
 from reviews.locking import lock_article, require_reason
 from reviews.models import TransitionLog, ValidationOverride
 from reviews.publishing import records
@@ -85,7 +85,7 @@ RULES: dict[str, Rule] = {
 def _authorise(name: str, article: Article, actor) -> Rule:
     rule = RULES[name]
     if article.status not in rule.sources:
-        allowed = ", ".join(sorted(rule.sources))
+        allowed = ", ".join(state_label(source) for source in sorted(rule.sources))
         raise TransitionNotAllowed(name, article.status, f"it is only possible from {allowed}")
     if not rule.allowed(actor, article):
         raise NotPermitted(name, article.status, f"only {rule.who} may do this, and {actor or 'the system'} may not")

@@ -27,7 +27,7 @@ def _site_url(settings):
 
 
 def _json_ld(html: str) -> dict:
-    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    found = re.findall(r'<script type="application/ld\+json"(?: nonce="[^"]*")?>(.*?)</script>', html, re.S)
     assert len(found) == 1
     return json.loads(found[0])
 
@@ -195,7 +195,7 @@ def test_advertising_policy_page_and_its_place_in_the_sitemap(client, db):
     assert response.status_code == 200 and "<h1>Advertising and sponsorship policy</h1>" in response.content.decode()
     SiteSettings.objects.update_or_create(pk=1, defaults={"advertising_policy": "We carry **no** advertising."})
     assert "We carry <strong>no</strong> advertising." in client.get("/advertising-policy/").content.decode()
-    assert "https://imprimatur.example/advertising-policy/" in client.get("/sitemap.xml").content.decode()
+    assert "https://imprimatur.example/advertising-policy/" in client.get("/sitemap-pages.xml").content.decode()
 
 
 # Corrections and updates
@@ -229,7 +229,7 @@ def test_published_correction_appears_in_log_json_ld_and_sitemap(client, authore
     assert '<time datetime="2026-07-02T09:00:00+00:00">2 July 2026</time>' in log
     assert '<strong class="change-kind change-correction">Correction</strong>: Corrected the steroid advice.' in log
     assert _json_ld(html)["dateModified"] == "2026-07-02T09:00:00+00:00"
-    root = ET.fromstring(client.get("/sitemap.xml").content)
+    root = ET.fromstring(client.get("/sitemap-articles.xml").content)
     lastmod = {
         url.find("sm:loc", SITEMAP_NS).text: getattr(url.find("sm:lastmod", SITEMAP_NS), "text", None)
         for url in root.findall("sm:url", SITEMAP_NS)

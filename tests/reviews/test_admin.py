@@ -49,7 +49,7 @@ def test_refused_button_shows_the_reason_and_changes_nothing(desk):
     article = make_article()
     url = reverse("admin:articles_article_transition", args=[article.pk, "reject"])
     response = client.post(url, {"reason": "no"}, follow=True)
-    assert "Cannot reject from &#x27;draft&#x27;" in response.content.decode()
+    assert "Cannot reject from “draft”" in response.content.decode()
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     assert not TransitionLog.objects.exists()

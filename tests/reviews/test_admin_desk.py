@@ -145,7 +145,7 @@ def test_bulk_publish_reports_each_article_and_why_one_was_skipped(desk):
     response = _bulk(desk, "publish_approved", [ready, draft], apply="1", reason="Spring batch")
     notes = _messages(response)
     assert "“Ready one”: published revision 1." in notes
-    assert any(n.startswith("“Still a draft” skipped: Cannot publish from 'draft': revision 1 has not been approved")
+    assert any(n.startswith("“Still a draft” skipped: Cannot publish from “draft”: revision 1 has not been approved")
                for n in notes)  # fmt: skip
     assert "Publish approved articles: 1 done, 1 skipped." in notes
     ready.refresh_from_db(), draft.refresh_from_db()
@@ -161,7 +161,7 @@ def test_bulk_archive_needs_a_reason_and_reports_each(desk):
     response = _bulk(desk, "archive_articles", [live, gone], apply="1", reason="Superseded")
     notes = _messages(response)
     assert "“Old piece”: archived." in notes
-    assert any(n.startswith("“Already gone” skipped: Cannot archive from 'archived'") for n in notes)
+    assert any(n.startswith("“Already gone” skipped: Cannot archive from “archived”") for n in notes)
     live.refresh_from_db()
     assert live.status == Article.Status.ARCHIVED
 

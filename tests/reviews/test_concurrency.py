@@ -52,7 +52,7 @@ def test_conflicting_transitions_exactly_one_wins():
     a.join(10), b.join(10)
 
     assert isinstance(results["b"], TransitionNotAllowed)
-    assert "from 'rejected'" in str(results["b"])
+    assert "from “rejected”" in str(results["b"])
     article.refresh_from_db()
     assert article.status == Article.Status.REJECTED
     assert list(TransitionLog.objects.filter(article=article).values_list("transition", flat=True)) == ["reject"]

@@ -26,9 +26,14 @@ def test_demo_setup_shows_every_state_and_is_idempotent():
     assert overdue.live_publication and overdue.next_review_due < overdue.last_reviewed_at.date()
     assert {a.status for a in states.values()} >= {"draft", "submitted", "under_review", "approved"}
 
-    publications = Publication.objects.count()
+    own = {a.status for a in Article.objects.filter(author__username="author")}
+    assert own == {Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED}
+
+    publications, articles = Publication.objects.count(), Article.objects.count()
     call_command("demo_setup", stdout=StringIO())
     assert Publication.objects.count() == publications
+    assert Article.objects.count() == articles
+    assert {a.status for a in Article.objects.filter(author__username="author")} == own
 
 
 def test_demo_setup_refuses_production(settings):

@@ -94,7 +94,8 @@ def test_transition_matrix(cast, role, name, state):
     with pytest.raises(WorkflowError) as raised:
         workflow.TRANSITIONS[name](article=article, actor=cast[role], reason="matrix")
     message = str(raised.value)
-    assert name.replace("_", " ") in message and f"'{state}'" in message
+    # The state is named as people say it: “changes requested”, not changes_requested.
+    assert name.replace("_", " ") in message and f"“{state.replace('_', ' ')}”" in message
     article.refresh_from_db()
     assert article.status == state
     assert article.history.count() == history_before
@@ -103,7 +104,7 @@ def test_transition_matrix(cast, role, name, state):
 
 def test_state_refusal_names_transition_state_and_reason(cast):
     with pytest.raises(
-        TransitionNotAllowed, match=r"Cannot approve from 'draft': it is only possible from under_review"
+        TransitionNotAllowed, match=r"Cannot approve from “draft”: it is only possible from under review"
     ):
         workflow.approve(article=cast["article"], actor=cast["reviewer"])
 

@@ -22,7 +22,8 @@ from articles.validation.references import parse_reference
 
 
 def check_article(*, article: ParsedArticle, year: int | None = None, resolver=None) -> Report:
-    """Validate a parsed article file; findings name file lines. A patient file gets the plain-language rules."""
+    """Validate a parsed article file; findings name file lines (the text output adds the body line).
+    A patient file gets the plain-language rules."""
     references = [parse_reference(e.text, number=e.number).as_dict() for e in article.references]
     return validate(
         body=article.body,
@@ -54,6 +55,14 @@ class _Remembering:
         ]
 
 
+def body_line_of(*, article: ParsedArticle, file_line: int | None) -> int | None:
+    """The body line (what the admin and the reviewer pages number) of a file line inside the body."""
+    if not file_line or file_line < article.body_line:
+        return None
+    body = file_line - article.body_line + 1
+    return body if body <= len(article.body.splitlines()) else None
+
+
 class Command(BaseCommand):
     help = "Check the citations and references of an article file (Markdown or page format)."
     requires_migrations_checks = False
@@ -82,13 +91,15 @@ class Command(BaseCommand):
                 data |= {"notices": resolver.notices(), "registries": resolver.resolver.registry_status()}
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
         else:
-            self._write_text(file, report)
+            self._write_text(file, report, article=article)
         if report.has_errors:
             raise SystemExit(1)
 
-    def _write_text(self, file: str, report: Report) -> None:
+    def _write_text(self, file: str, report: Report, *, article: ParsedArticle) -> None:
         for finding in report.findings:
             where = f"{file}:{finding.line}" if finding.line else file
-            self.stdout.write(f"{where}: {finding.severity} {finding.rule}: {finding.message}")
+            line = f"{where}: {finding.severity} {finding.rule}: {finding.message}"
+            body = body_line_of(article=article, file_line=finding.line)
+            self.stdout.write(f"{line} [body line {body}]" if body else line)
         summary = report.as_dict()["summary"]
         self.stdout.write(f"{summary['errors']} errors, {summary['warnings']} warnings, {summary['infos']} infos")

@@ -20,7 +20,7 @@ class Command(BaseCommand):
             revision = article.revisions.get(number=article.revision)
             report = report_create(revision=revision, use_resolvers=options["resolvers"] or None)
             for finding in report.findings:
-                where = f" line {finding['line']}" if finding["line"] else ""
+                where = f" body line {finding['line']}" if finding["line"] else ""
                 self.stdout.write(f"{slug}{where}: {finding['severity']} {finding['rule']}: {finding['message']}")
             self.stdout.write(
                 f"{slug} revision {revision.number}: {report.errors} errors, {report.warnings} warnings, "

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, SiteSettings, Topic
-from articles.revisions import Content, content_of, metadata_apply
+from articles.revisions import Content, article_create, content_of, metadata_apply
 from reviews import roles
 from reviews.assignments.decisions import review_submit
 from reviews.assignments.services import assignment_accept, assignment_create
@@ -39,6 +39,25 @@ REVIEWERS = {
 }
 
 
+# The demo author's own articles (written for the demo, through the real services).
+AUTHOR_ARTICLES = (
+    ("steroids-before-spinal-surgery", "Steroids before spinal surgery (draft)"),
+    ("early-signs-of-cord-compression", "Early signs of cord compression"),
+)
+AUTHOR_BODY = (
+    "Back pain that is worse lying down can be an early sign of spinal cord compression [1].\n\n"
+    "A short course of steroids is often started while imaging is arranged [2].\n"
+)
+AUTHOR_REFERENCES = [
+    {"number": 1, "kind": "guideline", "authors": "Demo Writers Group", "title": "Recognising cord compression early",
+     "source": "Demo Guideline Series", "year": 2024, "raw": "Demo Writers Group. Recognising cord compression early. "
+     "Demo Guideline Series. 2024."},
+    {"number": 2, "kind": "expert_opinion", "authors": "Example A, Sample B", "title": "Steroids in spinal emergencies",
+     "source": "Demo Journal of Neurology", "year": 2023, "raw": "Example A, Sample B. Steroids in spinal "
+     "emergencies. Demo Journal of Neurology. 2023."},
+]  # fmt: skip
+
+
 class Command(BaseCommand):
     help = "Create demo accounts and import the sample articles (development only)."
 
@@ -54,6 +73,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {path.name}: {result.outcome} {result.message}".rstrip())
         with transaction.atomic():
             self._stage(users)
+        with transaction.atomic():
+            self._author_articles(users)
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password for all: {PASSWORD}):"))
         for username, first, last, groups, _staff in ACCOUNTS:
             self.stdout.write(f"  {username:<10} {first} {last} — {', '.join(groups)}")
@@ -139,6 +160,29 @@ class Command(BaseCommand):
         assignment_create(
             article=waiting, reviewer=onco.reviewer_profile, actor=editor, due_at=timezone.now() + timedelta(days=10)
         )
+
+    def _author_articles(self, users):
+        """The demo author's own work: a draft, and one the board sent back with changes requested."""
+        author, editor, onco = users["author"], users["editor"], users["dr.onco"]
+        for slug, title in AUTHOR_ARTICLES:
+            if not Article.objects.filter(slug=slug).exists():
+                article_create(
+                    title=title, slug=slug, summary="", body=AUTHOR_BODY, references=AUTHOR_REFERENCES,
+                    author=author, actor=author, reason="First draft",
+                )  # fmt: skip
+        returned = Article.objects.get(slug=AUTHOR_ARTICLES[1][0])
+        if returned.status != Article.Status.DRAFT:
+            return  # sent back on an earlier run
+        workflow.submit(article=returned, actor=author, reason="Ready for the advisory board")
+        assignment = assignment_create(
+            article=returned, reviewer=onco.reviewer_profile, actor=editor, due_at=timezone.now() + timedelta(days=14)
+        )
+        assignment_accept(assignment=assignment, actor=onco, conflict=ReviewAssignment.Conflict.NONE)
+        returned.refresh_from_db()
+        review_submit(
+            assignment=assignment, actor=onco, revision=returned.revision, decision="request_changes", checklist={},
+            comments="Please say which patients the steroid dose applies to, and cite the trial for it.",
+        )  # fmt: skip
 
     def _approve(self, article, *, reviewer, editor):
         workflow.submit(article=article, actor=editor, reason="Ready for the advisory board")

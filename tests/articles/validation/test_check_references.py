@@ -56,7 +56,7 @@ def test_text_output_is_one_finding_per_line_and_exit_1_on_errors(tmp_path):
     assert code == 1
     assert out.splitlines() == [
         f"{path}:6: error citation-missing-reference: "
-        "Marker [2, 3] on line 6 cites reference 3, which is not in the list of 2",
+        "Marker [2, 3] on line 6 cites reference 3, which is not in the list of 2 [body line 2]",
         "1 errors, 0 warnings, 0 infos",
     ]
 
