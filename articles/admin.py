@@ -4,8 +4,10 @@ The Article admin itself is registered by ``reviews.admin``: its buttons drive t
 and ``articles`` never imports ``reviews``.
 """
 
-from django.contrib import admin
-from django.http import HttpResponseNotAllowed
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import (
@@ -18,9 +20,23 @@ from articles.models import (
     Topic,
     ValidationReport,
 )
+from articles.parsing import BadValue, contains_nul, parse_id
 
 
-class HistoryViewOnlyAdmin(SimpleHistoryAdmin):
+class ParsedSelectionMixin:
+    """Bulk actions act on ids: a selection that is not a list of ids is refused, naming the value."""
+
+    def response_action(self, request, queryset):
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                parse_id(value, name="selected row")
+        except BadValue as error:
+            messages.error(request, f"Nothing was done: {error}.")
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+
+class HistoryViewOnlyAdmin(ParsedSelectionMixin, SimpleHistoryAdmin):
     """Past versions can be looked at, never written back.
 
     simple-history's per-version form saves what it is sent, even with its revert button hidden
@@ -34,7 +50,7 @@ class HistoryViewOnlyAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ParsedSelectionMixin, admin.ModelAdmin):
     """History is sacred: these rows are shown, never added, changed or deleted."""
 
     def has_add_permission(self, request, obj=None):
@@ -47,8 +63,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ("name", "slug", "description", "rereview_interval_days", "required_approvals",
+                  "required_specialties")  # fmt: skip
+
+    def clean_required_specialties(self) -> list[str]:
+        """A list of specialty names; left empty it is the empty list (no specialty required)."""
+        value = self.cleaned_data.get("required_specialties")
+        if value in (None, "", {}):
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise forms.ValidationError('Give a list of specialty names, e.g. ["Cardiology"], or leave it empty.')
+        if any(contains_nul(v) or len(v) > 120 for v in value):
+            raise forms.ValidationError("A specialty name may not contain a NUL character or exceed 120 characters.")
+        return [v.strip() for v in value]
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm
     list_display = ("name", "required_approvals", "rereview_interval_days")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

@@ -12,15 +12,17 @@ from django.utils.html import format_html_join
 from articles.admin import HistoryViewOnlyAdmin
 from articles.diffing import revision_diff, word_diff
 from articles.models import Article, ArticleRevision, Reference
+from articles.parsing import parse_int
 from articles.revisions import Content, article_create
 from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
 from articles.validation.references import REFERENCE_FIELDS
+from articles.versions import changes_since
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
 from reviews.admin.filters import OverdueReviewFilter, PublicationFilter, RereviewDueFilter, ReviewerFilter
 from reviews.admin.forms import OverrideForm
-from reviews.exceptions import StaleEdit, WorkflowError
+from reviews.exceptions import StaleArticle, StaleEdit, WorkflowError
 from reviews.workflow import transitions as workflow
 
 
@@ -28,30 +30,51 @@ class ArticleForm(forms.ModelForm):
     change_reason = forms.CharField(
         label="Reason for this change", max_length=500, help_text="Recorded with the new revision."
     )
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
 
     class Meta:
         model = Article
         fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of", "next_review_due")
 
     def clean(self):
-        """Refuse a save from an older revision: the editor's text is shown back with what changed."""
+        """Refuse a save from an older version of the row or an older revision: the editor's text is shown
+        back with what changed, and the fields the editor did not touch take their current values."""
         cleaned = super().clean()
-        expected = cleaned.get("expected_revision")
-        if self.instance.pk and expected is None:
-            raise forms.ValidationError("This form does not say which revision you started from; reload the page.")
-        if self.instance.pk and expected is not None:
-            current = Article.objects.only("revision", "body").get(pk=self.instance.pk)
-            try:
-                workflow.require_current(article=current, expected_revision=expected)
-            except StaleEdit as stale:
-                self.stale_diff = word_diff(current.body, cleaned.get("body") or "")
-                self.stale_revision = current.revision
-                # Saving again from here is a deliberate choice made after seeing the diff.
-                self.data = self.data.copy()
-                self.data["expected_revision"] = current.revision
-                raise forms.ValidationError(str(stale)) from None
+        if not self.instance.pk:
+            return cleaned
+        expected, version = cleaned.get("expected_revision"), cleaned.get("expected_version")
+        if expected is None or version is None:
+            raise forms.ValidationError("This form does not say which version you started from; reload the page.")
+        current = Article.objects.get(pk=self.instance.pk)
+        self.data = self.data.copy()
+        self.data["expected_version"] = current.version
+        try:
+            workflow.require_current(article=current, expected_revision=expected)
+        except StaleEdit as stale:
+            self.stale_diff = word_diff(current.body, cleaned.get("body") or "")
+            self.stale_revision = current.revision
+            # Saving again from here is a deliberate choice made after seeing the diff.
+            self.data["expected_revision"] = current.revision
+            raise forms.ValidationError(str(stale)) from None
+        try:
+            workflow.require_version(article=current, expected_version=version)
+        except StaleEdit:
+            changes = changes_since(article=current, version=version)
+            self._take_current_values(current, changes, cleaned)
+            stale = StaleArticle(expected=version, current=current.version, changes=changes.describe())
+            raise forms.ValidationError(str(stale)) from None
         return cleaned
+
+    def _take_current_values(self, current: Article, changes, cleaned: dict) -> None:
+        """Where the editor left a field as it was and someone else changed it, show the stored value."""
+        for name, then in changes.then.items():
+            if name not in self.fields or name in self.Meta.fields[:4]:
+                continue
+            mine = cleaned.get(name)
+            if getattr(mine, "pk", mine) == then:
+                value = getattr(current, Article._meta.get_field(name).attname)
+                self.data[name] = "" if value is None else str(value)
 
 
 class ReferenceInline(admin.StackedInline):
@@ -144,6 +167,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.base_fields["expected_revision"].initial = obj.revision if obj else None
+        form.base_fields["expected_version"].initial = obj.version if obj else None
         form.base_fields["change_reason"].initial = "" if obj else "Created in the editorial desk"
         return form
 
@@ -170,6 +194,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
         workflow.article_edit(
             article=Article.objects.get(pk=form.instance.pk), actor=request.user, content=content, metadata=metadata,
             reason=data["change_reason"], expected_revision=data.get("expected_revision"),
+            expected_version=data.get("expected_version"),
         )  # fmt: skip
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -245,7 +270,8 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
     def compare_view(self, request, object_id):
         article = self._article_or_404(request, object_id)
         try:
-            old, new = int(request.GET.get("old", 0)), int(request.GET.get("new", article.revision))
+            old = parse_int(request.GET.get("old", "0"), name="old", low=0)
+            new = parse_int(request.GET.get("new", str(article.revision)), name="new", low=0)
             old_rev, new_rev = revision_pair(article=article, old=old, new=new)
         except (ValueError, ArticleRevision.DoesNotExist) as error:
             messages.error(request, f"Cannot compare: {error or 'give two revision numbers'}")

@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
+from articles.parsing import MAX_ID, MAX_INT
 from reviews.models import ReviewerProfile
 
 DEFAULT_REVIEW_DAYS = 14
@@ -23,7 +24,9 @@ class ReasonForm(forms.Form):
 
 
 class PublishForm(ReasonForm):
-    revision = forms.IntegerField(required=False, min_value=1, help_text="Empty: the current revision.")
+    revision = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_INT, help_text="Empty: the current revision."
+    )
     provisional = forms.BooleanField(required=False, help_text="Publish an unapproved revision with a banner.")
 
 
@@ -37,8 +40,8 @@ class ScheduleForm(ReasonForm):
 
 
 class RevertForm(ReasonForm):
-    number = forms.IntegerField(min_value=1)
-    expected_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    number = forms.IntegerField(min_value=1, max_value=MAX_INT)
+    expected_revision = forms.IntegerField(required=False, min_value=1, max_value=MAX_INT, widget=forms.HiddenInput)
 
 
 class OverrideForm(ReasonForm):
@@ -95,7 +98,7 @@ class ReassignForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    article = forms.IntegerField(required=False, min_value=1, label="Article id")
+    article = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Article id")
     actor = forms.CharField(required=False, max_length=150, label="Actor (username)")
     transition = forms.CharField(required=False, max_length=32)
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
