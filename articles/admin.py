@@ -7,7 +7,7 @@ and ``articles`` never imports ``reviews``.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import (
@@ -20,11 +20,25 @@ from articles.models import (
     Topic,
     ValidationReport,
 )
-from articles.parsing import BadValue, contains_nul, parse_id
+from articles.parsing import BadValue, contains_nul, parse_id, parse_int
+
+DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
 
 
-class ParsedSelectionMixin:
-    """Bulk actions act on ids: a selection that is not a list of ids is refused, naming the value."""
+class ParsedInputMixin:
+    """Change lists parse their free values: date-hierarchy parts are bounded numbers (400 otherwise),
+    and bulk actions act on ids: a selection that is not a list of ids is refused, naming the value."""
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy:
+            try:
+                for part, (low, high) in DATE_PARTS.items():
+                    name = f"{self.date_hierarchy}__{part}"
+                    if name in request.GET:
+                        parse_int(request.GET[name], name=name, low=low, high=high)
+            except BadValue as error:
+                return HttpResponseBadRequest(f"Bad request: {error}\n", content_type="text/plain; charset=utf-8")
+        return super().changelist_view(request, extra_context)
 
     def response_action(self, request, queryset):
         try:
@@ -36,7 +50,7 @@ class ParsedSelectionMixin:
         return super().response_action(request, queryset)
 
 
-class HistoryViewOnlyAdmin(ParsedSelectionMixin, SimpleHistoryAdmin):
+class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
     """Past versions can be looked at, never written back.
 
     simple-history's per-version form saves what it is sent, even with its revert button hidden
@@ -50,7 +64,7 @@ class HistoryViewOnlyAdmin(ParsedSelectionMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class ReadOnlyAdmin(ParsedSelectionMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ParsedInputMixin, admin.ModelAdmin):
     """History is sacred: these rows are shown, never added, changed or deleted."""
 
     def has_add_permission(self, request, obj=None):
