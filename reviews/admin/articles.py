@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -77,9 +78,25 @@ class ArticleForm(forms.ModelForm):
                 self.data[name] = "" if value is None else str(value)
 
 
+REFERENCE_FORMS_MAX = 500  # references edited in one save of the change form
+
+
+class BoundedReferenceFormSet(BaseInlineFormSet):
+    """A post claiming more forms than ``absolute_max`` is refused before any form is built."""
+
+    def total_form_count(self):
+        if self.is_bound and self.management_form.is_valid():
+            if self.management_form.cleaned_data["TOTAL_FORMS"] > self.absolute_max:
+                return 0  # full_clean reports "Please submit at most … forms"
+        return super().total_form_count()
+
+
 class ReferenceInline(admin.StackedInline):
     model = Reference
+    formset = BoundedReferenceFormSet
     extra = 0
+    max_num = REFERENCE_FORMS_MAX
+    validate_max = True
     fields = (("number", "kind", "year"), "authors", "title", "source", "details",
               ("doi", "pmid", "pmcid"), ("isbn", "issn"), "url", "raw", "validation_findings")  # fmt: skip
     readonly_fields = ("validation_findings",)
@@ -88,7 +105,7 @@ class ReferenceInline(admin.StackedInline):
     def get_formset(self, request, obj=None, **kwargs):
         page = getattr(request, "_desk_page", None)
         self.findings = page.findings_by_reference if page else {}
-        return super().get_formset(request, obj, **kwargs)
+        return super().get_formset(request, obj, absolute_max=REFERENCE_FORMS_MAX, **kwargs)
 
     @admin.display(description="Findings on the current revision")
     def validation_findings(self, obj):
