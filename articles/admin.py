@@ -7,7 +7,9 @@ and ``articles`` never imports ``reviews``.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import (
@@ -58,10 +60,48 @@ class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
     never edited here: a revert is a new revision through the workflow.
     """
 
+    def _object_or_404(self, request, object_id):
+        """The object by a parsed id, within what this user may see: 404 otherwise, 403 without the right."""
+        try:
+            pk = parse_id(object_id, name="id")
+        except BadValue:
+            raise Http404("No such object.") from None
+        obj = self.get_queryset(request).filter(pk=pk).first()
+        if obj is None:
+            raise Http404("No such object.")
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """One past version, read-only: each field's value as it was then (never a form to save)."""
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        obj = self._object_or_404(request, object_id)
+        try:
+            version = obj.history.filter(history_id=parse_id(version_id, name="version")).first()
+        except BadValue:
+            version = None
+        if version is None:
+            raise Http404("No such version of this object.")
+        fields = [(f.verbose_name, _shown(version, f)) for f in self.model._meta.concrete_fields
+                  if hasattr(version, f.attname)]  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "object": obj, "version": version,
+            "fields": fields, "title": f"{obj} as of {version.history_date:%Y-%m-%d %H:%M}",
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/history_version.html", context)
+
+
+def _shown(version, model_field) -> object:
+    value = getattr(version, model_field.attname)
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    return "—" if value in (None, "") else value
 
 
 class ReadOnlyAdmin(ParsedInputMixin, admin.ModelAdmin):

@@ -85,8 +85,9 @@ class BoundedReferenceFormSet(BaseInlineFormSet):
     """A post claiming more forms than ``absolute_max`` is refused before any form is built."""
 
     def total_form_count(self):
-        if self.is_bound and self.management_form.is_valid():
-            if self.management_form.cleaned_data["TOTAL_FORMS"] > self.absolute_max:
+        if self.is_bound:  # (the unbound management form asks this method)
+            form = self.management_form
+            if form.is_valid() and form.cleaned_data["TOTAL_FORMS"] > self.absolute_max:
                 return 0  # full_clean reports "Please submit at most … forms"
         return super().total_form_count()
 
@@ -162,6 +163,14 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
         return super().has_change_permission(request, obj) and (
             obj is None or perms.can_view_article(request.user, obj)
         )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "variant_of":  # an author may only point at their own articles
+            own = (
+                Article.objects.all() if perms.is_editor(request.user) else Article.objects.filter(author=request.user)
+            )
+            kwargs["queryset"] = own.order_by("title")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is the article's public address: fixed once the article exists.
