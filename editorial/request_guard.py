@@ -8,7 +8,7 @@ files are not looked at (they are parsed, and refused, by the import that reads 
 
 import json
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 
 from articles.parsing import contains_nul
 
@@ -20,14 +20,18 @@ class RequestValueGuard:
         self.get_response = get_response
 
     def __call__(self, request):
-        problem = self.problem(request)
-        if problem:
-            return HttpResponseBadRequest(f"Bad request: {problem}\n", content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+        found = self.problem(request)
+        if found is None:
+            return self.get_response(request)
+        name, problem = found
+        if request.path.startswith("/api/"):  # the API's own error shape: {field: [messages]}
+            return JsonResponse({name: ["Null characters are not allowed.", problem]}, status=400)
+        return HttpResponseBadRequest(f"Bad request: {problem}\n", content_type="text/plain; charset=utf-8")
 
-    def problem(self, request) -> str | None:
+    def problem(self, request) -> tuple[str, str] | None:
+        """(parameter, what is wrong) for the first value holding a NUL, or None."""
         if "\x00" in request.path:
-            return "the address contains a NUL byte"
+            return "path", "the address contains a NUL byte"
         sources = [("query", request.GET)]
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.content_type in (
             "application/x-www-form-urlencoded",
@@ -38,11 +42,14 @@ class RequestValueGuard:
             for key, items in values.lists():
                 if "\x00" in key or any("\x00" in item for item in items):
                     shown = key.replace("\x00", "?")[:60]
-                    return f"the {where} value '{shown}' contains a NUL byte, which cannot be stored"
+                    return shown, f"the {where} value '{shown}' contains a NUL byte, which cannot be stored"
         if request.content_type in JSON_TYPES and request.body:
             try:
                 if contains_nul(json.loads(request.body)):
-                    return "the JSON body contains a NUL character (\\u0000), which cannot be stored"
+                    return (
+                        "non_field_errors",
+                        "the JSON body contains a NUL character (\\u0000), which cannot be stored",
+                    )
             except (ValueError, UnicodeDecodeError):
                 return None  # not JSON: the view's parser says so
         return None
