@@ -46,7 +46,9 @@ class ArticleForm(forms.ModelForm):
             return cleaned
         expected, version = cleaned.get("expected_revision"), cleaned.get("expected_version")
         if expected is None or version is None:
-            raise forms.ValidationError("This form does not say which version you started from; reload the page.")
+            raise forms.ValidationError(
+                "This form does not say which revision and version you started from; reload the page."
+            )
         current = Article.objects.get(pk=self.instance.pk)
         self.data = self.data.copy()
         self.data["expected_version"] = current.version
