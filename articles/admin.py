@@ -4,9 +4,11 @@ The Article admin itself is registered by ``reviews.admin``: its buttons drive t
 and ``articles`` never imports ``reviews``.
 """
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,9 +28,37 @@ from articles.models import (
     Topic,
     ValidationReport,
 )
+from articles.parsing import BadValue, contains_nul, parse_id, parse_int
+
+DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
 
 
-class HistoryViewOnlyAdmin(SimpleHistoryAdmin):
+class ParsedInputMixin:
+    """Change lists parse their free values: date-hierarchy parts are bounded numbers (400 otherwise),
+    and bulk actions act on ids: a selection that is not a list of ids is refused, naming the value."""
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy:
+            try:
+                for part, (low, high) in DATE_PARTS.items():
+                    name = f"{self.date_hierarchy}__{part}"
+                    if name in request.GET:
+                        parse_int(request.GET[name], name=name, low=low, high=high)
+            except BadValue as error:
+                return HttpResponseBadRequest(f"Bad request: {error}\n", content_type="text/plain; charset=utf-8")
+        return super().changelist_view(request, extra_context)
+
+    def response_action(self, request, queryset):
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                parse_id(value, name="selected row")
+        except BadValue as error:
+            messages.error(request, f"Nothing was done: {error}.")
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+
+class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
     """Past versions can be looked at, never written back.
 
     simple-history's per-version form saves what it is sent, even with its revert button hidden
@@ -36,13 +66,51 @@ class HistoryViewOnlyAdmin(SimpleHistoryAdmin):
     never edited here: a revert is a new revision through the workflow.
     """
 
+    def _object_or_404(self, request, object_id):
+        """The object by a parsed id, within what this user may see: 404 otherwise, 403 without the right."""
+        try:
+            pk = parse_id(object_id, name="id")
+        except BadValue:
+            raise Http404("No such object.") from None
+        obj = self.get_queryset(request).filter(pk=pk).first()
+        if obj is None:
+            raise Http404("No such object.")
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """One past version, read-only: each field's value as it was then (never a form to save)."""
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        obj = self._object_or_404(request, object_id)
+        try:
+            version = obj.history.filter(history_id=parse_id(version_id, name="version")).first()
+        except BadValue:
+            version = None
+        if version is None:
+            raise Http404("No such version of this object.")
+        fields = [(f.verbose_name, _shown(version, f)) for f in self.model._meta.concrete_fields
+                  if hasattr(version, f.attname)]  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "object": obj, "version": version,
+            "fields": fields, "title": f"{obj} as of {version.history_date:%Y-%m-%d %H:%M}",
+        }  # fmt: skip
+        return TemplateResponse(request, "admin/history_version.html", context)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+def _shown(version, model_field) -> object:
+    value = getattr(version, model_field.attname)
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    return "—" if value in (None, "") else value
+
+
+class ReadOnlyAdmin(ParsedInputMixin, admin.ModelAdmin):
     """History is sacred: these rows are shown, never added, changed or deleted."""
 
     def has_add_permission(self, request, obj=None):
@@ -55,8 +123,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ("name", "slug", "description", "rereview_interval_days", "required_approvals",
+                  "required_specialties")  # fmt: skip
+
+    def clean_required_specialties(self) -> list[str]:
+        """A list of specialty names; left empty it is the empty list (no specialty required)."""
+        value = self.cleaned_data.get("required_specialties")
+        if value in (None, "", {}):
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise forms.ValidationError('Give a list of specialty names, e.g. ["Cardiology"], or leave it empty.')
+        if any(contains_nul(v) or len(v) > 120 for v in value):
+            raise forms.ValidationError("A specialty name may not contain a NUL character or exceed 120 characters.")
+        return [v.strip() for v in value]
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm
     list_display = ("name", "required_approvals", "rereview_interval_days")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

@@ -87,6 +87,9 @@ class Article(TimeStamped):
     )
     status = models.CharField(max_length=32, choices=Status, default=Status.DRAFT, editable=False)
     revision = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Counts every write of this row; a save from an older version is refused."
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_articles")
     last_reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     next_review_due = models.DateField(null=True, blank=True)
@@ -123,6 +126,17 @@ class Article(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        """Every write of the row bumps ``version`` (the invariant the desk's stale-save check reads).
+
+        Writers hold the row lock (``reviews.locking``), so the in-memory count is the stored one.
+        """
+        if self.pk is not None:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})

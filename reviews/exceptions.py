@@ -44,5 +44,19 @@ class StaleEdit(WorkflowError):
         )
 
 
+class StaleArticle(StaleEdit):
+    """The editor's form shows an older version of the article row than the stored one (any write:
+    an approval, a publishing step, another editor's metadata), even with the same revision."""
+
+    def __init__(self, *, expected: int, current: int, changes: str = ""):
+        self.expected, self.current, self.changes = expected, current, changes
+        WorkflowError.__init__(
+            self,
+            f"This article changed while you were editing (version {expected} → {current})"
+            f"{': ' + changes if changes else ''}. Nothing was saved; the form now shows the current values "
+            "of the fields you did not change. Check them and save again.",
+        )
+
+
 class AssignmentRefused(WorkflowError):
     """An assignment step was refused; the message names the reviewer, the article and why."""

@@ -12,8 +12,10 @@ from django.utils.html import format_html
 from articles.admin import HistoryViewOnlyAdmin
 from articles.diffing import revision_diff, word_diff
 from articles.models import Article, ArticleRevision
+from articles.parsing import parse_int
 from articles.revisions import Content, article_create
 from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
+from articles.versions import changes_since
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
@@ -26,7 +28,7 @@ from reviews.admin.filters import (
 )
 from reviews.admin.forms import OverrideForm
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
-from reviews.exceptions import StaleEdit, WorkflowError
+from reviews.exceptions import StaleArticle, StaleEdit, WorkflowError
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
 
@@ -35,7 +37,8 @@ class ArticleForm(forms.ModelForm):
     change_reason = forms.CharField(
         label="Reason for this change", max_length=500, help_text="Recorded with the new revision."
     )
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
     non_material_reason = forms.CharField(
         label="Non-material edit: why", max_length=500, required=False,
         help_text="Only for a correction that does not change the medicine (a typo, a spelling). The approval "
@@ -48,23 +51,45 @@ class ArticleForm(forms.ModelForm):
         fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of")
 
     def clean(self):
-        """Refuse a save from an older revision: the editor's text is shown back with what changed."""
+        """Refuse a save from an older version of the row or an older revision: the editor's text is shown
+        back with what changed, and the fields the editor did not touch take their current values."""
         cleaned = super().clean()
-        expected = cleaned.get("expected_revision")
-        if self.instance.pk and expected is None:
-            raise forms.ValidationError("This form does not say which revision you started from; reload the page.")
-        if self.instance.pk and expected is not None:
-            current = Article.objects.only("revision", "body").get(pk=self.instance.pk)
-            try:
-                workflow.require_current(article=current, expected_revision=expected)
-            except StaleEdit as stale:
-                self.stale_diff = word_diff(current.body, cleaned.get("body") or "")
-                self.stale_revision = current.revision
-                # Saving again from here is a deliberate choice made after seeing the diff.
-                self.data = self.data.copy()
-                self.data["expected_revision"] = current.revision
-                raise forms.ValidationError(str(stale)) from None
+        if not self.instance.pk:
+            return cleaned
+        expected, version = cleaned.get("expected_revision"), cleaned.get("expected_version")
+        if expected is None or version is None:
+            raise forms.ValidationError(
+                "This form does not say which revision and version you started from; reload the page."
+            )
+        current = Article.objects.get(pk=self.instance.pk)
+        self.data = self.data.copy()
+        self.data["expected_version"] = current.version
+        try:
+            workflow.require_current(article=current, expected_revision=expected)
+        except StaleEdit as stale:
+            self.stale_diff = word_diff(current.body, cleaned.get("body") or "")
+            self.stale_revision = current.revision
+            # Saving again from here is a deliberate choice made after seeing the diff.
+            self.data["expected_revision"] = current.revision
+            raise forms.ValidationError(str(stale)) from None
+        try:
+            workflow.require_version(article=current, expected_version=version)
+        except StaleEdit:
+            changes = changes_since(article=current, version=version)
+            self._take_current_values(current, changes, cleaned)
+            stale = StaleArticle(expected=version, current=current.version, changes=changes.describe())
+            raise forms.ValidationError(str(stale)) from None
         return cleaned
+
+    def _take_current_values(self, current: Article, changes, cleaned: dict) -> None:
+        """Where the editor left a field as it was and someone else changed it, show the stored value."""
+        for name, then in changes.then.items():
+            if name not in self.fields or name in self.Meta.fields[:4]:
+                continue
+            mine = cleaned.get(name)
+            if getattr(mine, "pk", mine) == then:
+                value = getattr(current, Article._meta.get_field(name).attname)
+                self.data[name] = "" if value is None else str(value)
 
 
 def _editable_here(user, article: Article) -> bool:
@@ -106,6 +131,14 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
             obj is None or (perms.can_view_article(request.user, obj) and _editable_here(request.user, obj))
         )
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "variant_of":  # an author may only point at their own articles
+            own = (
+                Article.objects.all() if perms.is_editor(request.user) else Article.objects.filter(author=request.user)
+            )
+            kwargs["queryset"] = own.order_by("title")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         # The slug is the article's public address: fixed once the article exists.
         return (*self.readonly_fields, "slug") if obj else self.readonly_fields
@@ -144,6 +177,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.base_fields["expected_revision"].initial = obj.revision if obj else None
+        form.base_fields["expected_version"].initial = obj.version if obj else None
         form.base_fields["change_reason"].initial = "" if obj else "Created in the editorial desk"
         return form
 
@@ -174,6 +208,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
             article=Article.objects.get(pk=form.instance.pk), actor=request.user, content=content, metadata=metadata,
             reason=data["change_reason"], expected_revision=data.get("expected_revision"),
             non_material=data.get("non_material_reason") or "",
+            expected_version=data.get("expected_version"),
         )  # fmt: skip
         if data.get("non_material_reason"):
             self._report_claim(request, form.instance.pk)
@@ -266,7 +301,8 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
     def compare_view(self, request, object_id):
         article = self._article_or_404(request, object_id)
         try:
-            old, new = int(request.GET.get("old", 0)), int(request.GET.get("new", article.revision))
+            old = parse_int(request.GET.get("old", "0"), name="old", low=0)
+            new = parse_int(request.GET.get("new", str(article.revision)), name="new", low=0)
             old_rev, new_rev = revision_pair(article=article, old=old, new=new)
         except (ValueError, ArticleRevision.DoesNotExist) as error:
             messages.error(request, f"Cannot compare: {error or 'give two revision numbers'}")

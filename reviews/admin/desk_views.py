@@ -215,8 +215,10 @@ class DeskViewsMixin:
             raise PermissionDenied
 
     def dossier_view(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        article = get_object_or_404(self.get_queryset(request), pk=object_id)  # 404 before 403: nothing revealed
         self._require_editor(request)
-        article = get_object_or_404(self.get_queryset(request), pk=object_id)
         data = dossier.dossier_for_article(article=article)
         if request.GET.get("format") == "json":
             response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})

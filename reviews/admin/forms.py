@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
+from articles.parsing import MAX_INT
 from reviews.models import ReviewerProfile
 
 DEFAULT_REVIEW_DAYS = 14
@@ -27,7 +28,9 @@ class ReasonForm(forms.Form):
 
 
 class PublishForm(ReasonForm):
-    revision = forms.IntegerField(required=False, min_value=1, help_text="Empty: the current revision.")
+    revision = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_INT, help_text="Empty: the current revision."
+    )
     provisional = forms.BooleanField(required=False, help_text="Publish an unapproved revision with a banner.")
 
 
@@ -47,8 +50,8 @@ class ReviewDueForm(ReasonForm):
 
 
 class RevertForm(ReasonForm):
-    number = forms.IntegerField(min_value=1)
-    expected_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    number = forms.IntegerField(min_value=1, max_value=MAX_INT)
+    expected_revision = forms.IntegerField(required=False, min_value=1, max_value=MAX_INT, widget=forms.HiddenInput)
 
 
 class OverrideForm(ReasonForm):

@@ -5,6 +5,7 @@ whatever the number of references."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,9 +24,26 @@ REFERENCES_PER_PAGE = 100
 METADATA = ("topic", "audience", "variant_of", "next_review_due")
 
 
+REFERENCE_FORMS_MAX = 500  # references edited in one save of the change form
+
+
+class BoundedReferenceFormSet(BaseInlineFormSet):
+    """A post claiming more forms than ``absolute_max`` is refused before any form is built."""
+
+    def total_form_count(self):
+        if self.is_bound:  # (the unbound management form asks this method)
+            form = self.management_form
+            if form.is_valid() and form.cleaned_data["TOTAL_FORMS"] > self.absolute_max:
+                return 0  # full_clean reports "Please submit at most … forms"
+        return super().total_form_count()
+
+
 class ReferenceInline(admin.StackedInline):
     model = Reference
+    formset = BoundedReferenceFormSet
     extra = 0
+    max_num = REFERENCE_FORMS_MAX
+    validate_max = True
     template = "admin/articles/article/references_inline.html"
     fields = (("number", "kind", "year"), "authors", "title", "source", "details",
               ("doi", "pmid", "pmcid"), ("isbn", "issn"), "url", "raw", "validation_findings")  # fmt: skip
@@ -35,7 +53,7 @@ class ReferenceInline(admin.StackedInline):
     def get_formset(self, request, obj=None, **kwargs):
         page = getattr(request, "_desk_page", None)
         self.findings = page.findings_by_reference if page else {}
-        return super().get_formset(request, obj, **kwargs)
+        return super().get_formset(request, obj, absolute_max=REFERENCE_FORMS_MAX, **kwargs)
 
     @admin.display(description="Findings on the current revision")
     def validation_findings(self, obj):

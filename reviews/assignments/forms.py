@@ -48,7 +48,7 @@ class DecisionSelect(forms.RadioSelect):
 class ReviewForm(forms.Form):
     """The decision form; the warnings to acknowledge come from the page's reference report."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     decision = forms.ChoiceField(
         widget=DecisionSelect,
         choices=ReviewAssignment.Decision.choices,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
@@ -53,8 +53,18 @@ def _topic(name: str | None) -> Topic | None:
     return topic or Topic.objects.create(name=name.strip(), slug=slug)
 
 
-def import_file(*, path: Path, actor) -> ImportResult:
-    """Import one file in one transaction: nothing from a malformed file is saved."""
+def import_batch(*, paths: list[Path], actor) -> list[ImportResult]:
+    """Import the files of one batch in order. A file that maps to the same article (slug) as an
+    earlier file of the batch is refused, naming that file: so importing a batch twice changes nothing
+    the second time."""
+    claimed: dict[str, Path] = {}
+    return [import_file(path=path, actor=actor, claimed=claimed) for path in paths]
+
+
+def import_file(*, path: Path, actor, claimed: dict[str, Path] | None = None) -> ImportResult:
+    """Import one file in one transaction: nothing from a malformed file is saved.
+
+    ``claimed`` maps the slugs already taken in this batch to their files (updated here)."""
     try:
         parsed = parse_article_file(path)
     except ArticleFileError as error:
@@ -64,6 +74,10 @@ def import_file(*, path: Path, actor) -> ImportResult:
     slug = (parsed.slug or slugify(parsed.title))[:200]
     if parsed.audience and parsed.audience not in Audience.values:
         return ImportResult(path, "failed", f"{path}:1: unknown audience '{parsed.audience}'")
+    if claimed is not None:
+        if slug in claimed:
+            return ImportResult(path, "failed", f"{path}:1: the same article ('{slug}') as {claimed[slug]}, refused")
+        claimed[slug] = path
     try:
         with transaction.atomic():
             return _save(path=path, parsed=parsed, slug=slug, actor=actor)
@@ -72,6 +86,8 @@ def import_file(*, path: Path, actor) -> ImportResult:
         return ImportResult(path, "failed", f"{path}:1: {problems}")
     except WorkflowError as error:
         return ImportResult(path, "failed", f"{path}:1: {error}")
+    except DataError as error:  # e.g. a NUL byte, which PostgreSQL text cannot hold
+        return ImportResult(path, "failed", f"{path}:1: cannot be stored ({str(error).splitlines()[0]})")
     except IntegrityError as error:
         return ImportResult(
             path, "failed", f"{path}:1: clashes with an existing record ({error.args[0].splitlines()[0]})"

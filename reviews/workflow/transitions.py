@@ -18,7 +18,7 @@ from articles.models import Article, ArticleRevision
 from articles.revisions import Content, content_apply, content_of, content_of_revision, metadata_apply
 from reviews import notifications
 from reviews import permissions as perms
-from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed, state_label
+from reviews.exceptions import NotPermitted, StaleArticle, StaleEdit, TransitionNotAllowed, state_label
 from reviews.locking import lock_article, require_reason
 from reviews.models import TransitionLog, ValidationOverride
 from reviews.publishing import records
@@ -244,13 +244,21 @@ def require_current(*, article: Article, expected_revision: int | None) -> None:
         raise StaleEdit(expected=expected_revision, current=article.revision)
 
 
+def require_version(*, article: Article, expected_version: int | None) -> None:
+    """StaleArticle when the editor's copy is of an older version of the row (None: not checked)."""
+    if expected_version is not None and expected_version != article.version:
+        raise StaleArticle(expected=expected_version, current=article.version)
+
+
 def article_edit(
     *, article: Article, actor, content: Content, metadata: dict, reason: str, expected_revision: int | None,
-    non_material: str = "",
+    non_material: str = "", expected_version: int | None = None,
 ):  # fmt: skip
     """The desk's save of an existing article: its content through ``edit`` (a new revision when it
-    changed), then its metadata, in one transaction. Raises as ``edit`` does; nothing is written then."""
+    changed), then its metadata, in one transaction. ``expected_version`` is the row version the
+    form was built from. Raises as ``edit`` does, or StaleArticle; nothing is written then."""
     with transaction.atomic():
+        require_version(article=lock_article(article), expected_version=expected_version)
         article, revision = edit(
             article=article, actor=actor, content=content, reason=reason, expected_revision=expected_revision,
             non_material=non_material,

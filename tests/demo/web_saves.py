@@ -23,7 +23,7 @@ def form_data(article: Article, n: int) -> dict:
     data = {
         "title": article.title, "summary": article.summary, "body": article.body + f"\nNote {n}.",
         "topic": article.topic_id or "", "audience": article.audience, "variant_of": "", "next_review_due": "",
-        "change_reason": f"Demo save {n}", "expected_revision": article.revision,
+        "change_reason": f"Demo save {n}", "expected_revision": article.revision, "expected_version": article.version,
         "references-TOTAL_FORMS": len(refs), "references-INITIAL_FORMS": len(refs),
         "references-MIN_NUM_FORMS": 0, "references-MAX_NUM_FORMS": 1000,
     }  # fmt: skip

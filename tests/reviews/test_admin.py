@@ -69,6 +69,7 @@ def _form_data(article, **changes):
         "title": article.title, "slug": article.slug, "summary": article.summary, "body": article.body,
         "topic": article.topic_id, "audience": article.audience, "variant_of": "", "next_review_due": "",
         "change_reason": "Clarified the opening", "expected_revision": article.revision,
+        "expected_version": article.version,
         "references-TOTAL_FORMS": len(refs), "references-INITIAL_FORMS": len(refs),
         "references-MIN_NUM_FORMS": 0, "references-MAX_NUM_FORMS": 1000,
     }  # fmt: skip

@@ -299,7 +299,7 @@ def _form_data(article, **changes):
     data = {
         "title": article.title, "slug": article.slug, "summary": article.summary, "body": article.body,
         "topic": article.topic_id, "audience": article.audience, "variant_of": "", "next_review_due": "",
-        "change_reason": "Edited", "expected_revision": article.revision,
+        "change_reason": "Edited", "expected_revision": article.revision, "expected_version": article.version,
         "references-TOTAL_FORMS": 0, "references-INITIAL_FORMS": 0,
         "references-MIN_NUM_FORMS": 0, "references-MAX_NUM_FORMS": 1000,
     }  # fmt: skip

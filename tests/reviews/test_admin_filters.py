@@ -32,12 +32,8 @@ def test_reviewer_filter_selects_the_reviewers_articles(desk, editor):
         ("reviewer", "\uff11"),  # fullwidth one
         ("reviewer", "-1"),
         ("reviewer", "1.5"),
-        ("reviewer", "\x00"),
         ("overdue", "\u00b2"),
-        ("overdue", "\x00"),
         ("rereview", "\u00b3\u2070"),
-        ("rereview", "\x00"),
-        ("published", "\x00"),
     ],
 )
 def test_odd_filter_values_give_the_unfiltered_list_not_a_500(desk, parameter, value):
@@ -46,6 +42,14 @@ def test_odd_filter_values_give_the_unfiltered_list_not_a_500(desk, parameter, v
     response = desk.get(CHANGELIST, {parameter: value})
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize("parameter", ["reviewer", "overdue", "rereview", "published"])
+def test_a_nul_byte_in_a_filter_is_a_400_naming_it(desk, parameter):
+    make_reviewer("dr-listed")
+    response = desk.get(CHANGELIST, {parameter: "\x00"})
+    assert response.status_code == 400
+    assert f"'{parameter}' contains a NUL byte".encode() in response.content
 
 
 def test_a_reviewer_id_beyond_any_row_finds_nothing(desk):

@@ -63,7 +63,7 @@ def _article_form(article):
     return {
         "title": article.title, "summary": article.summary, "body": article.body + "\nOne more sentence.",
         "topic": article.topic_id, "audience": article.audience, "variant_of": "", "next_review_due": "",
-        "change_reason": "Added a sentence", "expected_revision": article.revision,
+        "change_reason": "Added a sentence", "expected_revision": article.revision, "expected_version": article.version,
     }  # fmt: skip
 
 

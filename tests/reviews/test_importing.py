@@ -92,3 +92,35 @@ def test_the_sample_articles_import_cleanly(importer):
     _, err, failed = run(SAMPLES)
     assert not failed, err
     assert Article.objects.count() == len(list(SAMPLES.glob("*.md")))
+
+
+def _article_file(folder: Path, name: str, *, title: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(f"---\ntitle: {title}\nslug: shared-slug\ntopic: Oncology\n---\n{text} [1].\n\n"
+                    "## References\n1. [Guideline] Body A. A title. A source. 2020.\n", encoding="utf-8")  # fmt: skip
+    return path
+
+
+def test_two_files_for_one_article_in_a_batch_the_second_is_refused_naming_the_first(importer, tmp_path):
+    first = _article_file(tmp_path, "a.md", title="First take", text="The first text")
+    second = _article_file(tmp_path, "b.md", title="Second take", text="The second text")
+    out, err, failed = run(tmp_path)
+    assert failed
+    assert f"{second}:1: the same article ('shared-slug') as {first}, refused" in err
+    assert "1 created, 0 updated, 0 unchanged, 1 failed" in out
+    article = Article.objects.get()
+    assert article.title == "First take" and article.revision == 1
+
+
+def test_reimporting_a_damaged_batch_changes_nothing(importer, tmp_path):
+    _article_file(tmp_path, "a.md", title="First take", text="The first text")
+    _article_file(tmp_path, "b.md", title="Second take", text="The second text")
+    (tmp_path / "c.md").write_text("---\ntitle: Broken\n---\nText [2].\n\n## References\n3. X. Y. Z. 2020.\n")
+    (tmp_path / "d.md").write_text("---\ntitle: Has a NUL\x00 byte\nslug: nul-title\n---\nText.\n")
+    run(tmp_path)
+    counts = (Article.objects.count(), ArticleRevision.objects.count(), Reference.objects.count(),
+              Article.history.count(), Reference.history.count())  # fmt: skip
+    out, _, _ = run(tmp_path)
+    assert "0 created, 0 updated, 1 unchanged, 3 failed" in out
+    assert (Article.objects.count(), ArticleRevision.objects.count(), Reference.objects.count(),
+            Article.history.count(), Reference.history.count()) == counts  # fmt: skip

@@ -109,7 +109,7 @@ def test_a_change_form_without_its_starting_revision_is_refused(client, editor):
     data = {"title": "Changed", "summary": "", "body": article.body, "audience": "clinician",
             "change_reason": "x", "references-TOTAL_FORMS": 0, "references-INITIAL_FORMS": 0}  # fmt: skip
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
-    assert response.status_code == 200 and "which revision you started from" in response.content.decode()
+    assert response.status_code == 200 and "which revision and version you started from" in response.content.decode()
     article.refresh_from_db()
     assert article.title != "Changed" and article.revision == 1
 

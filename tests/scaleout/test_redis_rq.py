@@ -1,7 +1,7 @@
 """The cache and the task queue on the real Redis, with a real RQ worker process."""
 
-import re
 import os
+import re
 import signal
 import subprocess
 import sys

@@ -1,14 +1,15 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.jobs.importing import article_files, import_file
+from reviews.jobs.importing import article_files, import_batch
 
 
 class Command(BaseCommand):
     help = (
         "Import article files (Markdown with front matter, HTML pages, or the plain-text page format). "
         "Re-importing a file updates the article with the same slug as a new revision, "
-        "only if its content changed. A malformed file is reported as file:line and nothing from it is saved."
+        "only if its content changed. Two files of one batch for the same article: the second is refused, "
+        "naming the first. A malformed file is reported as file:line and nothing from it is saved."
     )
 
     def add_arguments(self, parser):
@@ -21,8 +22,7 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("No article files found in the paths given.")
         counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
-        for index, path in enumerate(files, start=1):
-            result = import_file(path=path, actor=actor)
+        for index, (path, result) in enumerate(zip(files, import_batch(paths=files, actor=actor), strict=True), 1):
             counts[result.outcome] += 1
             if result.outcome == "failed":
                 self.stderr.write(result.message)
