@@ -20,6 +20,8 @@ from reviews.admin import selectors as desk
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
 from reviews.admin.filters import OverdueReviewFilter, PublicationFilter, RereviewDueFilter, ReviewerFilter
 from reviews.admin.forms import OverrideForm
+from reviews.admin.provenance import latest_provenance
+from reviews.admin.upload import UploadViewsMixin
 from reviews.exceptions import StaleEdit, WorkflowError
 from reviews.workflow import transitions as workflow
 
@@ -91,7 +93,7 @@ def _references_from(formsets) -> list[dict]:
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
+class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, UploadViewsMixin, HistoryViewOnlyAdmin):
     form = ArticleForm
     inlines = [ReferenceInline]
     list_display = ("title", "status", "revision", "live_revision", "reviewers", "last_reviewed_at",
@@ -192,7 +194,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
             path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
                  name="articles_article_compare"),
         ]  # fmt: skip
-        return own + self.desk_urls() + super().get_urls()
+        return own + self.desk_urls() + self.upload_urls() + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
@@ -209,6 +211,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, HistoryViewOnlyAdmin):
                 may_edit=perms.is_editor(request.user),
                 allow_provisional=site_settings_for_readers().allow_provisional_publishing,
                 override_form=OverrideForm(findings=page.error_findings),
+                provenance=latest_provenance(article=article),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
