@@ -33,7 +33,7 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
+        if isinstance(data, (list, tuple)) and data:
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)]
 
@@ -80,7 +80,7 @@ class UploadViewsMixin:
         return TemplateResponse(request, f"admin/articles/article/{template}", context)
 
     def upload_view(self, request):
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
         if request.method == "POST" and self.has_add_permission(request) and form.is_valid():
             files = form.cleaned_data["files"]
             previews = article_previews(files=files)
@@ -101,9 +101,8 @@ class UploadViewsMixin:
             files = batch_take(token=request.POST.get("token", ""), user=request.user,
                                digest=request.POST.get("digest", ""))  # fmt: skip
         except BatchUnavailable as error:
-            form = UploadForm()
-            form.add_error(None, f"Nothing was imported: {error}.")
-            return self._upload_page(request, "upload.html", title="Import article files", form=form)
+            return self._upload_page(request, "upload.html", title="Import article files", form=UploadForm(),
+                                     refusal=f"Nothing was imported: {error}.")  # fmt: skip
         results = []
         for index, file in enumerate(files):  # one by one, each in its own transaction
             source = request.POST.get(SOURCE_FIELD.format(index), "").strip() or file_source_url(file.name)
