@@ -262,7 +262,8 @@ def _page_title(lines: list[str]) -> tuple[str, int]:
     if following is None or not _is_section_label(first):
         return first, 0
     index, text = following
-    if _is_heading(text) and len(text.split()) > len(first.split()):
+    words = len(text.split())
+    if _is_heading(text) and words >= _TITLE_MIN_WORDS and words > 2 * len(first.split()):
         return text, index
     return first, 0
 
@@ -284,6 +285,7 @@ def _is_heading(text: str) -> bool:
 
 
 _LABEL_MAX_WORDS = 3
+_TITLE_MIN_WORDS = 5
 _HEADING_MAX_WORDS = 20
 _HEADING_MAX_CHARS = 160
 _DIGIT = re.compile(r"[0-9]")

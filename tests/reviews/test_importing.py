@@ -292,3 +292,35 @@ def test_on_a_terminal_the_command_shows_a_progress_bar(importer):
     assert "\r" in out and "[" + "#" * 30 + "] 5/5 done" in out
     assert "[1/5]" not in out  # plain lines are for logs, not terminals
     assert "Imported 5 file(s): 5 created, 0 updated, 0 unchanged, 0 failed." in out
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Sleep Medicine\n\nHow Much Sleep Do Adults With Insomnia Really Need?\n\nA paragraph of text.\n", None),
+        ("Asthma\n\nKey points\n\nA paragraph of text about inhalers.\n", "Asthma"),
+        ("Asthma\n\nLiving with it\n\nA paragraph of text about inhalers.\n", "Asthma"),
+        ("Caring for a wound at home\nClean it gently every day with water.\n", "Caring for a wound at home"),
+    ],
+)
+def test_a_short_section_label_gives_way_only_to_a_clear_title_line(text, title):
+    from articles.fileformat import parse_article_text
+
+    parsed = parse_article_text(text)
+    assert parsed.title == (title or text.split("\n")[2])
+    assert parsed.title not in parsed.body and "Sleep Medicine" not in parsed.body
+
+
+def test_page_headings_become_headings_and_other_lines_do_not():
+    from articles.fileformat import parse_article_text
+
+    page = (
+        "Looking after a healing wound\n\nWhat to watch for\n\nRedness that spreads is a reason to call 2\n\n"
+        "Signs of infection include warmth and swelling, and a fever means calling your clinic the same day.\n"
+        "  • Keep the dressing dry\nCleaning:\nStage 2\n"
+    )
+    body = parse_article_text(page).body.split("\n")
+    assert "## What to watch for" in body
+    assert not any(line.startswith("#") and "Redness" in line for line in body)  # ends with a marker
+    assert not any(line.startswith("#") and "Signs of infection" in line for line in body)  # a sentence
+    assert "  - Keep the dressing dry" in body and "Cleaning:" in body and "## Stage 2" not in body
