@@ -128,6 +128,7 @@ def _parse_markdown(lines: list[str]) -> ParsedArticle:
     heading = max((i for i in range(end + 1, len(lines)) if _REFERENCES_HEADING.match(lines[i])), default=None)
     body_end = heading if heading is not None else len(lines)
     body, body_line = _trim_body(lines[end + 1 : body_end], first_line=end + 2)
+    _require_body(body, line=(heading + 1) if heading is not None else end + 2)
     references = _markdown_references(lines, heading) if heading is not None else []
     return ParsedArticle(
         title=meta["title"],
@@ -226,15 +227,17 @@ _SOURCE_YEAR = re.compile(r"^(?P<source>.*?)[\s,]+(?P<year>[0-9]{4})\.?$")
 
 
 def _parse_page(lines: list[str]) -> ParsedArticle:
-    title = lines[0].strip()
+    title, title_index = _page_title(lines)
     if not title:
         raise ArticleFileError(1, "the first line must be the title")
     stop = next((i for i, line in enumerate(lines) if _TAIL.match(line.strip())), len(lines))
     heading = next((i for i in range(1, stop) if lines[i].strip() == "References"), None)
     body_end = heading if heading is not None else stop
-    # Chrome lines become blank rather than vanish, so body line numbers stay file lines.
+    # Chrome lines (and a section label above the title) become blank rather than vanish, so
+    # body line numbers stay file lines.
     kept = [_page_body_line(line, title) for line in lines[1:body_end]]
     body, body_line = _trim_body(kept, first_line=2)
+    _require_body(body, line=min(title_index + 2, len(lines)))
     references = _page_references(lines, heading + 1, stop) if heading is not None else []
     claim = next((line.strip() for line in lines[1:stop] if _REVIEW_CLAIM.match(line.strip())), "")
     return ParsedArticle(
@@ -243,10 +246,58 @@ def _parse_page(lines: list[str]) -> ParsedArticle:
     )  # fmt: skip
 
 
+def _require_body(body: str, *, line: int) -> None:
+    """An article is its text: a file with a title and nothing else is refused, not imported empty."""
+    if not body.strip():
+        raise ArticleFileError(line, "the article has no body text (only a title was found)")
+
+
+def _page_title(lines: list[str]) -> tuple[str, int]:
+    """The title and its line index: the first line, unless that is a short section label (a
+    site's category such as "Cardiology Imaging") directly above a longer heading-like line,
+    which is then the article's own title."""
+    first = lines[0].strip()
+    filled = ((i, lines[i].strip()) for i in range(1, len(lines)) if lines[i].strip())
+    following = next(((i, text) for i, text in filled if not _CHROME.match(text)), None)
+    if following is None or not _is_section_label(first):
+        return first, 0
+    index, text = following
+    words = len(text.split())
+    if _is_heading(text) and words >= _TITLE_MIN_WORDS and words > 2 * len(first.split()):
+        return text, index
+    return first, 0
+
+
+def _is_section_label(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= _LABEL_MAX_WORDS and not text.endswith(("?", ".", ":")) and not _DIGIT.search(text)
+
+
+def _is_heading(text: str) -> bool:
+    """A line of the page that stands as a heading: short, capitalised, not a sentence, list item
+    or label-and-text line, and not ending in a number (which would be a citation marker)."""
+    words = text.split()
+    if not 0 < len(words) <= _HEADING_MAX_WORDS or len(text) > _HEADING_MAX_CHARS:
+        return False
+    if text.endswith((".", ":", ";", ",", "!")) or text[-1].isdigit() or not text[0].isupper():
+        return False
+    return not _LIST_START.match(text)
+
+
+_LABEL_MAX_WORDS = 3
+_TITLE_MIN_WORDS = 5
+_HEADING_MAX_WORDS = 20
+_HEADING_MAX_CHARS = 160
+_DIGIT = re.compile(r"[0-9]")
+_LIST_START = re.compile(r"^(?:[-*+•·●▪◦]\s|[0-9]+[.)]\s)")
+
+
 def _page_body_line(line: str, title: str) -> str:
     stripped = line.strip()
     if _CHROME.match(stripped) or stripped == title:
         return ""
+    if line.rstrip() == stripped and _is_heading(stripped):
+        return f"## {stripped}"  # a heading of the page, unindented on a line of its own
     line = re.sub(r"^(\s*)[•·●▪◦]\s+", r"\1- ", line)
     return convert_bare_markers(line)
 

@@ -6,9 +6,11 @@ in ``articles.trust`` (services and predicates) and ``articles.error_reports``.
 """
 
 import contextlib
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -78,6 +80,9 @@ class AuthorProfile(models.Model):
             raise ValidationError({"photo_url": "The photo address must start with https://."})
 
 
+SOURCE_URL_SCHEMES = ("http", "https", "ftp", "ftps", "file")
+
+
 class RevisionProvenance(models.Model):
     """How one revision was made: by a person, with AI assistance, or imported from elsewhere."""
 
@@ -90,7 +95,11 @@ class RevisionProvenance(models.Model):
     method = models.CharField(max_length=16, choices=Method)
     ai_tool = models.CharField("AI tool", max_length=200, blank=True, help_text="Name and version of the tool.")
     ai_use = models.TextField("what the AI did", blank=True, help_text="e.g. drafted the first version.")
-    source_url = models.URLField(max_length=1000, blank=True, help_text="Where an imported text came from.")
+    # An address on the web, or file://localhost/… for a file given to the editors with no address.
+    source_url = models.CharField(
+        max_length=1000, blank=True, validators=[URLValidator(schemes=SOURCE_URL_SCHEMES)],
+        help_text="Where an imported text came from.",
+    )  # fmt: skip
     source_review_claim = models.CharField(
         max_length=500, blank=True, help_text='The source page\'s own "Reviewed by" line, kept as it was.'
     )
@@ -113,6 +122,15 @@ class RevisionProvenance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.revision}: {self.get_method_display()}"
+
+    @property
+    def source_is_file(self) -> bool:
+        """The text came as a file with no web address: show its name, never link a local path."""
+        return self.source_url.startswith("file:")
+
+    @property
+    def source_file_name(self) -> str:
+        return unquote(self.source_url.rsplit("/", 1)[-1]) if self.source_is_file else ""
 
     def clean(self) -> None:
         errors = {}

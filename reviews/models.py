@@ -304,3 +304,24 @@ class InvitationLink(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation link for assignment {self.assignment_id}"
+
+
+class ImportUpload(models.Model):
+    """A file an editor uploaded to preview before importing: its bytes are kept here, under a random
+    batch token bound to the uploader, so the confirmation imports exactly what was previewed (never
+    what a browser sends back). Deleted once imported; an abandoned batch expires."""
+
+    batch = models.CharField(max_length=64, db_index=True)
+    position = models.PositiveSmallIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "position"], name="import_upload_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (batch {self.batch[:8]})"

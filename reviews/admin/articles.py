@@ -27,7 +27,9 @@ from reviews.admin.filters import (
     ReviewerFilter,
 )
 from reviews.admin.forms import OverrideForm
+from reviews.admin.provenance import latest_provenance
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
+from reviews.admin.upload import UploadViewsMixin
 from reviews.exceptions import StaleArticle, StaleEdit, WorkflowError
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
@@ -97,7 +99,7 @@ def _editable_here(user, article: Article) -> bool:
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryViewOnlyAdmin):
+class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadViewsMixin, HistoryViewOnlyAdmin):
     form = ArticleForm
     inlines = [ReferenceInline]
     list_display = ("title_and_slug", "status", "topic", "author_name", "validation", "revision", "live_revision",
@@ -242,7 +244,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
             path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
                  name="articles_article_compare"),
         ]  # fmt: skip
-        return own + self.desk_urls() + self.reference_urls() + super().get_urls()
+        return own + self.desk_urls() + self.reference_urls() + self.upload_urls() + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         extra = {**(extra_context or {}), "is_editor": perms.is_editor(request.user)}
@@ -265,6 +267,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, HistoryVie
                 allow_provisional=site_settings_for_readers().allow_provisional_publishing,
                 override_form=OverrideForm(findings=page.error_findings),
                 **self.references_page(request, article),
+                provenance=latest_provenance(article=article),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

@@ -182,6 +182,7 @@ class Command(BaseCommand):
         review_submit(
             assignment=assignment, actor=onco, revision=returned.revision, decision="request_changes", checklist={},
             comments="Please say which patients the steroid dose applies to, and cite the trial for it.",
+            password=PASSWORD,
         )  # fmt: skip
 
     def _approve(self, article, *, reviewer, editor):
