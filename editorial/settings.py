@@ -186,6 +186,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Imprimatur API", "VERSION": "1.0.0"}
+# Requests per API token (DRF throttle rate: "<n>/second|minute|hour|day").
+API_TOKEN_RATE = env("API_TOKEN_RATE", "600/hour")
 
 # Reference resolvers (Crossref, NCBI E-utilities) are off unless asked for: the product works offline.
 RESOLVERS_ENABLED = env_bool("RESOLVERS_ENABLED", default=False)

@@ -226,3 +226,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient}"
+
+
+# Integration records live beside their services; imported here so the app registers them.
+from reviews.api.models import ApiToken, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401
