@@ -26,7 +26,7 @@ Radiotherapy is the usual first treatment for most patients [1].
 
 ## References
 1. [Guideline] Loblaw DA, Laperriere NJ. Emergency treatment of malignant extradural spinal cord compression. J Clin Oncol. 1998;16(4):1613-24. PMID: 9552073
-"""
+"""  # noqa: E501
 
 
 def bearer(user, scopes=ALL_SCOPES) -> dict:
@@ -65,8 +65,13 @@ def test_create_from_markdown_then_read_report_and_submit(client, author, django
 def test_create_from_json_and_a_multipart_file(client, editor):
     make_topic("Oncology")
     auth = bearer(editor)
-    body = {"title": "Dexamethasone dosing", "body": "Sixteen milligrams a day is usual [1].\n", "topic": "oncology",
-            "references": [{"kind": "guideline", "title": "A guideline", "source": "J Clin Oncol", "year": 1998}]}  # fmt: skip
+    reference = {"kind": "guideline", "title": "A guideline", "source": "J Clin Oncol", "year": 1998}
+    body = {
+        "title": "Dexamethasone",
+        "body": "Sixteen mg a day is usual [1].\n",
+        "topic": "oncology",
+        "references": [reference],
+    }
     response = post(client, "/api/desk/articles/", auth, body)
     assert response.status_code == 201, response.content
     assert Article.objects.get(pk=response.json()["id"]).references.get().kind == "guideline"
@@ -80,8 +85,11 @@ def test_create_from_json_and_a_multipart_file(client, editor):
 
 @pytest.mark.parametrize(
     ("text", "field", "fragment"),
-    [("---\ntopic: Oncology\n---\nbody\n", "file", "line"), ("---\ntitle: T\ntopic: Astrology\n---\nx [1]\n", "topic", "Astrology")],
-)  # fmt: skip
+    [
+        ("---\ntopic: Oncology\n---\nbody\n", "file", "line"),
+        ("---\ntitle: T\ntopic: Astrology\n---\nx [1]\n", "topic", "Astrology"),
+    ],
+)
 def test_bad_files_are_400_naming_what_is_wrong_and_save_nothing(client, author, text, field, fragment):
     response = client.post("/api/desk/articles/", text, content_type="text/markdown", **bearer(author))
     assert response.status_code == 400
