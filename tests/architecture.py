@@ -15,7 +15,7 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
      "reviews.workflow", "reviews.assignments", "reviews.publishing", "reviews.board", "reviews.jobs",
      "reviews.management", "reviews.management.commands", "reviews.api", "reviews.api.models"),
     # 1 predicates, locks, notification tasks
-    ("reviews.permissions", "reviews.locking", "reviews.notifications"),
+    ("reviews.permissions", "reviews.locking", "reviews.notifications", "reviews.webhooks"),
     # 2 reads: query sets live on the models; selectors compose them
     ("reviews.workflow.gate", "reviews.assignments.selectors", "reviews.board.selectors", "reviews.admin.selectors",
      "reviews.publishing.audit", "reviews.publishing.dossier"),

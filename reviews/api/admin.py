@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from reviews import permissions as perms
+from reviews import webhooks
 from reviews.api import tokens
-from reviews.api.models import ApiToken
+from reviews.api.models import ApiToken, WebhookDelivery, WebhookEndpoint
 from reviews.exceptions import WorkflowError
 
 
@@ -99,3 +100,82 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 messages.success(request, f"{token.name}: revoked.")
             except WorkflowError as error:
                 messages.error(request, f"{token.name}: {error}")
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(choices=WebhookEndpoint.Event.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ("url", "description", "events", "active")
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.startswith(("https://", "http://")):
+            raise forms.ValidationError("Give an http(s) address.")
+        return url
+
+
+class _EditorsOnly:
+    def _editor(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff and perms.is_editor(request.user)
+
+    def has_module_permission(self, request):
+        return self._editor(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._editor(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deliveries refer to it; deactivate instead
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(_EditorsOnly, admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ("url", "event_list", "active", "failing_since", "disabled_at")
+    list_filter = ("active",)
+    readonly_fields = ("secret", "created_by", "created_at", "failing_since", "disabled_at", "disabled_reason")
+
+    @admin.display(description="events")
+    def event_list(self, endpoint) -> str:
+        return ", ".join(endpoint.events)
+
+    def has_add_permission(self, request):
+        return self._editor(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editor(request)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by, obj.secret = request.user, webhooks.new_secret()
+        if obj.active and change and "active" in form.changed_data:  # re-enabled: a fresh day of tries
+            obj.failing_since, obj.disabled_at, obj.disabled_reason = None, None, ""
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(_EditorsOnly, admin.ModelAdmin):
+    list_display = ("event", "endpoint", "article", "status", "response_code", "attempts", "created_at",
+                    "next_attempt_at")  # fmt: skip
+    list_filter = ("status", "event")
+    list_select_related = ("endpoint", "article")
+    readonly_fields = ("endpoint", "event", "article", "payload", "status", "attempts", "response_code", "error",
+                       "created_at", "last_attempt_at", "next_attempt_at")  # fmt: skip
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Resend the selected deliveries")
+    def resend(self, request, queryset):
+        for delivery in queryset.select_related("endpoint", "article").order_by("pk"):
+            try:
+                webhooks.delivery_resend(delivery=delivery, actor=request.user)
+                messages.success(request, f"Delivery {delivery.pk} ({delivery.event}) queued again.")
+            except WorkflowError as error:
+                messages.error(request, f"Delivery {delivery.pk}: {error}")

@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from reviews import webhooks
 from reviews.jobs.evidence import evidence_watch
 from reviews.jobs.reminders import reminders_send
 from reviews.publishing import scheduling
@@ -10,11 +11,12 @@ from reviews.publishing import scheduling
 @task()
 def run_due_jobs() -> dict:
     """Every periodic job at once, for a worker-only deployment: due schedules, re-reviews,
-    review reminders and, with resolvers on, the evidence watch."""
+    review reminders, webhook retries and, with resolvers on, the evidence watch."""
     reminders = reminders_send()
     return {
         "schedules": scheduling.schedules_run_due(),
         "rereviews": scheduling.rereview_run_due(),
         "reminders": {"reminders": reminders.reminders, "overdue": reminders.overdue},
         "retractions": len(evidence_watch()),
+        "webhook_retries": webhooks.deliveries_run_due(),
     }

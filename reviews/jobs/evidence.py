@@ -17,6 +17,7 @@ from django_tasks import task
 
 from articles.models import Article
 from articles.validation import reports
+from reviews import webhooks
 from reviews.locking import lock_article
 from reviews.notifications import editor_emails, send_once
 from reviews.workflow import transitions as workflow
@@ -64,6 +65,10 @@ def _check(article: Article, resolver) -> EvidenceAlert | None:
                 article=locked, actor=None, reason=f"cited work retracted since approval: reference {numbers}"
             )
             started = True
+        webhooks.event_emit(
+            event="evidence_notice", article=article,
+            data={"retracted_references": list(retracted), "rereview_started": started},
+        )  # fmt: skip
         transaction.on_commit(
             partial(
                 retraction_notice.enqueue, article_id=article.pk, report_id=report.pk, publication_id=publication.pk

@@ -6,6 +6,7 @@ transaction. Callers hold the article row lock.
 
 from articles.history import history_note
 from articles.models import Article, PublicationWithdrawal
+from reviews import webhooks
 from reviews.models import TransitionLog
 
 _LIVE = ("live_publication",)
@@ -18,10 +19,12 @@ def step_record(
     (publishing, scheduling). ``fields`` are the article fields the step changed."""
     history_note(article, actor=actor, reason=f"{step}: {reason}")
     article.save(update_fields=[*fields, "updated_at"])
-    return TransitionLog.objects.create(
+    log = TransitionLog.objects.create(
         article=article, revision=revision, transition=step, from_status=article.status,
         to_status=article.status, actor=actor, reason=reason,
     )  # fmt: skip
+    webhooks.log_event(log)
+    return log
 
 
 def withdraw_locked(*, article: Article, actor, reason: str) -> PublicationWithdrawal:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.history import history_note
 from articles.models import Article, ArticleRevision
 from articles.revisions import Content, content_apply, content_of_revision, metadata_apply
-from reviews import notifications
+from reviews import notifications, webhooks
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed
 from reviews.locking import lock_article, require_reason
@@ -104,6 +104,7 @@ def _move(article: Article, name: str, *, actor, reason: str, fields: tuple[str,
         reason=reason,
     )
     transaction.on_commit(partial(notifications.transition_notice.enqueue, log_id=log.pk))
+    webhooks.log_event(log)
     return log
 
 
