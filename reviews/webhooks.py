@@ -75,7 +75,7 @@ def _fan_out(*, event: str, article_id: int, data: dict) -> None:
             "title": article.title,
             "status": article.status,
             "revision": article.revision,
-        },  # fmt: skip
+        },
         "data": data,
     }
     for endpoint in WebhookEndpoint.objects.filter(active=True).order_by("pk"):

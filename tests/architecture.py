@@ -13,9 +13,10 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     # 0 models and plain definitions
     ("reviews", "reviews.models", "reviews.exceptions", "reviews.roles", "reviews.apps", "reviews.migrations",
      "reviews.workflow", "reviews.assignments", "reviews.publishing", "reviews.board", "reviews.jobs",
-     "reviews.management", "reviews.management.commands", "reviews.api", "reviews.api.models"),
+     "reviews.management", "reviews.management.commands", "reviews.api", "reviews.api.models",
+     "reviews.mail", "reviews.mail.models"),
     # 1 predicates, locks, notification tasks
-    ("reviews.permissions", "reviews.locking", "reviews.notifications", "reviews.webhooks"),
+    ("reviews.permissions", "reviews.locking", "reviews.notifications", "reviews.webhooks", "reviews.mail.templates"),
     # 2 reads: query sets live on the models; selectors compose them
     ("reviews.workflow.gate", "reviews.assignments.selectors", "reviews.board.selectors", "reviews.admin.selectors",
      "reviews.publishing.audit", "reviews.publishing.dossier"),
@@ -32,7 +33,7 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     ("reviews.assignments.forms", "reviews.admin.forms", "reviews.api.serializers"),
     # 8 faces: views, admin, commands
     ("reviews.views", "reviews.urls", "reviews.admin", "reviews.admin.*", "reviews.management.commands.*",
-     "reviews.api.*"),
+     "reviews.api.*", "reviews.mail.admin"),
 )  # fmt: skip
 SELECTOR_MODULES = frozenset(REVIEWS_LAYERS[2]) | {"articles.selectors"}
 SERVICE_MODULES = frozenset(REVIEWS_LAYERS[3] + REVIEWS_LAYERS[4] + REVIEWS_LAYERS[5]) | {"articles.revisions"}
