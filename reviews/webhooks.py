@@ -23,8 +23,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from articles.models import Article
-from reviews import notifications
 from reviews import permissions as perms
+from reviews import roles
 from reviews.api.models import WebhookDelivery, WebhookEndpoint
 from reviews.exceptions import NotPermitted
 
@@ -160,12 +160,19 @@ def _enqueue_retry(*, delivery_id: int, run_after: datetime) -> None:
         deliver.using(run_after=run_after).enqueue(delivery_id=delivery_id)
 
 
+def _editor_emails() -> list[str]:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(groups__name__in=[roles.EDITOR, roles.EDITOR_IN_CHIEF], is_active=True)
+    return sorted({u.email for u in users.distinct() if u.email})
+
+
 def _disable(endpoint: WebhookEndpoint, *, now: datetime) -> None:
     since = timezone.localtime(endpoint.failing_since).strftime("%Y-%m-%d %H:%M")
     endpoint.active, endpoint.disabled_at = False, now
     endpoint.disabled_reason = f"every delivery failed since {since}"
     endpoint.save(update_fields=["active", "disabled_at", "disabled_reason"])
-    recipients = notifications.editor_emails()
+    recipients = _editor_emails()
     if recipients:
         transaction.on_commit(partial(
             send_mail, f"Webhook endpoint disabled: {endpoint.url}",

@@ -8,9 +8,9 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from reviews.api import serializers as io
-from reviews.api.base import TokenApiView, etag
+from reviews.api.base import TokenApiView
 from reviews.api.models import ApiToken
-from reviews.api.views import _ON_ARTICLE, IF_MATCH, _fresh, desk_data
+from reviews.api.responses import IF_MATCH, ON_ARTICLE, desk_data, etag, fresh
 from reviews.assignments import services as assignments
 from reviews.exceptions import AssignmentRefused
 from reviews.models import ReviewerProfile
@@ -32,7 +32,7 @@ class AssignView(TokenApiView):
 
     required_scope = Scope.REVIEW_DESK
 
-    @extend_schema(request=io.AssignSerializer, parameters=[IF_MATCH], responses={201: _Assigned, **_ON_ARTICLE})
+    @extend_schema(request=io.AssignSerializer, parameters=[IF_MATCH], responses={201: _Assigned, **ON_ARTICLE})
     def post(self, request, pk: int):
         article = self.article(pk)
         values = _form(io.AssignSerializer, request)
@@ -48,7 +48,7 @@ class AssignView(TokenApiView):
         response = Response(
             {"assignments": io.AssignmentSerializer(made, many=True).data}, status=status.HTTP_201_CREATED
         )
-        response["ETag"] = etag(_fresh(article))
+        response["ETag"] = etag(fresh(article))
         return response
 
 
@@ -58,7 +58,7 @@ class PublishView(TokenApiView):
     required_scope = Scope.PUBLISH
 
     @extend_schema(
-        request=io.PublishSerializer, parameters=[IF_MATCH], responses={201: io.PublicationSerializer, **_ON_ARTICLE}
+        request=io.PublishSerializer, parameters=[IF_MATCH], responses={201: io.PublicationSerializer, **ON_ARTICLE}
     )
     def post(self, request, pk: int):
         article = self.article(pk)
@@ -68,7 +68,7 @@ class PublishView(TokenApiView):
                 article=locked, actor=request.user, reason=values["reason"], provisional=values["provisional"]
             )
         response = Response(io.PublicationSerializer(publication).data, status=status.HTTP_201_CREATED)
-        response["ETag"] = etag(_fresh(article))
+        response["ETag"] = etag(fresh(article))
         return response
 
 
@@ -78,14 +78,14 @@ class UnpublishView(TokenApiView):
     required_scope = Scope.PUBLISH
 
     @extend_schema(
-        request=io.ReasonSerializer, parameters=[IF_MATCH], responses={200: io.DeskArticleSerializer, **_ON_ARTICLE}
+        request=io.ReasonSerializer, parameters=[IF_MATCH], responses={200: io.DeskArticleSerializer, **ON_ARTICLE}
     )
     def post(self, request, pk: int):
         article = self.article(pk)
         values = _form(io.ReasonSerializer, request)
         with self.at_revision(article) as locked:
             publishing.unpublish(article=locked, actor=request.user, reason=values["reason"])
-        article = _fresh(article)
+        article = fresh(article)
         response = Response(desk_data(article, request.user))
         response["ETag"] = etag(article)
         return response
@@ -97,7 +97,7 @@ class ScheduleView(TokenApiView):
     required_scope = Scope.PUBLISH
 
     @extend_schema(
-        request=io.ScheduleSerializer, parameters=[IF_MATCH], responses={201: io.ScheduleOutSerializer, **_ON_ARTICLE}
+        request=io.ScheduleSerializer, parameters=[IF_MATCH], responses={201: io.ScheduleOutSerializer, **ON_ARTICLE}
     )
     def post(self, request, pk: int):
         article = self.article(pk)
@@ -108,5 +108,5 @@ class ScheduleView(TokenApiView):
                 provisional=values["provisional"],
             )  # fmt: skip
         response = Response(io.ScheduleOutSerializer(schedule).data, status=status.HTTP_201_CREATED)
-        response["ETag"] = etag(_fresh(article))
+        response["ETag"] = etag(fresh(article))
         return response

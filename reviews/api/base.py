@@ -41,10 +41,6 @@ class ArticleTextParser(parsers.BaseParser):
             raise exceptions.ParseError("The file is not UTF-8 text.") from None
 
 
-def etag(article: Article) -> str:
-    return f'"{article.revision}"'
-
-
 def _error(status_code: int, message: str, code: str) -> Response:
     return Response({"detail": message, "code": code}, status=status_code)
 

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from articles.fileformat import ArticleFileError, parse_article_text
 from articles.models import Article, Audience, Reference, Topic
 from articles.revisions import Content
-from reviews.jobs.importing import content_from
+from articles.validation.references import parse_reference
 
 ARTICLE_FILE_TYPES = ("text/markdown", "text/plain")
 
@@ -82,7 +82,10 @@ def article_input_from_text(text: str) -> dict:
         if topic is None:
             raise serializers.ValidationError({"topic": [f"No topic is called “{parsed.topic}”."]})
         metadata["topic"] = topic
-    return {"content": content_from(parsed), "slug": parsed.slug, "metadata": metadata, "reason": None}
+    # The importer's reading of the file (reviews.jobs.importing.content_from), kept below the jobs layer.
+    references = [parse_reference(entry.text, number=entry.number).as_dict() for entry in parsed.references]
+    content = Content(title=parsed.title, summary=parsed.summary or "", body=parsed.body, references=references)
+    return {"content": content, "slug": parsed.slug, "metadata": metadata, "reason": None}
 
 
 class ReasonSerializer(serializers.Serializer):
