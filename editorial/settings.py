@@ -300,6 +300,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Imprimatur API", "VERSION": "1.0.0"}
+# Requests per API token (DRF throttle rate: "<n>/second|minute|hour|day").
+API_TOKEN_RATE = env("API_TOKEN_RATE", "600/hour")
+# Seconds a webhook receiver has to answer before the attempt counts as failed.
+WEBHOOK_TIMEOUT_SECONDS = float(env("WEBHOOK_TIMEOUT_SECONDS", "10"))
 
 # Reference resolvers (Crossref, NCBI E-utilities) are off unless asked for: the product works offline.
 RESOLVERS_ENABLED = env_bool("RESOLVERS_ENABLED", default=False)

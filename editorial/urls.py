@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("review/", include("reviews.urls")),
+    path("api/desk/", include("reviews.api.urls")),
     path("api/", include("articles.api_urls")),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
     path("advertising-policy/", views.advertising_policy, name="advertising_policy"),

@@ -219,6 +219,11 @@ class Notification(models.Model):
     key = models.CharField(max_length=200, unique=True)
     recipient = models.EmailField()
     subject = models.CharField(max_length=300)
+    template = models.CharField(max_length=100, blank=True, help_text="The notification template sent.")
+    template_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The edited template's version (history id); empty: the file default."
+    )
+    body = models.TextField(blank=True, help_text="The text sent.")
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -325,3 +330,8 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (batch {self.batch[:8]})"
+
+
+# Integration records live beside their services; imported here so the app registers them.
+from reviews.api.models import ApiToken, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401
+from reviews.mail.models import EmailTemplate  # noqa: E402, F401

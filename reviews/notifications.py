@@ -6,11 +6,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django_tasks import task
 
 from reviews import roles
 from reviews.assignments import invitations
+from reviews.mail.templates import email_render
 from reviews.models import Notification, TransitionLog
 
 # Transitions the handling editors hear about; authors hear about every step others take.
@@ -18,17 +18,21 @@ _EDITOR_NOTICES = {"approve", "request_changes", "reject"}
 
 
 def send_once(*, key: str, recipient: str, template: str, context: dict) -> bool:
-    """Render ``template`` (subject line first) and send it unless ``key`` was sent already."""
-    text = render_to_string(template, {**context, "site_url": settings.SITE_URL}).strip()
-    subject, _, body = text.partition("\n")
-    subject = " ".join(subject.split())  # a header is one line, whatever a stored title holds
+    """Render ``template`` (its edited version if an editor-in-chief saved one, else the file, subject
+    line first) and send it unless ``key`` was sent already. The version sent is recorded."""
+    rendered = email_render(template=template, context={**context, "site_url": settings.SITE_URL})
+    subject = " ".join(rendered.subject.split())  # a header is one line, whatever a stored title holds
+    body = rendered.body
     try:
         with transaction.atomic():  # claim the key first, so two workers never both send
-            claim = Notification.objects.create(key=key, recipient=recipient, subject=subject.strip()[:300])
+            claim = Notification.objects.create(
+                key=key, recipient=recipient, subject=subject[:300], template=template,
+                template_version=rendered.version, body=body,
+            )  # fmt: skip
     except IntegrityError:
         return False
     try:  # outside any transaction: no row lock is held while the mail server answers
-        send_mail(subject.strip(), body.strip() + "\n", None, [recipient])
+        send_mail(subject, body + "\n", None, [recipient])
     except Exception:
         claim.delete()  # not sent, so a later run may try again
         raise

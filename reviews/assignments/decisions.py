@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleRevision
 from reviews import permissions as perms
+from reviews import webhooks
 from reviews.assignments import signatures
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.locking import lock_assignment
@@ -153,6 +154,7 @@ def _record(*, article, assignment, decision, checklist, comments, acknowledged)
         acknowledged_warnings=acknowledged if decision == D.APPROVE else [],
         eligible=not interest or assignment.conflict_cleared_by_id is not None,
     )
+    webhooks.event_emit(event="decision", article=article, data={"decision": decision, "revision": current.number})
     return review
 
 

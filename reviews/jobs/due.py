@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from reviews import webhooks
 from reviews.jobs.evidence import evidence_watch
 from reviews.jobs.reminders import reminders_send
 from reviews.jobs.task_recovery import tasks_recover_abandoned
@@ -11,7 +12,7 @@ from reviews.publishing import scheduling
 @task()
 def run_due_jobs() -> dict:
     """Every periodic job at once, for a worker-only deployment: due schedules, re-reviews,
-    review reminders, tasks whose worker died and, with resolvers on, the evidence watch."""
+    review reminders, webhook retries, tasks whose worker died and, with resolvers on, the evidence watch."""
     recovery = tasks_recover_abandoned()
     reminders = reminders_send()
     return {
@@ -20,4 +21,5 @@ def run_due_jobs() -> dict:
         "rereviews": scheduling.rereview_run_due(),
         "reminders": {"reminders": reminders.reminders, "overdue": reminders.overdue},
         "retractions": len(evidence_watch()),
+        "webhook_retries": webhooks.deliveries_run_due(),
     }

@@ -21,6 +21,7 @@ from django_tasks import task
 from articles.models import Article
 from articles.validation import reports
 from articles.validation.source_rules import NOTICE_ERROR_RULES, SOURCE_RULES
+from reviews import webhooks
 from reviews.locking import lock_article
 from reviews.models import ValidationOverride
 from reviews.notifications import editor_emails, send_once
@@ -82,6 +83,10 @@ def _check(article: Article, resolver) -> EvidenceAlert | None:
                 job="the evidence watch",
             )
             started = True
+        webhooks.event_emit(
+            event="evidence_notice", article=article,
+            data={"retracted_references": list(retracted), "rereview_started": started},
+        )  # fmt: skip
         transaction.on_commit(
             partial(
                 retraction_notice.enqueue, article_id=article.pk, report_id=report.pk, publication_id=publication.pk

@@ -11,6 +11,7 @@ from articles.history import history_note
 from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal
 from articles.publications import publication_render
 from articles.selectors import site_settings_for_readers
+from reviews import webhooks
 from reviews.models import TransitionLog
 from reviews.workflow import gate
 
@@ -24,10 +25,12 @@ def step_record(
     (publishing, scheduling). ``fields`` are the article fields the step changed."""
     history_note(article, actor=actor, reason=f"{step}: {reason}")
     article.save(update_fields=[*fields, "updated_at"])
-    return TransitionLog.objects.create(
+    log = TransitionLog.objects.create(
         article=article, revision=revision, transition=step, from_status=article.status,
         to_status=article.status, actor=actor, reason=reason,
     )  # fmt: skip
+    webhooks.log_event(log)
+    return log
 
 
 def reviewer_credits(*, article: Article, number: int) -> list[dict]:

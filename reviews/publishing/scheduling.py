@@ -16,6 +16,7 @@ from django_tasks import task
 
 from articles.history import history_note
 from articles.models import Article, ScheduledPublication
+from reviews import webhooks
 from reviews.exceptions import TransitionNotAllowed, WorkflowError
 from reviews.locking import lock_article, require_reason
 from reviews.publishing import records
@@ -160,6 +161,7 @@ def rereview_run_due(*, today: date | None = None) -> dict[int, str]:
                 job="the scheduled re-review",
             )
             outcome[article.pk] = "started"
+            webhooks.event_emit(event="rereview_due", article=article, data={"due": f"{article.next_review_due}"})
         except WorkflowError as error:  # moved on meanwhile: leave it, say why
             logger.info("re-review of article %s skipped: %s", article.pk, error)
             outcome[article.pk] = f"skipped: {error}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.history import history_note
 from articles.models import Article
-from reviews import notifications
+from reviews import notifications, webhooks
 from reviews.exceptions import AssignmentRefused, TransitionNotAllowed
 from reviews.models import ON_ROUND_STATUSES, OPEN_STATUSES, ReviewAssignment, ReviewerProfile
 
@@ -88,7 +88,13 @@ def assignment_invite(
             f"{reviewer.display_name} already has an open assignment on “{article.title}”"
         ) from None
     transaction.on_commit(partial(notifications.invitation_notice.enqueue, assignment_id=assignment.pk, by=by))
+    webhooks.event_emit(event="review_assigned", article=article, data=_assigned(assignment))
     return assignment
+
+
+def _assigned(assignment: ReviewAssignment) -> dict:
+    return {"assignment": assignment.pk, "reviewer": assignment.reviewer.display_name,
+            "revision": assignment.revision, "due_at": assignment.due_at.isoformat()}  # fmt: skip
 
 
 def _previous_reviewers(article: Article) -> dict[int, ReviewAssignment]:

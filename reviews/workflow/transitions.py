@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.history import history_note
 from articles.models import Article, ArticleRevision
 from articles.revisions import Content, content_apply, content_of, content_of_revision, metadata_apply
-from reviews import notifications
+from reviews import notifications, webhooks
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleArticle, StaleEdit, TransitionNotAllowed, state_label
 from reviews.locking import lock_article, require_reason
@@ -110,6 +110,7 @@ def _move(
         reason=reason,
     )
     transaction.on_commit(partial(notifications.transition_notice.enqueue, log_id=log.pk, by=job))
+    webhooks.log_event(log)
     return log
 
 

@@ -148,4 +148,11 @@ def test_rereview_job_starts_a_round_when_due_and_the_publication_stays(editor, 
     assert log.actor is None and log.reason == f"re-review due on {due.next_review_due:%Y-%m-%d}"
     result = DBTaskResult.objects.get(task_path__endswith="run_due_jobs")
     assert result.status == "SUCCESSFUL"
-    assert set(result.return_value) == {"recovered_tasks", "schedules", "rereviews", "reminders", "retractions"}
+    assert set(result.return_value) == {
+        "recovered_tasks",
+        "schedules",
+        "rereviews",
+        "reminders",
+        "retractions",
+        "webhook_retries",
+    }

@@ -1,0 +1,93 @@
+"""What every token-authenticated endpoint shares: authentication, scopes, the rate, parsers, the
+domain's errors as JSON, and the revision precondition (``If-Match`` with the revision ETag)."""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from rest_framework import exceptions, parsers, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from articles.models import Article
+from reviews import permissions as perms
+from reviews.api import schema  # noqa: F401  (registers the token scheme in the OpenAPI schema)
+from reviews.api.auth import HasScope, TokenAuthentication, TokenRateThrottle
+from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed, WorkflowError
+from reviews.locking import lock_article
+from reviews.workflow import transitions as workflow
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = 'This write needs If-Match: "<revision>" with the revision you started from (the ETag).'
+    default_code = "precondition_required"
+
+
+class ArticleTextParser(parsers.BaseParser):
+    """An article file sent as the request body (Markdown with front matter, or the page format)."""
+
+    media_type = "text/*"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> str:
+        data = stream.read() if stream is not None else b""
+        if b"\x00" in data:
+            raise exceptions.ParseError("The file is binary, not text.")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise exceptions.ParseError("The file is not UTF-8 text.") from None
+
+
+def _error(status_code: int, message: str, code: str) -> Response:
+    return Response({"detail": message, "code": code}, status=status_code)
+
+
+class TokenApiView(APIView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [HasScope]
+    throttle_classes = [TokenRateThrottle]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [parsers.JSONParser, ArticleTextParser, parsers.MultiPartParser]
+
+    def handle_exception(self, exc):
+        """The domain's refusals, with the domain's message: 403, 409, 412, 400."""
+        if isinstance(exc, StaleEdit):
+            return _error(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_revision")
+        if isinstance(exc, NotPermitted):
+            return _error(status.HTTP_403_FORBIDDEN, str(exc), "not_permitted")
+        if isinstance(exc, TransitionNotAllowed):
+            return _error(status.HTTP_409_CONFLICT, str(exc), "transition_not_allowed")
+        if isinstance(exc, WorkflowError):
+            return _error(status.HTTP_400_BAD_REQUEST, str(exc), "refused")
+        if isinstance(exc, DjangoValidationError):
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
+    def article(self, pk: int) -> Article:
+        """The article if this user may see it at the desk (as the admin's change list), else 404."""
+        article = Article.objects.select_related("topic", "live_publication__revision").filter(pk=pk).first()
+        if article is None or not perms.can_view_article(self.request.user, article):
+            raise Http404("No article with this id is visible to this account.")
+        return article
+
+    def expected_revision(self) -> int:
+        raw = self.request.headers.get("If-Match", "").strip()
+        if not raw:
+            raise PreconditionRequired()
+        value = raw.removeprefix("W/").strip('"')
+        if not (value.isascii() and value.isdigit()) or len(value) > 9:
+            raise exceptions.ValidationError({"If-Match": [f'Expected the revision ETag, e.g. "3"; got {raw[:40]}.']})
+        return int(value)
+
+    @contextmanager
+    def at_revision(self, article: Article):
+        """Lock the article and refuse (412) when it moved past the If-Match revision; the step runs inside."""
+        expected = self.expected_revision()
+        with transaction.atomic():
+            locked = lock_article(article)
+            workflow.require_current(article=locked, expected_revision=expected)
+            yield locked
