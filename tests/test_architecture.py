@@ -30,9 +30,21 @@ def test_no_import_breaks_the_layers():
 
 
 def test_the_reviews_graph_is_acyclic_and_layered():
-    numbers = arch.figures(_graph(), "reviews")
+    graph = _graph()
+    numbers = arch.figures(graph, "reviews")
     assert numbers["circles"] == 0
-    assert 0 < numbers["layers"] <= len(arch.REVIEWS_LAYERS)
+    assert numbers["layers"] > 0
+    # An import may stay on its own layer (ARCHITECTURE.md), so a chain may be longer than the layer
+    # count; what it may never do is climb: along every edge the layer stays or falls.
+    climbs = [
+        (source, target)
+        for source, targets in graph.items()
+        for target in targets
+        if source.startswith("reviews")
+        and target.startswith("reviews")
+        and (arch.layer_of(target) or 0) > (arch.layer_of(source) or 0)
+    ]
+    assert climbs == []
 
 
 def test_reviews_modules_and_functions_stay_small():

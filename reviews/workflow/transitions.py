@@ -1,8 +1,7 @@
 """The editorial workflow: one transition table, one function per edge, nothing else sets status.
 
-Every transition has the same shape: atomic → lock the article row → state check →
-permission check → domain guards → change → save with a history reason → TransitionLog row
-→ notifications queued after commit → return the fresh row.
+Every transition has the same shape: atomic → lock the article row → state check → permission check →
+guards → change → save with a history reason → TransitionLog row → notices and webhooks after commit.
 """
 
 from collections.abc import Callable

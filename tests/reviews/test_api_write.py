@@ -122,7 +122,7 @@ def test_domain_errors_are_json_with_the_domains_message(client, editor):
     response = post(client, f"/api/desk/articles/{article.pk}/submit/", bearer(editor), revision=1)
     assert response.status_code == 409
     assert response.json() == {
-        "detail": "Cannot submit from 'under_review': it is only possible from changes_requested, draft",
+        "detail": "Cannot submit from “under review”: it is only possible from changes requested, draft",
         "code": "transition_not_allowed",
     }
     response = post(client, f"/api/desk/articles/{article.pk}/unpublish/", bearer(editor), {"reason": ""}, revision=1)

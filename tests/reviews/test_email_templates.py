@@ -37,7 +37,7 @@ def test_a_broken_template_is_refused_before_saving(client, chief, subject, body
 def test_loop_variables_are_known_and_the_allowed_list_is_named():
     assert template_problems(key="reviews/email/changes_requested.txt",
                              text="{% for r in reviews %}{{ r.comments }}{% endfor %}") == []  # fmt: skip
-    assert "may use: article, log, site_url" in template_problems(key=TRANSITION, text="{{ nope }}")[0]
+    assert "may use: article, log, acted_by, site_url" in template_problems(key=TRANSITION, text="{{ nope }}")[0]
 
 
 def test_only_an_editor_in_chief_edits_templates(client, editor):
