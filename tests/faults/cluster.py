@@ -57,7 +57,10 @@ class Cluster:
 
 
 def project_env(database_url: str, **extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    # The site under test reads only the database it is given: no replica of the suite's own database.
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST")) and k != "DATABASE_REPLICA_URL"
+    }
     return env | {"DATABASE_URL": database_url, "DJANGO_DEBUG": "false", "TASK_BACKEND": "database"} | extra
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from articles.models import Article
 from articles.validation.reports import report_create
@@ -66,14 +67,14 @@ def test_the_editors_day_desk_count_assign_with_default_date_publish(page, login
     assert page.input_value("#id_due_on") == (timezone.localdate() + timedelta(days=14)).isoformat()
     _shots(page, artifacts, "assign")
     page.get_by_role("button", name="Invite").click()
-    assert page.get_by_text(re.compile("Invited .* to review")).is_visible()
+    expect(page.get_by_text(re.compile("Invited .* to review"))).to_be_visible()
     assert day["waiting"].assignments.get().due_at.date() == timezone.localdate() + timedelta(days=14)
 
     page.goto("/review/desk/")
     page.get_by_role("link", name="Publish").click()
     page.fill("#publish-reason", "Approved by the board")
     page.locator("form.publish-form button[type=submit]").click()
-    assert page.get_by_text(re.compile("is now live")).is_visible()
+    expect(page.get_by_text(re.compile("is now live"))).to_be_visible()
     assert Article.objects.get(pk=day["ready"].pk).live_publication is not None
 
 
