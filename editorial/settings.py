@@ -319,6 +319,10 @@ NCBI_EUTILS_URL = env("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez
 NON_MATERIAL_MAX_CHANGED_WORDS = env_int("NON_MATERIAL_MAX_CHANGED_WORDS", 6)
 NON_MATERIAL_MAX_CHANGED_PERCENT = env_int("NON_MATERIAL_MAX_CHANGED_PERCENT", 5)
 
+# A comment quoted from one revision is shown on a later one where its passage is found again: the
+# same text, else the most similar words (difflib ratio, percent) at or above this; "passage removed" below it.
+COMMENT_REANCHOR_MIN_SIMILARITY = env_int("COMMENT_REANCHOR_MIN_SIMILARITY", 75)
+
 # Signing a decision (reviews.assignments.signatures): this many refused attempts within the window
 # lock signing on that assignment for that user until the oldest of them leaves the window.
 SIGNATURE_MAX_FAILURES = env_int("SIGNATURE_MAX_FAILURES", 5)

@@ -60,3 +60,7 @@ class StaleArticle(StaleEdit):
 
 class AssignmentRefused(WorkflowError):
     """An assignment step was refused; the message names the reviewer, the article and why."""
+
+
+class CommentRefused(WorkflowError):
+    """A comment step was refused (a paragraph or passage not in the text, a thread already resolved…)."""

@@ -5,6 +5,7 @@ concurrent steps on one article queue on the same row in the same order and neve
 """
 
 from articles.models import Article
+from reviews.comments.models import CommentThread
 from reviews.exceptions import TransitionNotAllowed
 from reviews.models import ReviewAssignment
 
@@ -31,3 +32,9 @@ def require_reason(step: str, article: Article, reason: str) -> str:
     if not reason or not reason.strip():
         raise TransitionNotAllowed(step, article.status, "a reason is required")
     return reason.strip()
+
+
+def lock_thread(thread: CommentThread) -> tuple[Article, CommentThread]:
+    """Lock a comment thread's article first, then the thread; return fresh copies of both."""
+    article = Article.objects.select_for_update(of=("self",)).get(pk=thread.article_id)
+    return article, CommentThread.objects.select_for_update().get(pk=thread.pk)

@@ -334,4 +334,5 @@ class ImportUpload(models.Model):
 
 # Integration records live beside their services; imported here so the app registers them.
 from reviews.api.models import ApiToken, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401
+from reviews.comments.models import Comment, CommentThread  # noqa: E402, F401
 from reviews.mail.models import EmailTemplate  # noqa: E402, F401

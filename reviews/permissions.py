@@ -1,5 +1,6 @@
 """Who may do what: predicates the workflow enforces and views use to show or hide actions."""
 
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
@@ -136,3 +137,36 @@ def can_edit_content(user, article: Article) -> bool:
         return True
     own_turn = article.status in (Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED)
     return is_author(user, article) and has_role(user, roles.AUTHOR) and own_turn
+
+
+def took_part_in_review(user, article: Article) -> bool:
+    """A reviewer who accepted an assignment on the article in any round, open or past: accepted,
+    decided, or gone stale after accepting (an invitation never accepted, declined or withdrawn is not)."""
+    profile = reviewer_profile(user)
+    if profile is None:
+        return False
+    took_part = Q(status__in=("accepted", "submitted")) | Q(status="stale", responded_at__isnull=False)
+    return article.assignments.filter(took_part, reviewer=profile).exists()
+
+
+def comment_role(user, article: Article) -> str | None:
+    """What the user is to the article's comments: "author", "reviewer" (took part in a round) or
+    "editor"; None for anyone else, who sees no comment at all."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if is_author(user, article):
+        return "author"
+    if took_part_in_review(user, article):
+        return "reviewer"
+    return "editor" if is_editor(user) else None
+
+
+def can_comment(user, article: Article, *, role: str | None = None) -> bool:
+    """Whoever sees the comments writes them (start, reply, reopen), until the article is archived."""
+    role = role or comment_role(user, article)
+    return role is not None and article.status != Article.Status.ARCHIVED
+
+
+def can_resolve_comment(user, article: Article, thread, *, role: str | None = None) -> bool:
+    """The thread's starter or an editor settles it: the one who raised a point says when it is answered."""
+    return can_comment(user, article, role=role) and (thread.started_by_id == user.pk or is_editor(user))

@@ -2,6 +2,7 @@ from django.urls import path
 
 from reviews import views
 from reviews.assignments.views import invitation_open
+from reviews.comments import views as comments
 
 app_name = "reviews"
 
@@ -11,6 +12,26 @@ urlpatterns = [
     path("assignments/<int:pk>/accept/", views.assignment_accept, name="accept"),
     path("assignments/<int:pk>/decline/", views.assignment_decline, name="decline"),
     path("assignments/<int:pk>/decision/", views.review_submit, name="decide"),
+    path("assignments/<int:pk>/comments/", comments.reviewer_comment_start, name="comment-start"),
+    *(
+        path(
+            f"assignments/<int:pk>/comments/<int:thread>/{step}/",
+            comments.reviewer_comment_act,
+            {"step": step},
+            name=f"comment-{step}",
+        )
+        for step in comments.STEPS
+    ),
+    path("articles/<int:pk>/comments/", comments.desk_comment_start, name="article-comment-start"),
+    *(
+        path(
+            f"articles/<int:pk>/comments/<int:thread>/{step}/",
+            comments.desk_comment_act,
+            {"step": step},
+            name=f"article-comment-{step}",
+        )
+        for step in comments.STEPS
+    ),
     path("invitation/<str:token>/", invitation_open, name="invitation"),
     path("articles/<int:pk>/decisions/", views.article_decisions, name="decisions"),
     path("desk/", views.desk, name="desk"),

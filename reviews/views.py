@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +23,7 @@ from reviews.admin.forms import AssignForm, ReasonForm, ReassignForm
 from reviews.assignments import decisions, selectors
 from reviews.assignments import services as assignments
 from reviews.assignments.forms import AcceptForm, DeclineForm, ReviewForm
+from reviews.comments import selectors as comment_reads
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.models import ReviewAssignment
 from reviews.workflow import gate
@@ -78,6 +80,10 @@ def _review_context(request, assignment, *, form=None, accept_form=None, decline
         )
     return {
         "page": page,
+        "comments": comment_reads.comments_on_revision(
+            article=assignment.article, revision=page.revision, viewer=request.user
+        ),
+        "comment_base": reverse("reviews:comment-start", args=[assignment.pk]),
         "error_groups": _grouped(page.errors, page.blocks),
         "assignment": assignment,
         "form": form,

@@ -30,6 +30,7 @@ from reviews.admin.forms import OverrideForm
 from reviews.admin.provenance import latest_provenance
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
+from reviews.comments import selectors as comment_reads
 from reviews.exceptions import StaleArticle, StaleEdit, WorkflowError
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
@@ -268,8 +269,21 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
                 override_form=OverrideForm(findings=page.error_findings),
                 **self.references_page(request, article),
                 provenance=latest_provenance(article=article),
+                **self.comments_page(request, article),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def comments_page(self, request, article: Article) -> dict:
+        """The comments panel: threads on the current revision and, for the author, what waits for them."""
+        comments = comment_reads.comments_on_current(article=article, viewer=request.user)
+        waiting = []
+        if comments is not None and perms.is_author(request.user, article):
+            waiting = comment_reads.unresolved_after_changes_requested(article=article, viewer=request.user)
+        return {
+            "comments": comments,
+            "comments_waiting": waiting,
+            "comment_base": reverse("reviews:article-comment-start", args=[article.pk]),
+        }
 
     def _article_or_404(self, request, object_id) -> Article:
         if not self.has_view_permission(request):

@@ -3,18 +3,28 @@
 Every revision with its diff from the one before and its validation reports, every assignment
 with the reviewer's credentials as they stood when assigned (from the profile's history), every
 decision with the credentials snapshot taken at the decision, every workflow step, publication,
-withdrawal and schedule. Its shape is fixed by ``reviews/schemas/dossier.schema.json``.
+withdrawal and schedule, and every comment thread on the text with its replies and resolutions.
+Its shape is fixed by ``reviews/schemas/dossier.schema.json``.
 """
 
 import json
 from pathlib import Path
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from articles.diffing import revision_diff
 from articles.models import Article
 from articles.publications import publication_digest
-from reviews.models import NonMaterialClaim, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
+from reviews.models import (
+    Comment,
+    CommentThread,
+    NonMaterialClaim,
+    ReviewAssignment,
+    ReviewerProfile,
+    TransitionLog,
+    ValidationOverride,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "dossier.schema.json"
 SCHEMA_VERSION = 2
@@ -152,6 +162,28 @@ def _non_material_edits(article: Article) -> list[dict]:
     ]  # fmt: skip
 
 
+def _comment_threads(article: Article) -> list[dict]:
+    """Every comment thread with its passage, its round and its whole conversation, resolutions included."""
+    threads = (
+        CommentThread.objects.filter(article=article)
+        .select_related("started_by")
+        .prefetch_related(Prefetch("comments", Comment.objects.select_related("author").order_by("created_at", "pk")))
+    )
+    return [
+        {
+            "id": t.pk, "revision": t.revision, "assignment_id": t.assignment_id, "paragraph": t.paragraph,
+            "quote": t.quote, "start": t.start, "context_before": t.context_before, "context_after": t.context_after,
+            "status": t.status, "started_by": _user(t.started_by), "started_at": _iso(t.started_at),
+            "entries": [
+                {"kind": c.kind, "author": _user(c.author), "role": c.role, "revision": c.revision, "body": c.body,
+                 "at": _iso(c.created_at)}
+                for c in t.comments.all()
+            ],
+        }
+        for t in threads.order_by("started_at", "pk")
+    ]  # fmt: skip
+
+
 def dossier_for_article(*, article: Article) -> dict:
     """The whole record of one article as plain data (JSON-ready), valid against the schema."""
     article = Article.objects.select_related("topic", "author").get(pk=article.pk)
@@ -175,6 +207,7 @@ def dossier_for_article(*, article: Article) -> dict:
         "publications": _publications(article),
         "schedules": _schedules(article),
         "non_material_edits": _non_material_edits(article),
+        "comment_threads": _comment_threads(article),
     }
 
 
