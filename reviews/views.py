@@ -213,7 +213,9 @@ def article_decisions(request, pk: int):
     except Article.DoesNotExist:
         raise Http404("No such article of yours.") from None
     credits = selectors.reviewer_credits(article=article)
-    return _render(request, "reviews/decisions.html", {"article": article, "reviews": reviews, "credits": credits})
+    comments = comment_reads.comments_on_current(article=article, viewer=request.user)
+    context = {"article": article, "reviews": reviews, "credits": credits, "comments": comments}
+    return _render(request, "reviews/decisions.html", context)
 
 
 @require_GET

@@ -350,3 +350,14 @@ def test_the_review_and_change_pages_run_a_fixed_number_of_queries_whatever_the_
         with django_assert_max_num_queries(count):
             response = client.get(url)
         assert response.content.decode().count('data-testid="comment-thread"') == 31
+
+
+def test_the_decisions_page_records_each_thread_with_its_replies_and_resolution(client, people):
+    thread = _start(people, body="Is 16 mg right here?")
+    services.comment_reply(thread=thread, actor=people["author"], body="It follows the guideline.")
+    services.comment_resolve(thread=thread, actor=people["reviewer"])
+    client.force_login(people["author"])
+    text = client.get(reverse("reviews:decisions", args=[people["article"].pk])).content.decode()
+    assert "Comments on the text: 0 open of 1" in text
+    assert "It follows the guideline." in text and "resolved the thread" in text
+    assert "/reply/" not in text  # the record, not a form
