@@ -15,6 +15,7 @@ from reviews.comments.models import CommentThread
 from reviews.models import DecisionSignature
 from tests.factories import TEST_PASSWORD, make_article, make_reviewer, make_user
 from tests.reviews.test_review_browser import DOSE_BODY, sign_in
+from tests.reviews.test_staff_browser import _serious
 
 SELECT = """([selector, words]) => {
   const text = document.querySelector(selector).firstChild;
@@ -88,6 +89,8 @@ def test_reviewer_comments_on_a_passage_the_author_replies_the_reviewer_resolves
     assert "Resolved" in page.locator(f"#thread-{thread.pk} [data-testid=comment-state]").inner_text()
     page.locator(f"#thread-{thread.pk}").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / f"comment-resolved-{width}.png"), full_page=True)
+    assert _serious(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
 
     for box in page.locator("fieldset:has(legend:text('Checklist')) input[type=checkbox]").all():
         box.check()
