@@ -1,6 +1,9 @@
 """Re-anchoring a commented passage in another revision's text: kept, changed or removed."""
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from reviews.comments.anchoring import (
     ANCHORED,
@@ -89,3 +92,22 @@ def test_the_threshold_comes_from_the_setting(settings, floor, state):
     anchor = _anchor("Check the blood sugar daily", 3)
     edited = BODY.replace("Check the blood sugar daily", "Check blood glucose daily")
     assert reanchor(anchor, body_paragraphs(edited, NUMBERS)).state == state
+
+
+WORDS = st.lists(st.sampled_from(["dose", "mg", "daily", "surgery", "walk", "the", "patients", "16", "not"]),
+                 min_size=3, max_size=25)  # fmt: skip
+
+
+@given(paragraphs=st.lists(WORDS, min_size=1, max_size=6), data=st.data())
+@hypothesis_settings(max_examples=60, deadline=None)
+def test_a_passage_in_an_unchanged_text_is_always_anchored_to_the_same_words(paragraphs, data):
+    texts = [" ".join(words) for words in paragraphs]
+    number = data.draw(st.integers(1, len(texts)))
+    words = paragraphs[number - 1]
+    first = data.draw(st.integers(0, len(words) - 1))
+    last = data.draw(st.integers(first, len(words) - 1))
+    anchor = anchor_in(texts, paragraph=number, quote=" ".join(words[first : last + 1]))
+    assert anchor is not None
+    placement = reanchor(anchor, texts, min_similarity=75)
+    assert placement.state == ANCHORED
+    assert texts[placement.paragraph - 1][placement.start :].startswith(anchor.quote)
