@@ -27,7 +27,16 @@ from articles.models import (
     SiteSettings,
     Topic,
 )
-from reviews.models import Review, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
+from reviews.comments import services as comments
+from reviews.models import (
+    Comment,
+    CommentThread,
+    Review,
+    ReviewAssignment,
+    ReviewerProfile,
+    TransitionLog,
+    ValidationOverride,
+)
 from tests.factories import make_approval, make_article, make_assignment, make_publication, make_reviewer, make_user
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
@@ -44,8 +53,8 @@ VALUES = st.one_of(
 ROLES = ("editor", "chief", "author", "reviewer", "anonymous")
 COUNTED = (Article, Article.history.model, Reference, ArticleRevision, Publication, PublicationWithdrawal,
            ScheduledPublication, Topic, TransitionLog, ReviewAssignment, Review, ReviewerProfile,
-           ValidationOverride, SiteSettings.history.model)  # fmt: skip
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "225"))  # per group; nine groups: 2,025 requests
+           ValidationOverride, SiteSettings.history.model, CommentThread, Comment)  # fmt: skip
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "225"))  # per group; ten groups: 2,250 requests
 
 
 def _counts() -> tuple[int, ...]:
@@ -69,6 +78,7 @@ def world():
     approved = make_article(status=Article.Status.APPROVED)
     make_approval(assignment=make_assignment(article=approved, reviewer=reviewer, status="submitted"))
     make_publication(article=approved)
+    thread = comments.comment_start(article=review, actor=reviewer.user, revision=1, paragraph=1, quote="", body="?")
     SiteSettings.load()
     clients = {}
     for role, user in {"editor": editor, "chief": chief, "author": author, "reviewer": reviewer.user,
@@ -79,7 +89,7 @@ def world():
     ids = [str(own.pk), str(review.pk), str(approved.pk)]
     return {"clients": clients, "ids": ids, "assignment": str(assignment.pk), "reviewer": str(reviewer.pk),
             "slugs": [approved.slug, own.slug], "history": str(own.history.first().history_id),
-            "topic": str(own.topic_id)}  # fmt: skip
+            "topic": str(own.topic_id), "thread": str(thread.pk)}  # fmt: skip
 
 
 class Sender:
@@ -261,6 +271,20 @@ def test_fuzz_reviewer_pages(world):
         if draw(st.integers(0, 5)) == 0:
             return "GET", f"/review/articles/{_path(_an_id(draw, world))}/decisions/", {}
         return method, f"/review/assignments/{_path(target)}/{page}", _params(draw, fields, many=5)
+
+    _run(world, build)
+
+
+def test_fuzz_comment_pages(world):
+    def build(draw):
+        step = draw(st.sampled_from(["", "reply/", "resolve/", "reopen/"]))
+        fields = ["revision", "paragraph", "quote", "body"] if step == "" else ["body", "note"]
+        if draw(st.booleans()):
+            owner = f"/review/assignments/{_path(draw(st.one_of(st.just(world['assignment']), VALUES)))}/comments/"
+        else:
+            owner = f"/review/articles/{_path(_an_id(draw, world))}/comments/"
+        thread = "" if step == "" else f"{_path(draw(st.one_of(st.just(world['thread']), VALUES)))}/"
+        return draw(st.sampled_from(["GET", "POST", "POST"])), f"{owner}{thread}{step}", _params(draw, fields, many=4)
 
     _run(world, build)
 
