@@ -1,4 +1,5 @@
-"""Forms of the comment threads: bounded fields (Django's CharField refuses NUL characters)."""
+"""Forms of the comment threads: bounded fields (Django's CharField refuses NUL characters). The comment's
+field is ``text`` (the service's ``body``): ``body`` on the article's change page is the article's own text."""
 
 from django import forms
 
@@ -14,11 +15,11 @@ class CommentStartForm(forms.Form):
         label="Passage", required=False, max_length=2000, widget=forms.HiddenInput,
         help_text="Filled with the text you select in the paragraph; empty: the whole paragraph.",
     )  # fmt: skip
-    body = forms.CharField(label="Your comment", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="Your comment", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CommentReplyForm(forms.Form):
-    body = forms.CharField(label="Reply", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label="Reply", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CommentNoteForm(forms.Form):

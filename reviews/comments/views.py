@@ -47,6 +47,14 @@ def _desk_place(request, pk: int) -> tuple[Article, str, str]:
     return article, back, reverse("reviews:article-comment-start", args=[pk])
 
 
+def _arguments(form) -> dict:
+    """The form's values as the service's keyword arguments (the comment's ``text`` is its ``body``)."""
+    data = dict(form.cleaned_data)
+    if "text" in data:
+        data["body"] = data.pop("text")
+    return data
+
+
 def _refused(request, form, *, action: str, back: str, message: str = "", status: int = 400):
     context = {"form": form, "action": action, "back": back, "message": message, "title": "Your comment was not saved"}
     return render(request, "reviews/comment_refused.html", context, status=status)
@@ -57,7 +65,7 @@ def _start(request, article: Article, back: str, base: str):
     if not form.is_valid():
         return _refused(request, form, action=base, back=back)
     try:
-        thread = services.comment_start(article=article, actor=request.user, **form.cleaned_data)
+        thread = services.comment_start(article=article, actor=request.user, **_arguments(form))
     except NotPermitted:
         raise
     except CommentRefused as error:
@@ -78,7 +86,7 @@ def _act(request, article: Article, back: str, base: str, thread_pk: int, step: 
     if not form.is_valid():
         return _refused(request, form, action=action, back=back)
     try:
-        service(thread=thread, actor=request.user, **form.cleaned_data)
+        service(thread=thread, actor=request.user, **_arguments(form))
     except NotPermitted:
         raise
     except CommentRefused as error:

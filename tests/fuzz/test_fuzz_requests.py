@@ -278,7 +278,7 @@ def test_fuzz_reviewer_pages(world):
 def test_fuzz_comment_pages(world):
     def build(draw):
         step = draw(st.sampled_from(["", "reply/", "resolve/", "reopen/"]))
-        fields = ["revision", "paragraph", "quote", "body"] if step == "" else ["body", "note"]
+        fields = ["revision", "paragraph", "quote", "text"] if step == "" else ["text", "note"]
         if draw(st.booleans()):
             owner = f"/review/assignments/{_path(draw(st.one_of(st.just(world['assignment']), VALUES)))}/comments/"
         else:

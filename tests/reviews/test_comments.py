@@ -166,14 +166,14 @@ def test_the_label_is_the_name_with_the_role(people):
 # Every comment URL, with the role it belongs to ("reviewer": under an assignment; "desk": under the article).
 def _urls(p, thread) -> list[tuple[str, str, dict]]:
     a, art, t = p["assignment"].pk, p["article"].pk, thread.pk
-    start = {"revision": "1", "paragraph": "1", "quote": "Radiotherapy", "body": "New point"}
+    start = {"revision": "1", "paragraph": "1", "quote": "Radiotherapy", "text": "New point"}
     return [
         ("reviewer", reverse("reviews:comment-start", args=[a]), start),
-        ("reviewer", reverse("reviews:comment-reply", args=[a, t]), {"body": "A reply"}),
+        ("reviewer", reverse("reviews:comment-reply", args=[a, t]), {"text": "A reply"}),
         ("reviewer", reverse("reviews:comment-resolve", args=[a, t]), {}),
         ("reviewer", reverse("reviews:comment-reopen", args=[a, t]), {}),
         ("desk", reverse("reviews:article-comment-start", args=[art]), start),
-        ("desk", reverse("reviews:article-comment-reply", args=[art, t]), {"body": "A reply"}),
+        ("desk", reverse("reviews:article-comment-reply", args=[art, t]), {"text": "A reply"}),
         ("desk", reverse("reviews:article-comment-resolve", args=[art, t]), {}),
         ("desk", reverse("reviews:article-comment-reopen", args=[art, t]), {}),
     ]
@@ -220,13 +220,13 @@ def test_each_person_in_the_review_uses_their_own_comment_urls(client, people, w
 @pytest.mark.parametrize(
     ("data", "status", "shown"),
     [
-        ({"revision": "1", "paragraph": "two", "body": "x"}, 400, "Paragraph: Enter a whole number."),
-        ({"revision": "abc", "paragraph": "2", "body": "x"}, 400, "Enter a whole number."),
-        ({"revision": "1", "paragraph": "99999999999999999999", "body": "x"}, 400, "less than or equal to 100000"),
-        ({"revision": "1", "paragraph": "2", "body": ""}, 400, "Your comment: This field is required."),
-        ({"revision": "1", "paragraph": "2", "body": "y" * 5001}, 400, "at most 5000 characters"),
-        ({"revision": "1", "paragraph": "2", "quote": "not there", "body": "Kept text"}, 400, "not in paragraph 2"),
-        ({"revision": "7", "paragraph": "2", "body": "Kept text"}, 409, "now at revision 1"),
+        ({"revision": "1", "paragraph": "two", "text": "x"}, 400, "Paragraph: Enter a whole number."),
+        ({"revision": "abc", "paragraph": "2", "text": "x"}, 400, "Enter a whole number."),
+        ({"revision": "1", "paragraph": "99999999999999999999", "text": "x"}, 400, "less than or equal to 100000"),
+        ({"revision": "1", "paragraph": "2", "text": ""}, 400, "Your comment: This field is required."),
+        ({"revision": "1", "paragraph": "2", "text": "y" * 5001}, 400, "at most 5000 characters"),
+        ({"revision": "1", "paragraph": "2", "quote": "not there", "text": "Kept text"}, 400, "not in paragraph 2"),
+        ({"revision": "7", "paragraph": "2", "text": "Kept text"}, 409, "now at revision 1"),
     ],
 )
 def test_bad_comment_input_answers_4xx_naming_it_and_keeps_the_text(client, people, data, status, shown):
@@ -235,7 +235,7 @@ def test_bad_comment_input_answers_4xx_naming_it_and_keeps_the_text(client, peop
     assert response.status_code == status
     text = response.content.decode()
     assert shown in text
-    if data["body"] == "Kept text":
+    if data["text"] == "Kept text":
         assert "Kept text" in text  # sent back in the form to send again
     assert not CommentThread.objects.exists()
 
@@ -245,15 +245,15 @@ def test_nul_characters_and_impossible_ids_are_refused_without_a_500(client, peo
     client.force_login(people["reviewer"])
     a = people["assignment"].pk
     start = reverse("reviews:comment-start", args=[a])
-    nul = client.post(start, {"revision": "1", "paragraph": "2", "body": "bad\x00text"})
+    nul = client.post(start, {"revision": "1", "paragraph": "2", "text": "bad\x00text"})
     assert nul.status_code == 400 and b"NUL" in nul.content
-    reply = client.post(reverse("reviews:comment-reply", args=[a, thread.pk]), {"body": "a\x00b"})
+    reply = client.post(reverse("reviews:comment-reply", args=[a, thread.pk]), {"text": "a\x00b"})
     assert reply.status_code == 400
     huge = 10**20
-    assert client.post(f"/review/assignments/{a}/comments/{huge}/reply/", {"body": "x"}).status_code == 404
-    assert client.post(f"/review/assignments/{huge}/comments/", {"body": "x"}).status_code == 404
+    assert client.post(f"/review/assignments/{a}/comments/{huge}/reply/", {"text": "x"}).status_code == 404
+    assert client.post(f"/review/assignments/{huge}/comments/", {"text": "x"}).status_code == 404
     assert client.post(f"/review/articles/{huge}/comments/{thread.pk}/resolve/").status_code == 404
-    assert client.post(f"/review/assignments/{a}/comments/abc/reply/", {"body": "x"}).status_code == 404
+    assert client.post(f"/review/assignments/{a}/comments/abc/reply/", {"text": "x"}).status_code == 404
     assert client.post(f"/review/assignments/{a}/comments/{thread.pk}/delete/").status_code == 404
     assert client.get(reverse("reviews:comment-reply", args=[a, thread.pk])).status_code == 405
     assert thread.comments.count() == 1
