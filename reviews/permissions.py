@@ -136,3 +136,13 @@ def can_edit_content(user, article: Article) -> bool:
         return True
     own_turn = article.status in (Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED)
     return is_author(user, article) and has_role(user, roles.AUTHOR) and own_turn
+
+
+def can_mark_claims(user, assignment) -> bool:
+    """The assigned reviewer marks the claim ledger, on an accepted assignment of an article under review."""
+    return (
+        assignment.reviewer.user_id == getattr(user, "pk", None)
+        and assignment.status == "accepted"
+        and assignment.article.status == Article.Status.UNDER_REVIEW
+        and not is_author(user, assignment.article)
+    )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from reviews import views
 from reviews.assignments.views import invitation_open
+from reviews.ledger.views import claims_mark
 
 app_name = "reviews"
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("assignments/<int:pk>/accept/", views.assignment_accept, name="accept"),
     path("assignments/<int:pk>/decline/", views.assignment_decline, name="decline"),
     path("assignments/<int:pk>/decision/", views.review_submit, name="decide"),
+    path("assignments/<int:pk>/claims/", claims_mark, name="claims"),
     path("invitation/<str:token>/", invitation_open, name="invitation"),
     path("articles/<int:pk>/decisions/", views.article_decisions, name="decisions"),
     path("desk/", views.desk, name="desk"),

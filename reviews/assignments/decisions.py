@@ -14,6 +14,7 @@ from reviews import permissions as perms
 from reviews import webhooks
 from reviews.assignments import signatures
 from reviews.exceptions import NotPermitted, WorkflowError
+from reviews.ledger import selectors as ledger
 from reviews.locking import lock_assignment
 from reviews.models import CHECKLIST, Review, ReviewAssignment, ReviewerProfile
 from reviews.workflow import gate, rounds
@@ -98,7 +99,9 @@ def review_submit(
     Raises NotPermitted for anyone else; StaleRevision when the article moved past ``revision``;
     DecisionRefused when approving without verified, unexpired credentials, without every
     checklist item confirmed, without acknowledging each warning, or while errors block the
-    report, and when requesting changes without comments. A declared interest that no
+    report (a ledger mark "does not support" is one), when the approval would complete the quorum
+    while the topic's claim rule lacks a "supports", and when requesting changes without comments.
+    The reviewer's claim ledger is kept with the Review and counted in the signature. A declared interest that no
     editor-in-chief has cleared makes the Review ineligible for the sign-off rule. Signed with the
     reviewer's ``password``: a wrong one raises SignatureRefused and records only the attempt.
     """
@@ -116,6 +119,8 @@ def review_submit(
                         comments=comments, acknowledged=acknowledged)  # fmt: skip
         review = _record(article=article, assignment=assignment, decision=decision, checklist=checklist,
                          comments=comments.strip(), acknowledged=acknowledged)  # fmt: skip
+        if decision == D.APPROVE:
+            _check_claims_rule(article=article)
         signatures.signature_record(review=review, signer=actor)
         # The workflow checks the assignment is still accepted, so the step comes before closing it.
         _take_step(article=article, review=review, actor=actor, verdict=verdict)
@@ -138,6 +143,15 @@ def _check_standing(*, article: Article, assignment: ReviewAssignment, actor, re
         raise DecisionRefused(f"“{article.title}” is {article.get_status_display().lower()}, not under review.")
 
 
+def _check_claims_rule(*, article: Article) -> None:
+    """With this approval counted, refuse it if it would complete the quorum while the topic's claim
+    rule is unmet (raising inside the transaction undoes the Review just recorded)."""
+    if gate.quorum_missing(article=article) is None:
+        missing = gate.claims_missing(article=article)
+        if missing:
+            raise DecisionRefused(f"Cannot approve yet: {missing}. Mark them on the ledger above your decision.")
+
+
 def _record(*, article, assignment, decision, checklist, comments, acknowledged) -> Review:
     current = ArticleRevision.objects.get(article=article, number=article.revision)
     interest = assignment.conflict == ReviewAssignment.Conflict.INTEREST
@@ -152,6 +166,7 @@ def _record(*, article, assignment, decision, checklist, comments, acknowledged)
         checklist=checklist,
         comments=comments,
         acknowledged_warnings=acknowledged if decision == D.APPROVE else [],
+        ledger=ledger.ledger_snapshot(assignment=assignment, revision=current),
         eligible=not interest or assignment.conflict_cleared_by_id is not None,
     )
     webhooks.event_emit(event="decision", article=article, data={"decision": decision, "revision": current.number})
