@@ -99,11 +99,9 @@ def review_submit(
     Raises NotPermitted for anyone else; StaleRevision when the article moved past ``revision``;
     DecisionRefused when approving without verified, unexpired credentials, without every
     checklist item confirmed, without acknowledging each warning, or while errors block the
-    report (a ledger mark "does not support" is one), when the approval would complete the quorum
-    while the topic's claim rule lacks a "supports", and when requesting changes without comments.
-    The reviewer's claim ledger is kept with the Review and counted in the signature. A declared interest that no
-    editor-in-chief has cleared makes the Review ineligible for the sign-off rule. Signed with the
-    reviewer's ``password``: a wrong one raises SignatureRefused and records only the attempt.
+    report (a ledger "does not support" too) or, completing the quorum, the topic's claim rule lacks a
+    "supports"; when requesting changes without comments. An uncleared declared interest makes the Review
+    ineligible. Signed with ``password``: a wrong one raises SignatureRefused, recording only the attempt.
     """
     if assignment.reviewer.user_id != getattr(actor, "pk", None):
         raise NotPermitted("submit a review", assignment.article.status, "only the assigned reviewer may decide")
@@ -119,8 +117,6 @@ def review_submit(
                         comments=comments, acknowledged=acknowledged)  # fmt: skip
         review = _record(article=article, assignment=assignment, decision=decision, checklist=checklist,
                          comments=comments.strip(), acknowledged=acknowledged)  # fmt: skip
-        if decision == D.APPROVE:
-            _check_claims_rule(article=article)
         signatures.signature_record(review=review, signer=actor)
         # The workflow checks the assignment is still accepted, so the step comes before closing it.
         _take_step(article=article, review=review, actor=actor, verdict=verdict)
@@ -187,6 +183,8 @@ def _close(*, assignment: ReviewAssignment, review: Review, actor) -> None:
 def _take_step(*, article: Article, review: Review, actor, verdict) -> None:
     """Request changes at once; approve only when this approval completes the sign-off rule."""
     name = review.reviewer.display_line
+    if review.decision == D.APPROVE:
+        _check_claims_rule(article=article)
     if review.decision == D.REQUEST_CHANGES:
         workflow.request_changes(article=article, actor=actor, reason=f"{name}: {review.comments}")
         return

@@ -78,7 +78,8 @@ def reviewer():
 
 def test_a_claim_key_changes_with_the_wording_or_the_reference_and_not_with_renumbering():
     [first] = cited_claims(body=DOSE, references=[CLEAN_REFERENCES[0]])
-    [respaced] = cited_claims(body="Dexamethasone  16 mg a day eases the PAIN of most patients [1]", references=[CLEAN_REFERENCES[0]])  # fmt: skip
+    respaced_text = "Dexamethasone  16 mg a day eases the PAIN of most patients [1]"
+    [respaced] = cited_claims(body=respaced_text, references=[CLEAN_REFERENCES[0]])
     [renumbered] = cited_claims(body=DOSE.replace("[1]", "[4]"), references=[{**CLEAN_REFERENCES[0], "number": 4}])
     [reworded] = cited_claims(body=DOSE.replace("16 mg", "8 mg"), references=[CLEAN_REFERENCES[0]])
     [other_work] = cited_claims(body=DOSE, references=[{**CLEAN_REFERENCES[0], "doi": "10.1000/other"}])
@@ -239,8 +240,9 @@ def test_the_ledger_form_records_marks_and_refuses_bad_input_with_4xx(client, ed
     assert stale.status_code == 409 and "you read revision 7" in stale.content.decode()
     assert not ClaimCheck.objects.exists()
 
-    done = _post(client, assignment, {"revision": "1", f"mark-{dose.claim.key}": "does_not_support",
-                                      f"note-{dose.claim.key}": "wrong dose", f"mark-{plain.claim.key}": "supports"})  # fmt: skip
+    marks = {f"mark-{dose.claim.key}": "does_not_support", f"note-{dose.claim.key}": "wrong dose",
+             f"mark-{plain.claim.key}": "supports"}  # fmt: skip
+    done = _post(client, assignment, {"revision": "1", **marks})
     assert done.status_code == 302 and done["Location"].endswith("#h-ledger")
     assert sorted(ClaimCheck.objects.values_list("reference_number", "mark", "note")) == [
         (1, "does_not_support", "wrong dose"),
