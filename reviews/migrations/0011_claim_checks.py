@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('checked', models.PositiveIntegerField(help_text='Live articles whose references were checked.')),
                 ('unanswered', models.PositiveIntegerField(default=0, help_text='Articles no registry answered for (outage).')),
                 ('rereviews_started', models.PositiveIntegerField(default=0)),
-                ('found', models.JSONField(blank=True, default=list, help_text='Per article: the references with a notice finding, their rule and severity.')),
+                ('found', models.JSONField(blank=True, default=list, help_text='Per article: the references with a notice finding, rule and severity.')),
             ],
             options={
                 'ordering': ['-started_at', '-pk'],
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='review',
             name='ledger',
-            field=models.JSONField(blank=True, default=list, help_text="The reviewer's claim–source marks on this revision, as signed."),
+            field=models.JSONField(blank=True, default=list, help_text="The reviewer's claim-source marks on this revision, as signed."),
         ),
         migrations.CreateModel(
             name='HistoricalClaimCheck',
