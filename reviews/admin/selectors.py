@@ -223,6 +223,7 @@ class Dashboard:
     expiring: list[ReviewerProfile]
     interests: list[ReviewAssignment]
     ready: list[Article] = field(default_factory=list)
+    evidence_run: EvidenceWatchRun | None = None  # the evidence watch's last run
 
 
 def _open_assignments() -> QuerySet[ReviewAssignment]:
@@ -284,6 +285,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
         expiring=list(expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk")),
         interests=list(interests.order_by("pk")),
         ready=list(ready_to_publish(articles.select_related("live_publication__revision")).order_by("updated_at")),
+        evidence_run=EvidenceWatchRun.objects.first(),
     )
 
 

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from articles.history import history_note
 from articles.models import ArticleRevision
 from reviews import permissions as perms
 from reviews.assignments.decisions import DecisionRefused, StaleRevision
@@ -38,12 +39,13 @@ def claim_marks_record(*, assignment, actor, revision: int, marks: dict[str, tup
             row, note = rows[key], note.strip()
             if row.mark == mark and row.note == note and (row.carried or mark == ClaimCheck.Mark.NOT_CHECKED):
                 continue
-            check, _ = ClaimCheck.objects.update_or_create(
-                assignment=assignment, revision=current.number, claim_key=key,
-                defaults={"article": article, "sentence": row.claim.sentence, "reference_number": row.claim.number,
-                          "reference_identity": row.claim.identity, "mark": mark, "note": note,
-                          "marked_by": actor, "marked_at": now},
-            )  # fmt: skip
+            check = ClaimCheck.objects.filter(assignment=assignment, revision=current.number, claim_key=key).first()
+            check = check or ClaimCheck(assignment=assignment, revision=current.number, claim_key=key, article=article)
+            check.sentence, check.reference_number = row.claim.sentence, row.claim.number
+            check.reference_identity, check.mark, check.note = row.claim.identity, mark, note
+            check.marked_by, check.marked_at = actor, now
+            history_note(check, actor=actor, reason=f"claim ledger: reference {row.claim.number} marked {mark}")
+            check.save()
             written.append(check)
     return written
 

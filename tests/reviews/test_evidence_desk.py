@@ -96,6 +96,9 @@ def test_the_desk_shows_what_the_last_evidence_watch_run_found(client, editor):
     page = client.get(desk_url).content.decode()
     assert "2 live articles checked" in page and "1 re-review started" in page
     assert retracted.title in page and "error: reference-retracted, reference 1" in page
+    dashboard = client.get(reverse("reviews:desk")).content.decode()
+    assert 'data-testid="evidence-watch"' in dashboard and "2 live articles checked" in dashboard
+    assert "error: reference-retracted, reference 1" in dashboard
 
 
 def test_an_outage_run_is_recorded_as_unanswered_and_finds_nothing(client, editor):
