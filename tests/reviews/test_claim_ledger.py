@@ -279,3 +279,16 @@ def test_the_review_page_query_count_does_not_grow_with_claims_or_marks(
     with django_assert_max_num_queries(counted):
         response = client.get(large)
     assert response.content.decode().count('data-testid="ledger-row"') == 30
+
+
+def test_the_claim_rule_is_a_topic_setting_editable_in_the_admin(client, django_user_model):
+    topic = make_topic("Cardiology")
+    admin_user = django_user_model.objects.create_superuser("topics-admin", "topics@example.org", "pw-for-tests-only")
+    client.force_login(admin_user)
+    url = reverse("admin:articles_topic_change", args=[topic.pk])
+    assert 'name="claims_need_support"' in client.get(url).content.decode()
+    data = {"name": "Cardiology", "slug": "cardiology", "description": "", "rereview_interval_days": "365",
+            "required_approvals": "1", "required_specialties": "[]", "claims_need_support": "on"}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    topic.refresh_from_db()
+    assert topic.claims_need_support
