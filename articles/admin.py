@@ -127,7 +127,7 @@ class TopicForm(forms.ModelForm):
     class Meta:
         model = Topic
         fields = ("name", "slug", "description", "rereview_interval_days", "required_approvals",
-                  "required_specialties")  # fmt: skip
+                  "required_specialties", "claims_need_support")  # fmt: skip
 
     def clean_required_specialties(self) -> list[str]:
         """A list of specialty names; left empty it is the empty list (no specialty required)."""
@@ -144,7 +144,7 @@ class TopicForm(forms.ModelForm):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     form = TopicForm
-    list_display = ("name", "required_approvals", "rereview_interval_days")
+    list_display = ("name", "required_approvals", "rereview_interval_days", "claims_need_support")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 

@@ -43,6 +43,11 @@ class Topic(models.Model):
         blank=True,
         help_text='Specialties of which at least one approval is needed, e.g. ["Cardiology"].',
     )
+    claims_need_support = models.BooleanField(
+        default=False,
+        help_text='Before sign-off, every cited claim stating a dose or a number needs a "supports" mark '
+        "from at least one approving reviewer.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -162,6 +162,9 @@ class Review(models.Model):
     checklist = models.JSONField(default=dict)
     comments = models.TextField(blank=True)
     acknowledged_warnings = models.JSONField(default=list, blank=True)
+    ledger = models.JSONField(
+        default=list, blank=True, help_text="The reviewer's claim-source marks on this revision, as signed."
+    )
     eligible = models.BooleanField(default=True, help_text="Counts toward the sign-off rule (no uncleared conflict).")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -335,4 +338,6 @@ class ImportUpload(models.Model):
 # Integration records live beside their services; imported here so the app registers them.
 from reviews.api.models import ApiToken, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401
 from reviews.comments.models import Comment, CommentThread  # noqa: E402, F401
+from reviews.jobs.models import EvidenceWatchRun  # noqa: E402, F401
+from reviews.ledger.models import ClaimCheck  # noqa: E402, F401
 from reviews.mail.models import EmailTemplate  # noqa: E402, F401

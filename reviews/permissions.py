@@ -170,3 +170,13 @@ def can_comment(user, article: Article, *, role: str | None = None) -> bool:
 def can_resolve_comment(user, article: Article, thread, *, role: str | None = None) -> bool:
     """The thread's starter or an editor settles it: the one who raised a point says when it is answered."""
     return can_comment(user, article, role=role) and (thread.started_by_id == user.pk or is_editor(user))
+
+
+def can_mark_claims(user, assignment) -> bool:
+    """The assigned reviewer marks the claim ledger, on an accepted assignment of an article under review."""
+    return (
+        assignment.reviewer.user_id == getattr(user, "pk", None)
+        and assignment.status == "accepted"
+        and assignment.article.status == Article.Status.UNDER_REVIEW
+        and not is_author(user, assignment.article)
+    )

@@ -3,6 +3,7 @@ from django.urls import path
 from reviews import views
 from reviews.assignments.views import invitation_open
 from reviews.comments import views as comments
+from reviews.ledger.views import claims_mark
 
 app_name = "reviews"
 
@@ -32,6 +33,7 @@ urlpatterns = [
         )
         for step in comments.STEPS
     ),
+    path("assignments/<int:pk>/claims/", claims_mark, name="claims"),
     path("invitation/<str:token>/", invitation_open, name="invitation"),
     path("articles/<int:pk>/decisions/", views.article_decisions, name="decisions"),
     path("desk/", views.desk, name="desk"),

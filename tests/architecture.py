@@ -14,7 +14,8 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     ("reviews", "reviews.models", "reviews.exceptions", "reviews.roles", "reviews.apps", "reviews.migrations",
      "reviews.workflow", "reviews.assignments", "reviews.publishing", "reviews.board", "reviews.jobs",
      "reviews.management", "reviews.management.commands", "reviews.api", "reviews.api.models",
-     "reviews.mail", "reviews.mail.models", "reviews.comments", "reviews.comments.models"),
+     "reviews.mail", "reviews.mail.models", "reviews.comments", "reviews.comments.models", "reviews.jobs.models",
+     "reviews.ledger", "reviews.ledger.models"),
     # 1 predicates, locks, notification tasks
     ("reviews.permissions", "reviews.locking", "reviews.notifications", "reviews.assignments.invitations",
      "reviews.webhooks", "reviews.mail.templates"),
@@ -22,7 +23,7 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     ("reviews.workflow.gate", "reviews.workflow.materiality", "reviews.assignments.selectors",
      "reviews.board.selectors", "reviews.admin.selectors", "reviews.publishing.eligibility",
      "reviews.publishing.audit", "reviews.publishing.dossier", "reviews.comments.anchoring",
-     "reviews.comments.selectors"),
+     "reviews.comments.selectors", "reviews.ledger.selectors"),
     # 3 the floor of the write side: rounds and the records a publishing step leaves
     ("reviews.workflow.rounds", "reviews.workflow.corrections", "reviews.publishing.records",
      "reviews.assignments.signatures"),
@@ -30,15 +31,17 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     ("reviews.workflow.transitions", "reviews.workflow.review_due"),
     # 5 domain services standing on the workflow
     ("reviews.assignments.services", "reviews.assignments.decisions", "reviews.publishing.services",
-     "reviews.publishing.scheduling", "reviews.board.services", "reviews.api.tokens", "reviews.comments.services"),
+     "reviews.publishing.scheduling", "reviews.board.services", "reviews.api.tokens", "reviews.comments.services",
+     "reviews.ledger.services", "reviews.workflow.swaps"),
     # 6 jobs
     ("reviews.jobs.*",),
     # 7 forms
-    ("reviews.assignments.forms", "reviews.admin.forms", "reviews.api.serializers", "reviews.comments.forms"),
+    ("reviews.assignments.forms", "reviews.admin.forms", "reviews.api.serializers", "reviews.comments.forms",
+     "reviews.ledger.forms"),
     # 8 faces: views, admin, commands
     ("reviews.views", "reviews.urls", "reviews.middleware", "reviews.assignments.views", "reviews.admin",
      "reviews.admin.*", "reviews.management.commands.*", "reviews.api.*", "reviews.mail.admin",
-     "reviews.comments.views"),
+     "reviews.comments.views", "reviews.ledger.views"),
 )  # fmt: skip
 SELECTOR_MODULES = frozenset(REVIEWS_LAYERS[2]) | {"articles.selectors"}
 SERVICE_MODULES = frozenset(REVIEWS_LAYERS[3] + REVIEWS_LAYERS[4] + REVIEWS_LAYERS[5]) | {"articles.revisions"}

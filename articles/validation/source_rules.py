@@ -102,6 +102,27 @@ def reference_preprint(ctx: Context):
         yield ref["number"], line, message
 
 
+_PUBLISHED_AS = re.compile(r"; it was published as (?P<doi>\S+) \(https://doi\.org/(?P=doi)\): swap the reference")
+
+
+def published_version_named(finding: dict) -> str:
+    """The published version's DOI a stored ``reference-preprint`` finding names, or "" when it names none."""
+    if finding.get("rule") != "reference-preprint":
+        return ""
+    match = _PUBLISHED_AS.search(finding.get("message") or "")
+    return match.group("doi") if match else ""
+
+
+def published_versions(findings: list[dict]) -> dict[int, str]:
+    """Reference number → the published DOI its preprint finding names (the swaps a report offers)."""
+    offers: dict[int, str] = {}
+    for finding in findings:
+        doi = published_version_named(finding)
+        if doi and finding.get("reference") is not None:
+            offers.setdefault(int(finding["reference"]), doi)
+    return offers
+
+
 def _first_citation_line(ctx: Context, number: int) -> int | None:
     for marker in ctx.markers:
         if not marker.problem and number in marker.numbers:

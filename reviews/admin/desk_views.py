@@ -23,6 +23,7 @@ from reviews.admin.forms import (
     RevertForm,
     ReviewDueForm,
     ScheduleForm,
+    SwapReferenceForm,
     end_of_day,
 )
 from reviews.assignments import services as assignments
@@ -31,6 +32,7 @@ from reviews.publishing import audit, dossier, scheduling
 from reviews.publishing import services as publishing
 from reviews.workflow import transitions as workflow
 from reviews.workflow.review_due import review_due_change
+from reviews.workflow.swaps import reference_swap
 
 
 def _form_errors(form) -> str:
@@ -104,6 +106,7 @@ class DeskViewsMixin:
             ("publish", self.publish_view), ("unpublish", self.unpublish_view), ("schedule", self.schedule_view),
             ("cancel-schedule", self.cancel_schedule_view), ("revert", self.revert_view),
             ("override", self.override_view), ("dossier", self.dossier_view), ("review-due", self.review_due_view),
+            ("swap-reference", self.swap_reference_view),
         ]  # fmt: skip
         own = [
             path(f"<int:object_id>/{name}/", wrap(view), name=f"articles_article_{name.replace('-', '_')}")
@@ -182,6 +185,17 @@ class DeskViewsMixin:
             return f"Revision {revision.number} restores the content of revision {data['number']}."
 
         return self._act(request, object_id, RevertForm, run)
+
+    def swap_reference_view(self, request, object_id):
+        def run(article, data):
+            revision = reference_swap(
+                article=article, actor=request.user, number=data["number"], reason=data["reason"],
+                expected_revision=data.get("expected_revision"),
+            )  # fmt: skip
+            number = data["number"]
+            return f"Revision {revision.number} cites the published version in place of preprint reference {number}."
+
+        return self._act(request, object_id, SwapReferenceForm, run)
 
     def review_due_view(self, request, object_id):
         def run(article, data):

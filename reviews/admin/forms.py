@@ -54,6 +54,10 @@ class RevertForm(ReasonForm):
     expected_revision = forms.IntegerField(required=False, min_value=1, max_value=MAX_INT, widget=forms.HiddenInput)
 
 
+class SwapReferenceForm(RevertForm):
+    """Swap preprint reference ``number`` for the published version the report names."""
+
+
 class OverrideForm(ReasonForm):
     keys = forms.MultipleChoiceField(choices=(), widget=forms.CheckboxSelectMultiple)
 

@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleRevision, ScheduledPublication, ValidationReport
 from articles.validation import reports
+from articles.validation.source_rules import published_versions
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted
+from reviews.jobs.models import EvidenceWatchRun
 from reviews.models import ON_ROUND_STATUSES, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
 
 A = ReviewAssignment.Status
@@ -88,6 +90,8 @@ class ChangePage:
     pending_schedule: ScheduledPublication | None = None
     schedules: list[ScheduledPublication] = field(default_factory=list)
     republishable: list[int] = field(default_factory=list)
+    registries_note: str | None = None
+    swaps: dict[int, str] = field(default_factory=dict)  # preprint reference → its published DOI
 
     @property
     def error_findings(self) -> list[dict]:
@@ -134,6 +138,8 @@ def change_page(*, article: Article) -> ChangePage:
         republishable=republishable_revisions(article=article, publications=publications),
         pending_schedule=next((s for s in schedules if s.status == ScheduledPublication.Status.PENDING), None),
         schedules=schedules,
+        registries_note=reports.registries_note(report=report),
+        swaps=published_versions(report.findings if report else []),
     )
 
 
@@ -153,6 +159,7 @@ def desk_overview() -> dict:
             .select_related("article", "revision", "created_by")
             .order_by("status", "publish_at")[:50]
         ),
+        "evidence_run": EvidenceWatchRun.objects.first(),
     }
 
 
@@ -216,6 +223,7 @@ class Dashboard:
     expiring: list[ReviewerProfile]
     interests: list[ReviewAssignment]
     ready: list[Article] = field(default_factory=list)
+    evidence_run: EvidenceWatchRun | None = None  # the evidence watch's last run
 
 
 def _open_assignments() -> QuerySet[ReviewAssignment]:
@@ -277,6 +285,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
         expiring=list(expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk")),
         interests=list(interests.order_by("pk")),
         ready=list(ready_to_publish(articles.select_related("live_publication__revision")).order_by("updated_at")),
+        evidence_run=EvidenceWatchRun.objects.first(),
     )
 
 

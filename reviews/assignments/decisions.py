@@ -14,6 +14,7 @@ from reviews import permissions as perms
 from reviews import webhooks
 from reviews.assignments import signatures
 from reviews.exceptions import NotPermitted, WorkflowError
+from reviews.ledger import selectors as ledger
 from reviews.locking import lock_assignment
 from reviews.models import CHECKLIST, Review, ReviewAssignment, ReviewerProfile
 from reviews.workflow import gate, rounds
@@ -98,9 +99,9 @@ def review_submit(
     Raises NotPermitted for anyone else; StaleRevision when the article moved past ``revision``;
     DecisionRefused when approving without verified, unexpired credentials, without every
     checklist item confirmed, without acknowledging each warning, or while errors block the
-    report, and when requesting changes without comments. A declared interest that no
-    editor-in-chief has cleared makes the Review ineligible for the sign-off rule. Signed with the
-    reviewer's ``password``: a wrong one raises SignatureRefused and records only the attempt.
+    report (a ledger "does not support" too) or, completing the quorum, the topic's claim rule lacks a
+    "supports"; when requesting changes without comments. An uncleared declared interest makes the Review
+    ineligible. Signed with ``password``: a wrong one raises SignatureRefused, recording only the attempt.
     """
     if assignment.reviewer.user_id != getattr(actor, "pk", None):
         raise NotPermitted("submit a review", assignment.article.status, "only the assigned reviewer may decide")
@@ -138,6 +139,15 @@ def _check_standing(*, article: Article, assignment: ReviewAssignment, actor, re
         raise DecisionRefused(f"“{article.title}” is {article.get_status_display().lower()}, not under review.")
 
 
+def _check_claims_rule(*, article: Article) -> None:
+    """With this approval counted, refuse it if it would complete the quorum while the topic's claim
+    rule is unmet (raising inside the transaction undoes the Review just recorded)."""
+    if gate.quorum_missing(article=article) is None:
+        missing = gate.claims_missing(article=article)
+        if missing:
+            raise DecisionRefused(f"Cannot approve yet: {missing}. Mark them on the ledger above your decision.")
+
+
 def _record(*, article, assignment, decision, checklist, comments, acknowledged) -> Review:
     current = ArticleRevision.objects.get(article=article, number=article.revision)
     interest = assignment.conflict == ReviewAssignment.Conflict.INTEREST
@@ -152,6 +162,7 @@ def _record(*, article, assignment, decision, checklist, comments, acknowledged)
         checklist=checklist,
         comments=comments,
         acknowledged_warnings=acknowledged if decision == D.APPROVE else [],
+        ledger=ledger.ledger_snapshot(assignment=assignment, revision=current),
         eligible=not interest or assignment.conflict_cleared_by_id is not None,
     )
     webhooks.event_emit(event="decision", article=article, data={"decision": decision, "revision": current.number})
@@ -172,6 +183,8 @@ def _close(*, assignment: ReviewAssignment, review: Review, actor) -> None:
 def _take_step(*, article: Article, review: Review, actor, verdict) -> None:
     """Request changes at once; approve only when this approval completes the sign-off rule."""
     name = review.reviewer.display_line
+    if review.decision == D.APPROVE:
+        _check_claims_rule(article=article)
     if review.decision == D.REQUEST_CHANGES:
         workflow.request_changes(article=article, actor=actor, reason=f"{name}: {review.comments}")
         return

@@ -16,6 +16,7 @@ from articles.models import Article, ArticleRevision
 from articles.rendering import render_body
 from articles.validation import reports
 from reviews import permissions as perms
+from reviews.ledger import selectors as ledger
 from reviews.models import (
     CHECKLIST,
     OPEN_STATUSES,
@@ -102,6 +103,8 @@ class ReviewPage:
     credentials_problem: str | None
     signoff_missing: str | None
     credits: list[Review]
+    ledger: list = field(default_factory=list)  # ledger.LedgerRow
+    registries_note: str | None = None
     checklist: tuple = CHECKLIST
 
 
@@ -140,13 +143,16 @@ def _placed(body: str, numbers: set[int], findings: list[dict]) -> tuple[list[Bl
 
 def _findings(*, article: Article, revision: ArticleRevision) -> list[dict]:
     """The reference report's findings on the revision shown, each marked when an editor-in-chief overrode it."""
+    extra = []
     if revision.number == article.revision:
         report, overridden = gate.current_report(article=article), gate.overridden_keys(article=article)
+        extra = gate.ledger_findings(article=article)
     else:  # an older revision: its stored report, if it was ever validated
         report = reports.latest_report(revision=revision)
         overrides = ValidationOverride.objects.filter(article=article, revision=revision.number)
         overridden = {key for override in overrides for key in override.rules}
-    return [{**f, "overridden": f["key"] in overridden} for f in (report.findings if report else [])]
+    findings = (report.findings if report else []) + extra
+    return [{**f, "overridden": f["key"] in overridden} for f in findings]
 
 
 def _laid_out(revision: ArticleRevision, findings: list[dict]) -> tuple[list[Block], list[dict], list[dict]]:
@@ -222,6 +228,8 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
         credentials_problem=perms.credentials_problem(assignment.reviewer),
         signoff_missing=gate.signoff_missing(article=article),
         credits=reviewer_credits(article=article) if current else [],
+        ledger=ledger.ledger_rows(assignment=assignment, revision=revision),
+        registries_note=gate.registries_note(article=article) if current else None,
     )
 
 

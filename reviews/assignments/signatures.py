@@ -59,9 +59,18 @@ def signature_verify(*, assignment: ReviewAssignment, user, password: str) -> No
 
 
 def signature_meaning(review: Review) -> str:
+    """What the decision means, with the claim ledger it was signed with (when any claim was marked)."""
     if review.decision == ReviewAssignment.Decision.APPROVE:
-        return f"approved revision {review.revision} as medically accurate"
-    return f"requested changes to revision {review.revision}"
+        meaning = f"approved revision {review.revision} as medically accurate"
+    else:
+        meaning = f"requested changes to revision {review.revision}"
+    marks = [entry["mark"] for entry in review.ledger or []]
+    if any(mark != "not_checked" for mark in marks):
+        meaning += (
+            f"; {len(marks)} cited claim(s) checked against their sources: {marks.count('supports')} supported, "
+            f"{marks.count('does_not_support')} not supported, {marks.count('not_checked')} not checked"
+        )
+    return meaning
 
 
 def signature_record(*, review: Review, signer) -> DecisionSignature:

@@ -7,7 +7,8 @@ expression of concern and superseded preprint, per reference). Only errors act: 
 withdrawal or removal, or an expression of concern no editor-in-chief acknowledged for that
 revision, sends an approved article back for re-review (its publication stays up meanwhile);
 editors are told of retractions. An outage stores and flags nothing. Running it twice changes
-and sends nothing more.
+and sends nothing more. Each run leaves an ``EvidenceWatchRun`` (when, how many articles it
+checked, how many no registry answered for, what it found), which the editors' desk shows.
 """
 
 from dataclasses import dataclass
@@ -16,12 +17,14 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from articles.models import Article
 from articles.validation import reports
 from articles.validation.source_rules import NOTICE_ERROR_RULES, SOURCE_RULES
 from reviews import webhooks
+from reviews.jobs.models import EvidenceWatchRun
 from reviews.locking import lock_article
 from reviews.models import ValidationOverride
 from reviews.notifications import editor_emails, send_once
@@ -48,16 +51,30 @@ def evidence_watch(*, resolver=None, max_age_days: int = 7) -> list[EvidenceAler
         from articles.validation.resolvers import RegistryResolver
 
         resolver = RegistryResolver(max_age=timedelta(days=max_age_days))
+    started_at = timezone.now()
     published = Article.objects.filter(live_publication__isnull=False).select_related("live_publication__revision")
-    alerts = []
+    alerts, checked, unanswered, found = [], 0, 0, []
     for article in published.order_by("pk").iterator():
-        alert = _check(article, resolver)
+        checked += 1
+        outcome = _check(article, resolver)
+        if outcome is None:
+            unanswered += 1
+            continue
+        alert, notices = outcome
+        if notices:
+            rows = [{"reference": ref, "rule": rule, "severity": severity} for ref, rule, severity in notices]
+            found.append({"article_id": article.pk, "title": article.title, "findings": rows})
         if alert is not None:
             alerts.append(alert)
+    EvidenceWatchRun.objects.create(
+        started_at=started_at, finished_at=timezone.now(), checked=checked, unanswered=unanswered,
+        rereviews_started=sum(alert.rereview_started for alert in alerts), found=found,
+    )  # fmt: skip
     return alerts
 
 
-def _check(article: Article, resolver) -> EvidenceAlert | None:
+def _check(article: Article, resolver) -> tuple[EvidenceAlert | None, tuple] | None:
+    """The alert (None when nothing acts) and the notice findings; None when no registry answered."""
     publication = article.live_publication
     report = reports.report_check_online(revision=publication.revision, resolver=resolver)
     if report is None:
@@ -69,7 +86,7 @@ def _check(article: Article, resolver) -> EvidenceAlert | None:
     acting = [f for f in report.findings if f["rule"] in NOTICE_ERROR_RULES and f["key"] not in acknowledged]
     retracted = tuple(sorted({f["reference"] for f in acting}))
     if not retracted:
-        return None  # warnings (a correction, a superseded preprint) are in the report; they start nothing
+        return None, found  # warnings (a correction, a superseded preprint) are in the report; they start nothing
     started = False
     with transaction.atomic():
         locked = lock_article(article)
@@ -92,7 +109,7 @@ def _check(article: Article, resolver) -> EvidenceAlert | None:
                 retraction_notice.enqueue, article_id=article.pk, report_id=report.pk, publication_id=publication.pk
             )
         )
-    return EvidenceAlert(article.pk, publication.pk, retracted, started, found)
+    return EvidenceAlert(article.pk, publication.pk, retracted, started, found), found
 
 
 @task()

@@ -2,9 +2,10 @@
 
 Every revision with its diff from the one before and its validation reports, every assignment
 with the reviewer's credentials as they stood when assigned (from the profile's history), every
-decision with the credentials snapshot taken at the decision, every workflow step, publication,
-withdrawal and schedule, and every comment thread on the text with its replies and resolutions.
-Its shape is fixed by ``reviews/schemas/dossier.schema.json``.
+decision with the credentials snapshot taken at the decision and the claim ledger it was signed
+with, every claim-source mark of every revision, every workflow step, publication, withdrawal and
+schedule, and every comment thread on the text with its replies and resolutions. Its shape is
+fixed by ``reviews/schemas/dossier.schema.json``.
 """
 
 import json
@@ -16,6 +17,7 @@ from django.utils import timezone
 from articles.diffing import revision_diff
 from articles.models import Article
 from articles.publications import publication_digest
+from reviews.ledger.models import ClaimCheck
 from reviews.models import (
     Comment,
     CommentThread,
@@ -27,7 +29,7 @@ from reviews.models import (
 )
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "dossier.schema.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _iso(value) -> str | None:
@@ -107,7 +109,7 @@ def _decisions(article: Article) -> list[dict]:
             "id": r.pk, "assignment_id": r.assignment_id, "reviewer_id": r.reviewer_id, "revision": r.revision,
             "content_hash": r.content_hash, "decision": r.decision, "credentials": r.credentials,
             "checklist": r.checklist, "comments": r.comments, "eligible": r.eligible,
-            "acknowledged_warnings": r.acknowledged_warnings, "created_at": _iso(r.created_at),
+            "acknowledged_warnings": r.acknowledged_warnings, "ledger": r.ledger, "created_at": _iso(r.created_at),
             "signature": _signature(r),
         }
         for r in article.reviews.select_related("signature__signer").order_by("created_at", "pk")
@@ -184,6 +186,17 @@ def _comment_threads(article: Article) -> list[dict]:
     ]  # fmt: skip
 
 
+def _claim_checks(article: Article) -> list[dict]:
+    return [
+        {"revision": c.revision, "assignment_id": c.assignment_id, "reviewer_id": c.assignment.reviewer_id,
+         "claim_key": c.claim_key, "sentence": c.sentence, "reference": c.reference_number,
+         "reference_identity": c.reference_identity, "mark": c.mark, "note": c.note,
+         "marked_by": _user(c.marked_by), "marked_at": _iso(c.marked_at)}
+        for c in ClaimCheck.objects.filter(article=article).select_related("assignment", "marked_by")
+        .order_by("revision", "pk")
+    ]  # fmt: skip
+
+
 def dossier_for_article(*, article: Article) -> dict:
     """The whole record of one article as plain data (JSON-ready), valid against the schema."""
     article = Article.objects.select_related("topic", "author").get(pk=article.pk)
@@ -203,6 +216,7 @@ def dossier_for_article(*, article: Article) -> dict:
         "revisions": _revisions(article),
         "assignments": _assignments(article),
         "decisions": _decisions(article),
+        "claim_checks": _claim_checks(article),
         "transitions": _transitions(article),
         "publications": _publications(article),
         "schedules": _schedules(article),

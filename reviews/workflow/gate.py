@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from articles.models import Article, ArticleRevision
 from articles.validation import reports
+from reviews.ledger import selectors as ledger
 from reviews.models import NonMaterialClaim, Review, ReviewAssignment, ValidationOverride
 
 
@@ -53,7 +54,13 @@ def carried_approvals(*, article: Article, number: int) -> tuple[list[Review], l
 
 
 def signoff_missing(*, article: Article) -> str | None:
-    """What the topic's sign-off rule still lacks on the current revision, or None when it is met."""
+    """What the topic's sign-off rule still lacks on the current revision, or None when it is met:
+    the quorum, the required specialties, then the claim rule."""
+    return quorum_missing(article=article) or claims_missing(article=article)
+
+
+def quorum_missing(*, article: Article) -> str | None:
+    """What the quorum and the required specialties still lack on the current revision, or None."""
     quorum = article.topic.required_approvals if article.topic_id else 1
     required = article.topic.required_specialties if article.topic_id else []
     approvals = eligible_approvals(article=article)
@@ -67,6 +74,16 @@ def signoff_missing(*, article: Article) -> str | None:
     if lacking:
         return f"the sign-off rule needs an approval from {', '.join(lacking)} on revision {article.revision}"
     return None
+
+
+def claims_missing(*, article: Article, approvals: list[Review] | None = None) -> str | None:
+    """The topic's claim rule: what it lacks on the current revision, or None when met or not asked."""
+    if not (article.topic_id and article.topic.claims_need_support):
+        return None
+    approvals = eligible_approvals(article=article) if approvals is None else approvals
+    revision = ArticleRevision.objects.get(article=article, number=article.revision)
+    reviewers = [r.reviewer_id for r in approvals]
+    return ledger.claims_rule_missing(article=article, revision=revision, reviewer_ids=reviewers)
 
 
 def current_report(*, article: Article):
@@ -106,9 +123,17 @@ class ReportVerdict:
 
 
 def report_verdict(*, article: Article) -> ReportVerdict:
-    """The report verdict of the current revision (the report and its overrides, one read each)."""
+    """The report verdict of the current revision (the report and its overrides, one read each), with
+    the ledger's "does not support" marks on it as errors."""
     report = current_report(article=article)
-    return ReportVerdict(findings=report.findings, overridden=frozenset(overridden_keys(article=article)))
+    findings = report.findings + ledger_findings(article=article)
+    return ReportVerdict(findings=findings, overridden=frozenset(overridden_keys(article=article)))
+
+
+def ledger_findings(*, article: Article) -> list[dict]:
+    """Claims of the current revision a reviewer marked "does not support", as blocking findings."""
+    revision = ArticleRevision.objects.get(article=article, number=article.revision)
+    return ledger.ledger_findings(article=article, revision=revision)
 
 
 def blocking_findings(*, article: Article) -> list[dict]:
