@@ -19,6 +19,7 @@ from articles.versions import changes_since
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
+from reviews.admin.editor import PREVIEW_FIELD, PREVIEW_ONLY, BodyEditor, BodyEditorMixin
 from reviews.admin.filters import (
     DeskListFilter,
     OverdueReviewFilter,
@@ -51,11 +52,20 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of")
+        widgets = {"body": BodyEditor}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if PREVIEW_FIELD in self.data:  # a preview asks for no reason: nothing is saved
+            self.fields["change_reason"].required = False
 
     def clean(self):
         """Refuse a save from an older version of the row or an older revision: the editor's text is shown
-        back with what changed, and the fields the editor did not touch take their current values."""
+        back with what changed, and the fields the editor did not touch take their current values.
+        A preview (the no-script path) is refused too: the page shows the text rendered, unsaved."""
         cleaned = super().clean()
+        if PREVIEW_FIELD in self.data:
+            raise forms.ValidationError(PREVIEW_ONLY)
         if not self.instance.pk:
             return cleaned
         expected, version = cleaned.get("expected_revision"), cleaned.get("expected_version")
@@ -99,7 +109,9 @@ def _editable_here(user, article: Article) -> bool:
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadViewsMixin, HistoryViewOnlyAdmin):
+class ArticleAdmin(
+    DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadViewsMixin, BodyEditorMixin, HistoryViewOnlyAdmin
+):
     form = ArticleForm
     inlines = [ReferenceInline]
     list_display = ("title_and_slug", "status", "topic", "author_name", "validation", "revision", "live_revision",
@@ -181,6 +193,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
         form.base_fields["expected_revision"].initial = obj.revision if obj else None
         form.base_fields["expected_version"].initial = obj.version if obj else None
         form.base_fields["change_reason"].initial = "" if obj else "Created in the editorial desk"
+        self.editor_wire(request, form, obj)
         return form
 
     def save_model(self, request, obj, form, change):
@@ -244,7 +257,8 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
             path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
                  name="articles_article_compare"),
         ]  # fmt: skip
-        return own + self.desk_urls() + self.reference_urls() + self.upload_urls() + super().get_urls()
+        faces = self.desk_urls() + self.reference_urls() + self.upload_urls() + self.editor_urls()
+        return own + faces + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         extra = {**(extra_context or {}), "is_editor": perms.is_editor(request.user)}

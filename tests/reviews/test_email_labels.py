@@ -90,7 +90,7 @@ def test_every_assignment_and_evidence_notice_uses_human_labels(people):
     )  # fmt: skip
     assert retraction_notice.call(other.pk, report.pk, 1) == 1
     kinds = {m.subject.split(":")[0] for m in mail.outbox}
-    assert {"[Imprimatur] Invitation to review", "[Imprimatur] Retracted work cited by \"Live article\""} <= kinds
+    assert {"[Imprimatur] Invitation to review", '[Imprimatur] Retracted work cited by "Live article"'} <= kinds
     retraction = next(m for m in mail.outbox if "Retracted" in m.subject)
     assert "The article is changes requested" in retraction.body
     assert _raw_names_in_outbox() == []
