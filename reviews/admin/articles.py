@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.admin import HistoryViewOnlyAdmin
-from articles.diffing import revision_diff, word_diff
+from articles.diffing import change_summary, paragraph_diff, paragraphs, revision_diff, word_diff
 from articles.models import Article, ArticleRevision
 from articles.parsing import parse_int
 from articles.revisions import Content, article_create
@@ -27,7 +27,7 @@ from reviews.admin.filters import (
     RereviewDueFilter,
     ReviewerFilter,
 )
-from reviews.admin.forms import OverrideForm
+from reviews.admin.forms import CompareViewForm, OverrideForm
 from reviews.admin.provenance import latest_provenance
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
@@ -102,6 +102,10 @@ class ArticleForm(forms.ModelForm):
             if getattr(mine, "pk", mine) == then:
                 value = getattr(current, Article._meta.get_field(name).attname)
                 self.data[name] = "" if value is None else str(value)
+
+
+# A body of more paragraphs than this opens its comparison on the changed paragraphs only.
+LONG_BODY_PARAGRAPHS = 8
 
 
 def _editable_here(user, article: Article) -> bool:
@@ -324,13 +328,25 @@ class ArticleAdmin(
         except (ValueError, ArticleRevision.DoesNotExist) as error:
             messages.error(request, f"Cannot compare: {error or 'give two revision numbers'}")
             return redirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        diff, changes = revision_diff(old=old_rev, new=new_rev), paragraph_diff(old_rev.body, new_rev.body)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "article": article,
-            "diff": revision_diff(old=old_rev, new=new_rev),
+            "diff": diff,
+            "changes": changes,
+            "summary": change_summary(diff=diff, changes=changes, new_body=new_rev.body),
+            "view": self._compare_view_mode(request, new_rev.body),
             "old": old_rev,
             "new": new_rev,
             "title": f"Compare revisions {old} and {new}",
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def _compare_view_mode(self, request, body: str) -> str:
+        """``changed`` or ``whole`` as asked; unasked, a long body opens on its changed paragraphs only."""
+        form = CompareViewForm(request.GET)
+        if not form.is_valid():
+            messages.error(request, f"Unknown view: {form.errors['view'][0]} Showing the default.")
+        chosen = form.cleaned_data.get("view") if form.is_valid() else ""
+        return chosen or ("changed" if len(paragraphs(body)) > LONG_BODY_PARAGRAPHS else "whole")

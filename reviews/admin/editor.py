@@ -127,7 +127,8 @@ class BodyEditorMixin:
 
     def editor_wire(self, request, form_class, obj) -> None:
         """Give the body editor this article's findings, its preview address, and a no-script preview."""
-        widget = form_class.base_fields["body"].widget
+        field = form_class.base_fields.get("body")  # absent when the page shows the article read-only
+        widget = field.widget if field is not None else None
         if not isinstance(widget, BodyEditor):
             return
         page = getattr(request, "_desk_page", None)
