@@ -1,0 +1,57 @@
+"""In Chromium: the body editor's gutter follows the text as it scrolls, a finding's link selects
+its line, and the reviewer's lists with their round labels fit a 390 px screen."""
+
+import re
+
+import pytest
+
+from articles.validation.reports import report_create
+from tests.factories import make_article, make_assignment, make_reviewer, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Line 60 cites a reference the article does not have: the report names body line 60.
+LONG_BODY = "\n".join(
+    "Radiotherapy is the usual first treatment [9]." if n == 60 else f"Line {n} of a long body." for n in range(1, 91)
+)
+
+
+def test_the_gutter_follows_the_text_and_a_finding_link_selects_its_line(page, login, artifacts):
+    editor = make_user("gutter-editor", roles=["editor"])
+    article = make_article(body=LONG_BODY, title="A long body")
+    report = report_create(revision=article.revisions.get(number=1))
+    assert any(f.get("line") == 60 for f in report.findings)
+    login(editor, next_url=f"/admin/articles/article/{article.pk}/change/")
+    page.wait_for_url(re.compile(r"/change/$"))
+    text, gutter = page.locator("#id_body"), page.locator("[data-body-gutter]")
+    assert page.locator("#body-line-60.has-finding").count() == 1
+    text.evaluate("t => { t.scrollTop = 400; t.dispatchEvent(new Event('scroll')); }")
+    assert gutter.evaluate("g => g.scrollTop") == text.evaluate("t => t.scrollTop") > 0
+    # Each gutter row sits beside its body line: the same height per line in both.
+    first = page.locator("#body-line-1").bounding_box()
+    assert first["height"] == float(text.evaluate("t => parseFloat(getComputedStyle(t).lineHeight)"))
+    page.locator(".body-findings a[data-body-line='60']").first.click()
+    selected = text.evaluate("t => t.value.slice(t.selectionStart, t.selectionEnd)")
+    assert selected == "Radiotherapy is the usual first treatment [9]."
+    assert page.locator("#body-line-60.current-line").count() == 1
+    line = page.locator("#body-line-60").bounding_box()
+    box = gutter.bounding_box()
+    assert box["y"] <= line["y"] <= box["y"] + box["height"]  # the marked line is in view beside its text
+    page.locator(".body-editor-wrap").screenshot(path=str(artifacts / "staff-editor-long-body-desktop.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator(".body-editor-wrap").screenshot(path=str(artifacts / "staff-editor-long-body-phone.png"))
+
+
+def test_my_assignments_with_round_labels_fit_390_px(page, login, artifacts):
+    reviewer = make_reviewer("label-reviewer")
+    for n in range(3):
+        article = make_article(title=f"An article with a rather long title about spinal cord compression {n}")
+        make_assignment(article=article, reviewer=reviewer, status="invited" if n else "accepted")
+    login(reviewer.user, next_url="/review/")
+    page.wait_for_url(re.compile(r"/review/$"))
+    assert page.locator(".round-label", has_text="new article").count() == 3
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / "reviewer-assignments-round-labels-phone.png"), full_page=True)
