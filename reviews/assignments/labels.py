@@ -21,9 +21,9 @@ REREVIEW_EVIDENCE = "re-review (evidence)"
 def round_labels(*, assignments: Iterable[ReviewAssignment]) -> dict[int, str]:
     """Assignment pk → its round label, for any number of assignments in two queries."""
     rows = list(assignments)
-    articles = {a.article_id for a in rows}
     if not rows:
         return {}
+    articles = {a.article_id for a in rows}
     rereviews: dict[tuple[int, int], list] = {}
     logs = TransitionLog.objects.filter(article_id__in=articles, transition="start_rereview").order_by("at", "pk")
     for article_id, revision, at, reason in logs.values_list("article_id", "revision", "at", "reason"):

@@ -1,12 +1,15 @@
 """In Chromium: the body editor's gutter follows the text as it scrolls, a finding's link selects
-its line, and the reviewer's lists with their round labels fit a 390 px screen."""
+its line, compare opens on the changed paragraphs of a long body, and the reviewer's lists with
+their round labels fit a 390 px screen."""
 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from articles.validation.reports import report_create
 from tests.factories import make_article, make_assignment, make_reviewer, make_user
+from tests.reviews.test_staff_browser import _serious, _shots
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +58,31 @@ def test_my_assignments_with_round_labels_fit_390_px(page, login, artifacts):
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "reviewer-assignments-round-labels-phone.png"), full_page=True)
+
+
+def test_compare_opens_on_changed_paragraphs_with_a_summary(page, login, artifacts):
+    from articles.revisions import Content, content_of
+    from reviews.workflow import transitions as workflow
+
+    editor = make_user("compare-editor", roles=["editor"])
+    body = "\n\n".join(f"Paragraph {n} of a long body that stays as it was." for n in range(1, 15))
+    article = make_article(body=body, title="A long body to compare")
+    content = content_of(article)
+    workflow.edit(
+        article=article, actor=editor, reason="Paragraph 9 corrected",
+        content=Content(title=content.title, summary=content.summary, references=content.references,
+                        body=body.replace("Paragraph 9 of a long body", "Paragraph 9 of a corrected body")),
+    )  # fmt: skip
+    login(editor, next_url=f"/admin/articles/article/{article.pk}/compare/?old=1&new=2")
+    page.wait_for_url(re.compile(r"/compare/"))
+    summary = page.get_by_test_id("change-summary")
+    assert "1 changed, 0 added, 0 removed (of 14 in revision 2)" in summary.inner_text()
+    assert page.locator(".paragraph-change").count() == 1
+    expect(page.locator("ins.diff-ins", has_text="corrected")).to_be_visible()
+    assert _serious(page) == []
+    _shots(page, artifacts, "compare-changed-paragraphs")
+    page.get_by_role("link", name="Whole body").click()
+    page.wait_for_url(re.compile(r"view=whole"))
+    assert page.locator(".paragraph-change").count() == 0 and page.get_by_text("Paragraph 3 of a long").count() == 2
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
