@@ -86,3 +86,31 @@ def test_compare_opens_on_changed_paragraphs_with_a_summary(page, login, artifac
     assert page.locator(".paragraph-change").count() == 0 and page.get_by_text("Paragraph 3 of a long").count() == 2
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_preview_works_without_the_script(browser, live_server, artifacts):
+    editor = make_user("noscript-editor", roles=["editor"])
+    article = make_article(title="Previewed without a script")
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"/accounts/login/?next=/admin/articles/article/{article.pk}/change/")
+        page.fill("input[name=username]", editor.username)
+        page.fill("input[name=password]", "pw-for-tests-only")
+        page.locator("main").get_by_role("button", name="Sign in").click()
+        page.wait_for_url(re.compile(r"/change/$"))
+        page.fill("#id_body", "A *new* opening, not saved yet [1].")
+        page.get_by_role("button", name="Preview as readers see it").click()
+        preview = page.locator("#body-preview")
+        expect(preview.locator("em", has_text="new")).to_be_visible()
+        assert "Preview only: nothing was saved" in page.content()
+        assert not page.locator(".errornote").is_visible()  # a note, not "Please correct the error below"
+        assert page.input_value("#id_body") == "A *new* opening, not saved yet [1]."
+        article.refresh_from_db()
+        assert article.revision == 1 and "new" not in article.body
+        preview.screenshot(path=str(artifacts / "staff-editor-preview-noscript.png"))
+        page.screenshot(path=str(artifacts / "staff-editor-preview-noscript-desktop.png"), full_page=True)
+    finally:
+        context.close()
