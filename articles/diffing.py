@@ -157,3 +157,73 @@ def revision_diff(*, old: ArticleRevision, new: ArticleRevision) -> RevisionDiff
         references_removed=removed,
         references_changed=changed,
     )
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+
+
+def paragraphs(body: str) -> list[str]:
+    """The body's paragraphs (blocks separated by a blank line), stripped, blanks left out."""
+    return [p.strip() for p in _PARAGRAPH_BREAK.split((body or "").replace("\r\n", "\n")) if p.strip()]
+
+
+@dataclass(frozen=True)
+class ParagraphChange:
+    """One paragraph "added", "removed" or "changed"; numbers count paragraphs from 1 in each revision."""
+
+    kind: str
+    old_number: int | None
+    new_number: int | None
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class ChangeSummary:
+    paragraphs_added: int
+    paragraphs_removed: int
+    paragraphs_changed: int
+    paragraphs_total: int
+    words_added: int
+    words_removed: int
+    references_added: int
+    references_removed: int
+    references_changed: int
+    title_changed: bool
+
+
+def paragraph_diff(old: str, new: str) -> list[ParagraphChange]:
+    """The paragraphs that differ between two bodies, matched in order; unchanged ones are left out."""
+    a, b = paragraphs(old), paragraphs(new)
+    out: list[ParagraphChange] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        for k in range(paired):  # a replaced run: the first paragraphs pair up as edits
+            out.append(ParagraphChange("changed", i1 + k + 1, j1 + k + 1, word_diff(a[i1 + k], b[j1 + k])))
+        for i in range(i1 + paired, i2):
+            out.append(ParagraphChange("removed", i + 1, None, [Segment("delete", a[i])]))
+        for j in range(j1 + paired, j2):
+            out.append(ParagraphChange("added", None, j + 1, [Segment("insert", b[j])]))
+    return out
+
+
+def _words(segments: list[Segment], op: str) -> int:
+    return sum(len(s.text.split()) for s in segments if s.op == op)
+
+
+def change_summary(*, diff: RevisionDiff, changes: list[ParagraphChange], new_body: str) -> ChangeSummary:
+    """Counts for the top of a comparison: paragraphs, words, references and whether the title changed."""
+    kinds = [c.kind for c in changes]
+    return ChangeSummary(
+        paragraphs_added=kinds.count("added"),
+        paragraphs_removed=kinds.count("removed"),
+        paragraphs_changed=kinds.count("changed"),
+        paragraphs_total=len(paragraphs(new_body)),
+        words_added=_words(diff.body, "insert"),
+        words_removed=_words(diff.body, "delete"),
+        references_added=len(diff.references_added),
+        references_removed=len(diff.references_removed),
+        references_changed=len(diff.references_changed),
+        title_changed=any(s.op != "equal" for s in diff.title),
+    )

@@ -13,6 +13,8 @@ from articles.models import Article, Topic
 OPEN_STATUSES = ("invited", "accepted")
 # On the round: open, or decided (what an article's reviewers list shows, and what an edit makes stale).
 ON_ROUND_STATUSES = (*OPEN_STATUSES, "submitted")
+# How the evidence watch's re-review reason begins: the round label "re-review (evidence)" reads it.
+REREVIEW_EVIDENCE_REASON = "cited work "
 
 
 class ReviewAssignmentQuerySet(models.QuerySet):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django_tasks import task
 
 from reviews import roles
-from reviews.assignments import invitations
+from reviews.assignments import invitations, labels
 from reviews.mail.templates import email_render
 from reviews.models import Notification, TransitionLog
 
@@ -130,7 +130,7 @@ def invitation_notice(assignment_id: int, by: str = "") -> int:
     return _to_reviewer(
         assignment_id, key=lambda a: f"invitation:{a.pk}", template="reviews/email/invitation.txt", by=by,
         extra=lambda a: {"link_token": invitations.link_issue(assignment=a),
-                         "link_days": settings.INVITATION_LINK_DAYS},
+                         "link_days": settings.INVITATION_LINK_DAYS, "round_label": labels.round_label(assignment=a)},
     )  # fmt: skip
 
 

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.admin import HistoryViewOnlyAdmin
-from articles.diffing import revision_diff, word_diff
+from articles.diffing import change_summary, paragraph_diff, paragraphs, revision_diff, word_diff
 from articles.models import Article, ArticleRevision
 from articles.parsing import parse_int
 from articles.revisions import Content, article_create
@@ -19,6 +19,7 @@ from articles.versions import changes_since
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
+from reviews.admin.editor import PREVIEW_FIELD, PREVIEW_ONLY, BodyEditor, BodyEditorMixin
 from reviews.admin.filters import (
     DeskListFilter,
     OverdueReviewFilter,
@@ -26,7 +27,7 @@ from reviews.admin.filters import (
     RereviewDueFilter,
     ReviewerFilter,
 )
-from reviews.admin.forms import OverrideForm
+from reviews.admin.forms import CompareViewForm, OverrideForm
 from reviews.admin.provenance import latest_provenance
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
@@ -52,11 +53,20 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of")
+        widgets = {"body": BodyEditor}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if PREVIEW_FIELD in self.data:  # a preview asks for no reason: nothing is saved
+            self.fields["change_reason"].required = False
 
     def clean(self):
         """Refuse a save from an older version of the row or an older revision: the editor's text is shown
-        back with what changed, and the fields the editor did not touch take their current values."""
+        back with what changed, and the fields the editor did not touch take their current values.
+        A preview (the no-script path) is refused too: the page shows the text rendered, unsaved."""
         cleaned = super().clean()
+        if PREVIEW_FIELD in self.data:
+            raise forms.ValidationError(PREVIEW_ONLY)
         if not self.instance.pk:
             return cleaned
         expected, version = cleaned.get("expected_revision"), cleaned.get("expected_version")
@@ -95,12 +105,18 @@ class ArticleForm(forms.ModelForm):
                 self.data[name] = "" if value is None else str(value)
 
 
+# A body of more paragraphs than this opens its comparison on the changed paragraphs only.
+LONG_BODY_PARAGRAPHS = 8
+
+
 def _editable_here(user, article: Article) -> bool:
     return perms.is_editor(user) or perms.can_edit_content(user, article)
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadViewsMixin, HistoryViewOnlyAdmin):
+class ArticleAdmin(
+    DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadViewsMixin, BodyEditorMixin, HistoryViewOnlyAdmin
+):
     form = ArticleForm
     inlines = [ReferenceInline]
     list_display = ("title_and_slug", "status", "topic", "author_name", "validation", "revision", "live_revision",
@@ -182,6 +198,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
         form.base_fields["expected_revision"].initial = obj.revision if obj else None
         form.base_fields["expected_version"].initial = obj.version if obj else None
         form.base_fields["change_reason"].initial = "" if obj else "Created in the editorial desk"
+        self.editor_wire(request, form, obj)
         return form
 
     def save_model(self, request, obj, form, change):
@@ -245,7 +262,8 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
             path("<int:object_id>/compare/", self.admin_site.admin_view(self.compare_view),
                  name="articles_article_compare"),
         ]  # fmt: skip
-        return own + self.desk_urls() + self.reference_urls() + self.upload_urls() + super().get_urls()
+        faces = self.desk_urls() + self.reference_urls() + self.upload_urls() + self.editor_urls()
+        return own + faces + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
         extra = {**(extra_context or {}), "is_editor": perms.is_editor(request.user)}
@@ -324,13 +342,25 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
         except (ValueError, ArticleRevision.DoesNotExist) as error:
             messages.error(request, f"Cannot compare: {error or 'give two revision numbers'}")
             return redirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        diff, changes = revision_diff(old=old_rev, new=new_rev), paragraph_diff(old_rev.body, new_rev.body)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "article": article,
-            "diff": revision_diff(old=old_rev, new=new_rev),
+            "diff": diff,
+            "changes": changes,
+            "summary": change_summary(diff=diff, changes=changes, new_body=new_rev.body),
+            "view": self._compare_view_mode(request, new_rev.body),
             "old": old_rev,
             "new": new_rev,
             "title": f"Compare revisions {old} and {new}",
         }
         return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def _compare_view_mode(self, request, body: str) -> str:
+        """``changed`` or ``whole`` as asked; unasked, a long body opens on its changed paragraphs only."""
+        form = CompareViewForm(request.GET)
+        if not form.is_valid():
+            messages.error(request, f"Unknown view: {form.errors['view'][0]} Showing the default.")
+        chosen = form.cleaned_data.get("view") if form.is_valid() else ""
+        return chosen or ("changed" if len(paragraphs(body)) > LONG_BODY_PARAGRAPHS else "whole")

@@ -111,6 +111,12 @@ class ReassignForm(forms.Form):
         return end_of_day(self.cleaned_data["due_on"])
 
 
+class CompareViewForm(forms.Form):
+    """How a comparison shows the body: the changed paragraphs only, or the whole body side by side."""
+
+    view = forms.ChoiceField(required=False, choices=[("changed", "Changed paragraphs only"), ("whole", "Whole body")])
+
+
 class AuditFilterForm(forms.Form):
     article = forms.CharField(
         required=False, max_length=300, label="Article",

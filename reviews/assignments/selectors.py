@@ -16,6 +16,7 @@ from articles.models import Article, ArticleRevision
 from articles.rendering import render_body
 from articles.validation import reports
 from reviews import permissions as perms
+from reviews.assignments.labels import round_labels
 from reviews.ledger import selectors as ledger
 from reviews.models import (
     CHECKLIST,
@@ -43,8 +44,9 @@ class MyAssignments:
 
 def assignments_for_reviewer(*, user) -> MyAssignments:
     """The reviewer's own assignments for "My assignments": pending (invited), in progress
-    (accepted), overdue (either, past due) and done (decided, declined, withdrawn, stale; newest 50).
-    Each row's ``page_open`` says whether its review page exists (not for CLOSED ones)."""
+    (accepted), overdue (either, past due) and done (decided, declined, withdrawn, stale; newest 50,
+    each round once). Each row's ``page_open`` says whether its review page exists (not for CLOSED
+    ones) and ``round_label`` what kind of round it is ("new article", "re-review (scheduled)"...)."""
     profile = perms.reviewer_profile(user)
     out = MyAssignments()
     if profile is None:
@@ -55,9 +57,24 @@ def assignments_for_reviewer(*, user) -> MyAssignments:
     for row in rows.open().annotate(late=late).order_by("due_at", "pk"):
         bucket = out.overdue if row.late else out.pending if row.status == A.INVITED else out.in_progress
         bucket.append(row)
-    out.done = list(rows.exclude(status__in=OPEN_STATUSES).order_by("-assigned_at", "-pk")[:DONE_SHOWN])
+    done = list(rows.exclude(status__in=OPEN_STATUSES).order_by("-assigned_at", "-pk")[: DONE_SHOWN * 2])
+    labels = round_labels(assignments=(*out.overdue, *out.pending, *out.in_progress, *done))
+    out.done = _each_round_once(done, labels)[:DONE_SHOWN]
     for row in (*out.overdue, *out.pending, *out.in_progress, *out.done):
         row.page_open = row.status not in CLOSED
+        row.round_label = labels[row.pk]
+    return out
+
+
+def _each_round_once(done: list[ReviewAssignment], labels: dict[int, str]) -> list[ReviewAssignment]:
+    """One row per round (article, revision and kind of round), its newest assignment: a reviewer
+    re-invited within a round sees that round once, and each round says which it was."""
+    seen, out = set(), []
+    for row in done:
+        key = (row.article_id, row.revision, labels[row.pk])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
     return out
 
 

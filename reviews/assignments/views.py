@@ -5,7 +5,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from reviews.assignments import invitations
+from reviews.assignments import invitations, labels
 
 _BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -37,5 +37,6 @@ def invitation_open(request, token: str):
         login(request, reviewer, backend=_BACKEND)
         request.session[invitations.SCOPE_KEY] = assignment.pk
         return redirect("reviews:assignment", pk=assignment.pk)
-    context = {"title": "Your invitation to review", "assignment": assignment, "form": form}
+    context = {"title": "Your invitation to review", "assignment": assignment, "form": form,
+               "round_label": labels.round_label(assignment=assignment)}  # fmt: skip
     return render(request, "reviews/invitation.html", context, status=400 if form is not None and form.errors else 200)

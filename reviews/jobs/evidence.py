@@ -26,7 +26,7 @@ from articles.validation.source_rules import NOTICE_ERROR_RULES, SOURCE_RULES
 from reviews import webhooks
 from reviews.jobs.models import EvidenceWatchRun
 from reviews.locking import lock_article
-from reviews.models import ValidationOverride
+from reviews.models import REREVIEW_EVIDENCE_REASON, ValidationOverride
 from reviews.notifications import editor_emails, send_once
 from reviews.workflow import transitions as workflow
 
@@ -96,7 +96,7 @@ def _check(article: Article, resolver) -> tuple[EvidenceAlert | None, tuple] | N
             workflow.start_rereview(
                 article=locked,
                 actor=None,
-                reason=f"cited work {kinds} since approval: reference {numbers}",
+                reason=f"{REREVIEW_EVIDENCE_REASON}{kinds} since approval: reference {numbers}",
                 job="the evidence watch",
             )
             started = True

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article
 from reviews import permissions as perms
+from reviews.assignments import labels
 from reviews.mail.models import TEMPLATE_VARIABLES, EmailTemplate
 from reviews.mail.templates import email_render, template_problems
 from reviews.models import TransitionLog
@@ -43,7 +44,9 @@ def preview_context(*, template: str, article: Article) -> dict:
     assignment = article.assignments.select_related("reviewer__user", "assigned_by").first()
     reviews = list(article.reviews.select_related("reviewer")[:5])
     finding = {"reference": 1, "rule": "reference-retracted", "message": "(preview) a cited work was retracted"}
-    return {"article": article, "log": log, "assignment": assignment, "reviews": reviews, "finding": finding}
+    round_label = labels.round_label(assignment=assignment) if assignment else labels.NEW_ARTICLE
+    return {"article": article, "log": log, "assignment": assignment, "reviews": reviews, "finding": finding,
+            "round_label": round_label}  # fmt: skip
 
 
 @admin.register(EmailTemplate)

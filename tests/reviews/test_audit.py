@@ -88,3 +88,21 @@ def test_nothing_in_the_audit_view_can_change_history(client, editor, history):
     for model in ("transitionlog", "publication", "publicationwithdrawal"):
         app = "reviews" if model == "transitionlog" else "articles"
         assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == 403
+
+
+def test_the_article_filter_takes_a_title_or_slug_with_suggestions_and_refuses_bad_values(client, editor, history):
+    first, second, _ = history
+    client.force_login(editor)
+    page = client.get(AUDIT).content.decode()
+    assert 'list="audit-articles"' in page and '<option value="First article">' in page  # suggestions, not ids
+    by_slug = client.get(AUDIT, {"article": first.slug})
+    assert by_slug.context["form"].cleaned_data["article"] == first.pk
+    assert "Ready for the board" not in by_slug.content.decode()  # only the first article's steps
+    by_title = client.get(AUDIT, {"article": "second ARTICLE"})
+    assert [log.article_id for log in by_title.context["transitions"]] == [second.pk]
+    for value, message in (("No such title", "No article is called or numbered “No such title”."),
+                           ("x" * 301, "Ensure this value has at most 300 characters (it has 301).")):  # fmt: skip
+        response = client.get(AUDIT, {"article": value})
+        html = response.content.decode()
+        assert response.status_code == 200 and message in html  # a form error beside the field, never a 500
+        assert 'class="errorlist' in html

@@ -55,6 +55,7 @@ def test_opening_the_link_signs_in_the_reviewer_for_that_assignment_only(client,
     article, reviewer, assignment, token = invited
     landing = client.get(f"/review/invitation/{token}/")
     assert landing.status_code == 200 and "Open the invitation" in landing.content.decode()
+    assert '(revision 1: <span class="round-label">new article</span>)' in landing.content.decode()
     assert InvitationLink.objects.get().used_at is None  # a GET (a mail scanner) uses nothing
     response = _open(client, token)
     assert response.status_code == 302 and response["Location"] == f"/review/assignments/{assignment.pk}/"

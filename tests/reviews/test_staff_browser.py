@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from articles.validation.reports import report_create
 from reviews.assignments import services as assignments
-from tests.factories import make_article, make_reviewer, make_user
+from tests.factories import make_article, make_reviewer, make_topic, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = Article.Status
@@ -119,9 +119,61 @@ def test_the_authors_submit_is_warned_and_then_read_only(page, login, day, artif
     _shots(page, artifacts, "author-read-only")
 
 
+def test_the_authors_day_create_preview_submit_warned_withdraw(page, login, day, artifacts):
+    make_topic("Spine")
+    login(day["author"], next_url="/admin/articles/article/add/")
+    page.wait_for_url(re.compile(r"/add/$"))
+    page.fill("#id_title", "Walking again after cord compression")
+    page.fill("#id_summary", "What surgery and radiotherapy offer.")
+    page.fill("#id_body", ERROR_BODY)
+    page.select_option("#id_topic", label="Spine")
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_url(re.compile(r"/change/$"))
+    article = Article.objects.get(title="Walking again after cord compression")
+    assert article.author == day["author"] and article.status == S.DRAFT
+    # The editor numbers body lines and marks the finding's line (body line 1 cites a missing reference 4).
+    assert page.locator("#body-line-1.has-finding").count() == 1
+    page.locator(".body-findings a[data-body-line='1']").first.click()
+    assert page.evaluate("document.activeElement.name") == "body"
+    # Preview: the server renders the unsaved text as readers will see it; nothing is saved.
+    page.locator("#id_body").press("Control+End")
+    page.locator("#id_body").press_sequentially("\n\nSteroids come *first*.")
+    expect(page.locator("#body-line-5")).to_be_attached()  # the gutter follows the new lines
+    page.get_by_role("button", name="Preview as readers see it").click()
+    preview = page.locator("#body-preview")
+    expect(preview.locator("em", has_text="first")).to_be_visible()
+    assert Article.objects.get(pk=article.pk).revision == 1
+    assert _serious(page) == []
+    _shots(page, artifacts, "author-editor-preview")
+    page.locator(".body-editor-wrap").screenshot(path=str(artifacts / "staff-author-editor-desktop.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator(".body-editor-wrap").screenshot(path=str(artifacts / "staff-author-editor-phone.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # Submit is warned, and says which errors; after submitting, the page is read-only with a withdraw step.
+    page.reload()
+    warning = page.locator("#submit-warning")
+    assert "references-missing (body line 1)" in warning.inner_text() and "1 error" in warning.inner_text()
+    page.fill("#reason-submit", "Ready for the board")
+    page.locator('button[value="submit"]').click()
+    expect(page.locator("#readonly-note")).to_contain_text("is submitted and cannot be edited now")
+    _shots(page, artifacts, "author-submitted")
+    page.locator("#readonly-note a[href='#reason-withdraw']").click()
+    page.fill("#reason-withdraw", "Fixing reference 4 first")
+    page.locator('button[value="withdraw"]').click()
+    expect(page.get_by_text("Withdraw submission: done.")).to_be_visible()
+    assert Article.objects.get(pk=article.pk).status == S.DRAFT
+    assert page.locator("textarea[name=body]").count() == 1  # editable again
+    _shots(page, artifacts, "author-withdrawn")
+
+
 STAFF_PAGES = ["/review/desk/", "/admin/", "/admin/articles/article/", "/admin/articles/article/{waiting}/change/",
                "/review/desk/articles/{waiting}/assign/", "/admin/articles/article/audit/",
-               "/admin/articles/article/desk/", "/admin/articles/article/{waiting}/dossier/"]  # fmt: skip
+               "/admin/articles/article/desk/", "/admin/articles/article/{waiting}/dossier/",
+               "/admin/articles/article/add/", "/admin/articles/article/{waiting}/revisions/",
+               "/admin/articles/article/{waiting}/compare/?old=1&new=1&view=changed",
+               "/admin/articles/article/{waiting}/compare/?old=1&new=1&view=whole",
+               "/admin/articles/article/audit/?article=no-such-article"]  # fmt: skip
 
 
 def test_no_staff_page_scrolls_sideways_at_390_px(page, login, day):
