@@ -26,6 +26,11 @@ from reviews.workflow import corrections, gate, rounds
 S = Article.Status
 
 
+def _then_archive(*, article: Article, actor, reason: str, **_) -> None:
+    if article.live_publication_id:  # a live article leaves the public site (readers get 410)
+        records.withdraw_locked(article=article, actor=actor, reason=f"archived: {reason}")
+
+
 @dataclass(frozen=True)
 class Rule:
     sources: frozenset[str]
@@ -34,16 +39,20 @@ class Rule:
     who: str
     label: str
     internal: bool = False  # taken by a service as a side effect, never offered as a button
+    default: str | None = None  # the reason when the caller gives none (None: a reason is required)
+    then: Callable[..., None] | None = None  # what follows the move, in the same transaction
 
 
 RULES: dict[str, Rule] = {
     "submit": Rule(
         frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, perms.can_submit,
         "the article's author or an editor", "Submit for review",
+        default="Submitted for review",
+        then=lambda article, actor, **_: rounds.assignments_reinvite(article=article, actor=actor),
     ),
     "start_review": Rule(
         frozenset({S.SUBMITTED}), S.UNDER_REVIEW, perms.can_start_review,
-        "an editor or a reviewer with an accepted assignment", "Start review",
+        "an editor or a reviewer with an accepted assignment", "Start review", default="Review started",
     ),
     "request_changes": Rule(
         frozenset({S.UNDER_REVIEW}), S.CHANGES_REQUESTED, perms.can_request_changes,
@@ -52,7 +61,7 @@ RULES: dict[str, Rule] = {
     "approve": Rule(
         frozenset({S.UNDER_REVIEW}), S.APPROVED, perms.can_approve,
         "a verified reviewer with an accepted assignment on the current revision, not the author",
-        "Approve",
+        "Approve", default="Sign-off rule met",
     ),
     "reject": Rule(
         frozenset({S.UNDER_REVIEW}), S.REJECTED, perms.can_reject,
@@ -61,18 +70,21 @@ RULES: dict[str, Rule] = {
     "withdraw": Rule(
         frozenset({S.SUBMITTED}), S.DRAFT, perms.can_withdraw,
         "the article's author, before review starts", "Withdraw submission",
+        default="Withdrawn by the author before review",
+        then=lambda article, actor, **_: rounds.round_withdraw(article=article, actor=actor),
     ),
     "revise": Rule(
         frozenset({S.CHANGES_REQUESTED}), S.DRAFT, perms.can_revise,
-        "the article's author or an editor", "Back to draft",
+        "the article's author or an editor", "Back to draft", default="Returned to draft for revision",
     ),
     "archive": Rule(
         frozenset(set(S) - {S.ARCHIVED}), S.ARCHIVED, perms.can_archive,
-        "an editor", "Archive",
+        "an editor", "Archive", then=_then_archive,
     ),
     "start_rereview": Rule(
         frozenset({S.APPROVED}), S.SUBMITTED, perms.can_start_rereview,
         "an editor, or the scheduled re-review and evidence-watch jobs", "Start re-review",
+        then=lambda article, actor, job, **_: rounds.round_restart(article=article, actor=actor, job=job),
     ),
     "reopen": Rule(
         frozenset({S.APPROVED}), S.SUBMITTED, perms.can_edit_content,
@@ -99,95 +111,63 @@ def _move(
     article.status = rule.target
     history_note(article, actor=actor, reason=f"{name}: {reason}")
     article.save(update_fields=["status", "updated_at", *fields])
-    log = TransitionLog.objects.create(
-        article=article,
-        revision=article.revision,
-        transition=name,
-        from_status=from_status,
-        to_status=rule.target,
-        actor=actor,
-        reason=reason,
-    )
+    log = _log(article, name, from_status=from_status, actor=actor, reason=reason)
     transaction.on_commit(partial(notifications.transition_notice.enqueue, log_id=log.pk, by=job))
     webhooks.log_event(log)
     return log
 
 
-def _simple(name: str, *, article: Article, actor, reason: str, job: str = "") -> Article:
-    with transaction.atomic():
-        article = lock_article(article)
-        _authorise(name, article, actor)
-        reason = require_reason(name, article, reason)
-        _move(article, name, actor=actor, reason=reason, job=job)
-    return article
+def _log(article: Article, name: str, *, from_status: str, actor, reason: str) -> TransitionLog:
+    """The TransitionLog row of a step on the current revision, to the article's status now."""
+    return TransitionLog.objects.create(
+        article=article, revision=article.revision, transition=name, from_status=from_status,
+        to_status=article.status, actor=actor, reason=reason,
+    )  # fmt: skip
 
 
-def submit(*, article: Article, actor, reason: str = "Submitted for review") -> Article:
-    """Draft or changes-requested → submitted. The author (own article only) or an editor.
+def _transition(name: str, doc: str) -> Callable[..., Article]:
+    """The function of a transition of the one simple shape, read from its row of RULES: lock, state and
+    permission checks, a reason (the rule's default when none is given), the move, then ``rule.then``."""
+    rule = RULES[name]
 
-    A resubmission starts a new round: the previous round's reviewers are re-invited to the
-    current revision in the same transaction (``rounds.assignments_reinvite``).
-    """
-    with transaction.atomic():
-        article = _simple("submit", article=article, actor=actor, reason=reason)
-        rounds.assignments_reinvite(article=article, actor=actor)
-    return article
+    def step(*, article: Article, actor, reason: str | None = rule.default, job: str = "") -> Article:
+        with transaction.atomic():
+            article = lock_article(article)
+            _authorise(name, article, actor)
+            reason = require_reason(name, article, reason)
+            _move(article, name, actor=actor, reason=reason, job=job)
+            if rule.then is not None:
+                rule.then(article=article, actor=actor, reason=reason, job=job)
+        return article
 
-
-def start_review(*, article: Article, actor, reason: str = "Review started") -> Article:
-    """Submitted → under review. An editor, or the first reviewer to accept an assignment."""
-    return _simple("start_review", article=article, actor=actor, reason=reason)
-
-
-def request_changes(*, article: Article, actor, reason: str) -> Article:
-    """Under review → changes requested. An editor or an assigned reviewer; the reason is shown to the author."""
-    return _simple("request_changes", article=article, actor=actor, reason=reason)
+    step.__name__ = step.__qualname__ = name
+    step.__doc__ = doc
+    return step
 
 
-def reject(*, article: Article, actor, reason: str) -> Article:
-    """Under review → rejected. An editor who is not the author."""
-    return _simple("reject", article=article, actor=actor, reason=reason)
+# fmt: off
+submit = _transition("submit", """Draft or changes-requested → submitted. The author (own article only) or an editor.
+    A resubmission starts a new round: the previous round's reviewers are re-invited to the current
+    revision in the same transaction (``rounds.assignments_reinvite``).""")
+start_review = _transition("start_review", """Submitted → under review. An editor, or the first reviewer to
+    accept an assignment.""")
+request_changes = _transition("request_changes", """Under review → changes requested. An editor or an assigned
+    reviewer; the reason is shown to the author.""")
+reject = _transition("reject", "Under review → rejected. An editor who is not the author.")
+withdraw = _transition("withdraw", """Submitted → draft: the author takes a submission back before review starts.
+    Open invitations of the round are withdrawn in the same transaction (``rounds.round_withdraw``).""")
+revise = _transition("revise", "Changes requested → draft, for the author to rework before resubmitting.")
+archive = _transition("archive", """Any state → archived. Editors only. A live article leaves the public site in
+    the same transaction (readers get 410); the history and publications stay.""")
+start_rereview = _transition("start_rereview", """Approved → submitted for a new review round; the live
+    publication stays up meanwhile. Taken by an editor, or by a scheduled job (``actor=None``, ``job``
+    naming it, e.g. "the scheduled re-review") when the re-review date passes or a cited work is
+    retracted. The new round's earlier decisions go stale and the previous reviewers are re-invited
+    (``rounds.round_restart``).""")
+# fmt: on
 
 
-def withdraw(*, article: Article, actor, reason: str = "Withdrawn by the author before review") -> Article:
-    """Submitted → draft: the author takes a submission back before review starts. Open
-    invitations of the round are withdrawn in the same transaction (``rounds.round_withdraw``)."""
-    with transaction.atomic():
-        article = _simple("withdraw", article=article, actor=actor, reason=reason)
-        rounds.round_withdraw(article=article, actor=actor)
-    return article
-
-
-def revise(*, article: Article, actor, reason: str = "Returned to draft for revision") -> Article:
-    """Changes requested → draft, for the author to rework before resubmitting."""
-    return _simple("revise", article=article, actor=actor, reason=reason)
-
-
-def archive(*, article: Article, actor, reason: str) -> Article:
-    """Any state → archived. Editors only. A live article leaves the public site in the same
-    transaction (readers get 410); the history and publications stay."""
-    with transaction.atomic():
-        article = _simple("archive", article=article, actor=actor, reason=reason)
-        if article.live_publication_id:
-            records.withdraw_locked(article=article, actor=actor, reason=f"archived: {reason.strip()}")
-    return article
-
-
-def start_rereview(*, article: Article, actor=None, reason: str, job: str = "") -> Article:
-    """Approved → submitted for a new review round; the live publication stays up meanwhile.
-
-    Taken by an editor, or by a scheduled job (``actor=None``, ``job`` naming it, e.g. "the
-    scheduled re-review") when the re-review date passes or a cited work is retracted. The new
-    round's earlier decisions go stale and the previous reviewers are re-invited
-    (``rounds.round_restart``).
-    """
-    with transaction.atomic():
-        article = _simple("start_rereview", article=article, actor=actor, reason=reason, job=job)
-        rounds.round_restart(article=article, actor=actor, job=job)
-    return article
-
-
-def approve(*, article: Article, actor, reason: str = "Sign-off rule met") -> Article:
+def approve(*, article: Article, actor, reason: str = RULES["approve"].default) -> Article:
     """Under review → approved, taken by the reviewer whose approval completes the sign-off rule.
 
     Needs the topic's quorum of eligible approvals on the *current* revision (with any required
@@ -347,11 +327,8 @@ def override_validation(*, article: Article, actor, keys: list[str], reason: str
         override = _override_record(article=article, actor=actor, keys=keys, reason=reason)
         history_note(article, actor=actor, reason=f"override_validation: {reason} ({', '.join(override.rules)})")
         article.save(update_fields=["updated_at"])
-        TransitionLog.objects.create(
-            article=article, revision=article.revision, transition="override_validation",
-            from_status=article.status, to_status=article.status, actor=actor,
-            reason=f"{reason} (overrides {', '.join(override.rules)})",
-        )  # fmt: skip
+        _log(article, "override_validation", from_status=article.status, actor=actor,
+             reason=f"{reason} (overrides {', '.join(override.rules)})")  # fmt: skip
     return override
 
 
@@ -379,15 +356,8 @@ def available_transitions(*, article: Article, user) -> list[tuple[str, Rule]]:
 
 
 TRANSITIONS: dict[str, Callable[..., Article]] = {
-    "submit": submit,
-    "start_review": start_review,
-    "request_changes": request_changes,
-    "approve": approve,
-    "reject": reject,
-    "withdraw": withdraw,
-    "revise": revise,
-    "archive": archive,
-    "start_rereview": start_rereview,
+    step.__name__: step
+    for step in (submit, start_review, request_changes, approve, reject, withdraw, revise, archive, start_rereview)
 }
 
 
