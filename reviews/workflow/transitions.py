@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.history import history_note
 from articles.models import Article, ArticleRevision
 from articles.revisions import Content, content_apply, content_of, content_of_revision, metadata_apply
+from articles.trust import provenance_blocks_submission
 from reviews import notifications, webhooks
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleArticle, StaleEdit, TransitionNotAllowed, state_label
@@ -31,6 +32,10 @@ def _then_archive(*, article: Article, actor, reason: str, **_) -> None:
         records.withdraw_locked(article=article, actor=actor, reason=f"archived: {reason}")
 
 
+def _provenance_missing(article: Article) -> str | None:
+    return provenance_blocks_submission(revision=ArticleRevision.objects.get(article=article, number=article.revision))
+
+
 @dataclass(frozen=True)
 class Rule:
     sources: frozenset[str]
@@ -41,13 +46,14 @@ class Rule:
     internal: bool = False  # taken by a service as a side effect, never offered as a button
     default: str | None = None  # the reason when the caller gives none (None: a reason is required)
     then: Callable[..., None] | None = None  # what follows the move, in the same transaction
+    guard: Callable[[Article], str | None] | None = None  # why the step is refused now, or None
 
 
 RULES: dict[str, Rule] = {
     "submit": Rule(
         frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, perms.can_submit,
         "the article's author or an editor", "Submit for review",
-        default="Submitted for review",
+        default="Submitted for review", guard=_provenance_missing,
         then=lambda article, actor, **_: rounds.assignments_reinvite(article=article, actor=actor),
     ),
     "start_review": Rule(
@@ -127,7 +133,8 @@ def _log(article: Article, name: str, *, from_status: str, actor, reason: str) -
 
 def _transition(name: str, doc: str) -> Callable[..., Article]:
     """The function of a transition of the one simple shape, read from its row of RULES: lock, state and
-    permission checks, a reason (the rule's default when none is given), the move, then ``rule.then``."""
+    permission checks, a reason (the rule's default when none is given), ``rule.guard``, the move, then
+    ``rule.then``."""
     rule = RULES[name]
 
     def step(*, article: Article, actor, reason: str | None = rule.default, job: str = "") -> Article:
@@ -135,6 +142,8 @@ def _transition(name: str, doc: str) -> Callable[..., Article]:
             article = lock_article(article)
             _authorise(name, article, actor)
             reason = require_reason(name, article, reason)
+            if refusal := rule.guard and rule.guard(article):
+                raise TransitionNotAllowed(name, article.status, refusal)
             _move(article, name, actor=actor, reason=reason, job=job)
             if rule.then is not None:
                 rule.then(article=article, actor=actor, reason=reason, job=job)
@@ -147,6 +156,8 @@ def _transition(name: str, doc: str) -> Callable[..., Article]:
 
 # fmt: off
 submit = _transition("submit", """Draft or changes-requested → submitted. The author (own article only) or an editor.
+    With *Require provenance before submission* on, the current revision needs a provenance record
+    (``articles.trust.provenance_blocks_submission``); TransitionNotAllowed names what is missing.
     A resubmission starts a new round: the previous round's reviewers are re-invited to the current
     revision in the same transaction (``rounds.assignments_reinvite``).""")
 start_review = _transition("start_review", """Submitted → under review. An editor, or the first reviewer to
