@@ -4,14 +4,14 @@ views of assignments, reviews, the transition log, validation overrides and sent
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin
+from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin, SingleLineFieldsMixin
 from reviews.board.services import reviewer_credentials_verify
 from reviews.exceptions import WorkflowError
 from reviews.models import Notification, Review, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
 
 
 @admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(HistoryViewOnlyAdmin):
+class ReviewerProfileAdmin(SingleLineFieldsMixin, HistoryViewOnlyAdmin):
     list_display = ("display_name", "degree", "specialty", "active", "licence_expires", "credentials_verified_at")
     list_filter = ("active", "degree", "specialty")
     search_fields = ("display_name", "specialty", "user__username", "user__email")

@@ -7,6 +7,7 @@ from articles.fileformat import ArticleFileError, parse_article_text
 from articles.models import Article, Audience, Reference, Topic
 from articles.revisions import Content
 from articles.validation.references import parse_reference
+from articles.validators import SingleLineValidator
 
 ARTICLE_FILE_TYPES = ("text/markdown", "text/plain")
 
@@ -36,7 +37,10 @@ class ArticleInputSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
     topic = serializers.SlugField(max_length=140, required=False, allow_null=True, help_text="A topic's slug.")
     references = ReferenceInputSerializer(many=True, default=list)
-    reason = serializers.CharField(max_length=500, required=False, help_text="Why (kept in the history).")
+    reason = serializers.CharField(
+        max_length=500, required=False, help_text="Why (kept in the history).",
+        validators=[SingleLineValidator("A reason")],
+    )  # fmt: skip
 
     def validate_topic(self, value):
         if value is None:
@@ -89,7 +93,9 @@ def article_input_from_text(text: str) -> dict:
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", validators=[SingleLineValidator("A reason")]
+    )
 
 
 class PublishSerializer(ReasonSerializer):
@@ -106,7 +112,9 @@ class AssignSerializer(serializers.Serializer):
         help_text="Reviewer profile ids.",
     )  # fmt: skip
     due_at = serializers.DateTimeField()
-    override_reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        max_length=2000, allow_blank=True, default="", validators=[SingleLineValidator("A reason")]
+    )
 
 
 class DeskArticleSerializer(serializers.Serializer):
