@@ -175,7 +175,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
 
     @admin.display(description="reviewers")
     def reviewers(self, obj):
-        return ", ".join(f"{a.reviewer.display_name} ({a.get_status_display().lower()})"
+        return ", ".join(f"{a.reviewer.display_name} ({a.status_label.lower()})"
                          for a in obj.desk_assignments) or "—"  # fmt: skip
 
     def get_form(self, request, obj=None, change=False, **kwargs):

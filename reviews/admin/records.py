@@ -38,12 +38,29 @@ class ReviewerProfileAdmin(SingleLineFieldsMixin, HistoryViewOnlyAdmin):
                 messages.error(request, f"{profile.display_name}: {error}")
 
 
+class AssignmentStatusFilter(admin.SimpleListFilter):
+    """The stored statuses; "stale" covers both an edit of the article and a re-review of the same text."""
+
+    title, parameter_name = "status", "status"
+
+    def lookups(self, request, model_admin):
+        S = ReviewAssignment.Status
+        return [(s.value, "Stale or superseded by re-review" if s == S.STALE else s.label) for s in S]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() in ReviewAssignment.Status.values else queryset
+
+
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(ReadOnlyAdmin, HistoryViewOnlyAdmin):
-    list_display = ("article", "reviewer", "revision", "status", "due_at", "decision")
-    list_filter = ("status", "decision")
+    list_display = ("article", "reviewer", "revision", "status_label", "due_at", "decision")
+    list_filter = (AssignmentStatusFilter, "decision")
     list_select_related = ("article", "reviewer")
     search_fields = ("article__title", "reviewer__display_name")
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj):
+        return obj.status_label
 
 
 @admin.register(Review)
