@@ -41,6 +41,11 @@ class ArticleInputSerializer(serializers.Serializer):
         max_length=500, required=False, help_text="Why (kept in the history).",
         validators=[SingleLineValidator("A reason")],
     )  # fmt: skip
+    non_material_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[SingleLineValidator("A reason")],
+        help_text="Only on update: why this correction does not change the medicine (a typo). The domain decides: "
+        "accepted, an approved article keeps its approval; refused, the edit is an ordinary one (see non_material).",
+    )  # fmt: skip
 
     def validate_topic(self, value):
         if value is None:
@@ -63,7 +68,18 @@ def article_input_from_json(data) -> dict:
     references = [{**ref, "number": n, "raw": _raw(ref)} for n, ref in enumerate(values["references"], start=1)]
     content = Content(title=values["title"], summary=values["summary"], body=values["body"], references=references)
     metadata = {name: values[name] for name in ("audience", "topic") if name in values}
-    return {"content": content, "slug": values.get("slug"), "metadata": metadata, "reason": values.get("reason")}
+    return {
+        "content": content, "slug": values.get("slug"), "metadata": metadata, "reason": values.get("reason"),
+        "non_material": values["non_material_reason"],
+    }  # fmt: skip
+
+
+class EditOptionsSerializer(serializers.Serializer):
+    """What an update sent as a file (multipart) may say beside it."""
+
+    non_material_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[SingleLineValidator("A reason")]
+    )
 
 
 def article_input_from_text(text: str) -> dict:
@@ -89,7 +105,7 @@ def article_input_from_text(text: str) -> dict:
     # The importer's reading of the file (reviews.jobs.importing.content_from), kept below the jobs layer.
     references = [parse_reference(entry.text, number=entry.number).as_dict() for entry in parsed.references]
     content = Content(title=parsed.title, summary=parsed.summary or "", body=parsed.body, references=references)
-    return {"content": content, "slug": parsed.slug, "metadata": metadata, "reason": None}
+    return {"content": content, "slug": parsed.slug, "metadata": metadata, "reason": None, "non_material": ""}
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -117,6 +133,11 @@ class AssignSerializer(serializers.Serializer):
     )
 
 
+class NonMaterialOutSerializer(serializers.Serializer):
+    accepted = serializers.BooleanField(help_text="True: the article keeps its approval and live state.")
+    refusal = serializers.CharField(help_text="Why it was refused (empty when accepted).")
+
+
 class DeskArticleSerializer(serializers.Serializer):
     """The article as its editors and author see it (the current revision, not necessarily live)."""
 
@@ -128,9 +149,12 @@ class DeskArticleSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices)
     topic = serializers.SlugField(source="topic.slug", allow_null=True, default=None)
     status = serializers.ChoiceField(choices=Article.Status.choices)
-    revision = serializers.IntegerField(help_text='Send it back as If-Match: "<revision>" on writes.')
+    revision = serializers.IntegerField(help_text="The current revision (the ETag carries it and the version).")
     live_revision = serializers.IntegerField(source="live_publication.revision.number", allow_null=True, default=None)
     available_transitions = serializers.ListField(child=serializers.CharField())
+    non_material = NonMaterialOutSerializer(
+        required=False, help_text="After an update that claimed to be non-material: the domain's answer."
+    )
 
 
 class FindingSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from articles.history import history_note
 from articles.models import Article, ArticleRevision
 from articles.revisions import Content, content_apply, content_of, content_of_revision, metadata_apply
 from articles.trust import provenance_blocks_submission
+from articles.versions import changes_since
 from reviews import notifications, webhooks
 from reviews import permissions as perms
 from reviews.exceptions import NotPermitted, StaleArticle, StaleEdit, TransitionNotAllowed, state_label
@@ -236,9 +237,11 @@ def require_current(*, article: Article, expected_revision: int | None) -> None:
 
 
 def require_version(*, article: Article, expected_version: int | None) -> None:
-    """StaleArticle when the editor's copy is of an older version of the row (None: not checked)."""
+    """StaleArticle naming what changed when the editor's copy is of an older version of the row (None: not
+    checked)."""
     if expected_version is not None and expected_version != article.version:
-        raise StaleArticle(expected=expected_version, current=article.version)
+        changes = changes_since(article=article, version=expected_version).describe()
+        raise StaleArticle(expected=expected_version, current=article.version, changes=changes)
 
 
 def article_edit(
