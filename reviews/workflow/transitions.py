@@ -16,11 +16,10 @@ from articles.history import history_note
 from articles.models import Article, ArticleRevision
 from articles.revisions import Content, content_apply, content_of, content_of_revision, metadata_apply
 from articles.trust import provenance_blocks_submission
-from articles.versions import changes_since
 from reviews import notifications, webhooks
 from reviews import permissions as perms
-from reviews.exceptions import NotPermitted, StaleArticle, StaleEdit, TransitionNotAllowed, state_label
-from reviews.locking import lock_article, require_reason
+from reviews.exceptions import NotPermitted, TransitionNotAllowed, state_label
+from reviews.locking import lock_article, require_current, require_reason, require_version
 from reviews.models import TransitionLog, ValidationOverride
 from reviews.publishing import records
 from reviews.workflow import corrections, gate, rounds
@@ -230,20 +229,6 @@ def _approve(article: Article, *, actor, reason: str, missing: str | None, verdi
     return article
 
 
-def require_current(*, article: Article, expected_revision: int | None) -> None:
-    """StaleEdit when the editor started from an older revision than the article's (None: not checked)."""
-    if expected_revision is not None and expected_revision != article.revision:
-        raise StaleEdit(expected=expected_revision, current=article.revision)
-
-
-def require_version(*, article: Article, expected_version: int | None) -> None:
-    """StaleArticle naming what changed when the editor's copy is of an older version of the row (None: not
-    checked)."""
-    if expected_version is not None and expected_version != article.version:
-        changes = changes_since(article=article, version=expected_version).describe()
-        raise StaleArticle(expected=expected_version, current=article.version, changes=changes)
-
-
 def article_edit(
     *, article: Article, actor, content: Content, metadata: dict, reason: str, expected_revision: int | None,
     non_material: str = "", expected_version: int | None = None,
@@ -292,12 +277,8 @@ def edit(
         rounds.assignments_mark_stale(article=article, actor=actor)
         if article.status == S.APPROVED:
             refused = f" (refused as non-material: {claim.refusal})" if claim else ""
-            _move(
-                article,
-                "reopen",
-                actor=actor,
-                reason=f"content edited in revision {revision.number}: {reason}{refused}",
-            )
+            why = f"content edited in revision {revision.number}: {reason}{refused}"
+            _move(article, "reopen", actor=actor, reason=why)
         if article.status in (S.SUBMITTED, S.UNDER_REVIEW):  # the round goes on, on the new revision
             rounds.assignments_reinvite(article=article, actor=actor)
     return article, revision
