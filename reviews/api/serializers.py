@@ -4,7 +4,7 @@ from django.utils.text import slugify
 from rest_framework import serializers
 
 from articles.fileformat import ArticleFileError, parse_article_text
-from articles.models import Article, Audience, Reference, Topic
+from articles.models import Article, Audience, Reference, RevisionProvenance, Topic
 from articles.revisions import Content
 from articles.validation.references import parse_reference
 from articles.validators import SingleLineValidator
@@ -27,6 +27,18 @@ class ReferenceInputSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=500, allow_blank=True, default="")
 
 
+class ProvenanceInputSerializer(serializers.Serializer):
+    """How the revision was made (``articles.trust.provenance_record``): needed before submission when the site
+    requires provenance. AI-assisted needs the tool and what it did; imported needs the source address."""
+
+    method = serializers.ChoiceField(choices=RevisionProvenance.Method.choices)
+    ai_tool = serializers.CharField(
+        max_length=200, allow_blank=True, default="", validators=[SingleLineValidator("An AI tool's name")]
+    )
+    ai_use = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    source_url = serializers.URLField(max_length=1000, allow_blank=True, default="")
+
+
 class ArticleInputSerializer(serializers.Serializer):
     """An article as JSON. ``references`` are in citation order ([1] first); the body cites them as [n]."""
 
@@ -41,6 +53,7 @@ class ArticleInputSerializer(serializers.Serializer):
         max_length=500, required=False, help_text="Why (kept in the history).",
         validators=[SingleLineValidator("A reason")],
     )  # fmt: skip
+    provenance = ProvenanceInputSerializer(required=False, help_text="Recorded for the revision this write makes.")
     non_material_reason = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default="", validators=[SingleLineValidator("A reason")],
         help_text="Only on update: why this correction does not change the medicine (a typo). The domain decides: "
@@ -70,7 +83,7 @@ def article_input_from_json(data) -> dict:
     metadata = {name: values[name] for name in ("audience", "topic") if name in values}
     return {
         "content": content, "slug": values.get("slug"), "metadata": metadata, "reason": values.get("reason"),
-        "non_material": values["non_material_reason"],
+        "non_material": values["non_material_reason"], "provenance": values.get("provenance"),
     }  # fmt: skip
 
 
@@ -105,7 +118,10 @@ def article_input_from_text(text: str) -> dict:
     # The importer's reading of the file (reviews.jobs.importing.content_from), kept below the jobs layer.
     references = [parse_reference(entry.text, number=entry.number).as_dict() for entry in parsed.references]
     content = Content(title=parsed.title, summary=parsed.summary or "", body=parsed.body, references=references)
-    return {"content": content, "slug": parsed.slug, "metadata": metadata, "reason": None, "non_material": ""}
+    return {
+        "content": content, "slug": parsed.slug, "metadata": metadata, "reason": None, "non_material": "",
+        "provenance": None,
+    }  # fmt: skip
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -5,13 +5,15 @@ Every action is taken as the token's user through the same domain services the a
 ``reviews.publishing``), so the two answer alike; the token's scopes narrow what it may do.
 """
 
+from django.db import transaction
 from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from articles.models import ArticleRevision
+from articles.models import Article, ArticleRevision
 from articles.revisions import article_create
+from articles.trust import provenance_record
 from articles.validation.reports import latest_report
 from reviews.api import serializers as io
 from reviews.api.base import ArticleTextParser, TokenApiView
@@ -21,6 +23,13 @@ from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
 
 Scope = ApiToken.Scope
+
+
+def _provenance(*, article: Article, values: dict, actor) -> None:
+    """Record the provenance sent with a write for the article's current revision (ValidationError: 400)."""
+    if values.get("provenance"):
+        revision = ArticleRevision.objects.get(article=article, number=article.revision)
+        provenance_record(revision=revision, actor=actor, **values["provenance"])
 
 
 class _ArticleWrite(TokenApiView):
@@ -49,11 +58,13 @@ class ArticleCreateView(_ArticleWrite):
             raise exceptions.PermissionDenied(f"{request.user} may not create articles.")
         values = self.article_input()
         content, metadata = values["content"].normalised(), values["metadata"]
-        article = article_create(
-            title=content.title, slug=(values["slug"] or slugify(content.title))[:200], summary=content.summary,
-            body=content.body, references=content.references, author=request.user, actor=request.user,
-            reason=values["reason"] or "created through the API", **metadata,
-        )  # fmt: skip
+        with transaction.atomic():  # a refused provenance leaves no article behind
+            article = article_create(
+                title=content.title, slug=(values["slug"] or slugify(content.title))[:200], summary=content.summary,
+                body=content.body, references=content.references, author=request.user, actor=request.user,
+                reason=values["reason"] or "created through the API", **metadata,
+            )  # fmt: skip
+            _provenance(article=article, values=values, actor=request.user)
         article = fresh(article)
         return with_etag(Response(desk_data(article, request.user), status=status.HTTP_201_CREATED), article)
 
@@ -83,6 +94,7 @@ class ArticleView(_ArticleWrite):
                 reason=reason, expected_revision=locked.revision, expected_version=self.expected()[1],
                 non_material=values["non_material"],
             )  # fmt: skip
+            _provenance(article=Article.objects.get(pk=article.pk), values=values, actor=request.user)
         article = fresh(article)
         claim = gate.latest_claim(article=article) if revision is not None and values["non_material"] else None
         answer = {"accepted": claim.accepted, "refusal": claim.refusal} if claim is not None else None

@@ -122,3 +122,43 @@ def test_the_demo_records_provenance_and_still_stages_every_state(required):
         provenance__isnull=True, article__status__in=["submitted", "under_review", "approved", "changes_requested"]
     )
     assert list(missing.values_list("article__slug", "number")) == []
+
+
+def _bearer(user) -> dict:
+    clear = token_create(owner=user, actor=user, name="test", scopes=["read", "submit"]).clear
+    return {"HTTP_AUTHORIZATION": f"Bearer {clear}"}
+
+
+def test_an_article_made_through_the_api_with_its_provenance_can_be_submitted_there(required, client, author):
+    made = {"method": "ai_assisted", "ai_tool": "A drafting tool 2", "ai_use": "drafted the summary"}
+    body = {"title": "Dexamethasone", "body": "Sixteen mg a day is usual.\n", "provenance": made}
+    created = client.post("/api/desk/articles/", json.dumps(body), content_type="application/json", **_bearer(author))
+    assert created.status_code == 201, created.content
+    article = Article.objects.get(pk=created.json()["id"])
+    provenance = RevisionProvenance.objects.get(revision__article=article)
+    assert (provenance.method, provenance.ai_tool, provenance.recorded_by) == (
+        "ai_assisted",
+        "A drafting tool 2",
+        author,
+    )
+    submitted = client.post(f"/api/desk/articles/{article.pk}/submit/", "{}", content_type="application/json",
+                            HTTP_IF_MATCH=created["ETag"], **_bearer(author))  # fmt: skip
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+
+
+def test_an_api_update_records_the_new_revisions_provenance(required, client, author):
+    article = make_article(author=author)
+    body = {"title": article.title, "body": article.body + "\nMore.\n", "provenance": {"method": "written"}}
+    auth = {**_bearer(author), "HTTP_IF_MATCH": '"1"'}
+    updated = client.put(f"/api/desk/articles/{article.pk}/", json.dumps(body), content_type="application/json", **auth)
+    assert updated.status_code == 200 and updated.json()["revision"] == 2
+    assert RevisionProvenance.objects.get(revision__article=article).revision.number == 2
+
+
+def test_an_incomplete_provenance_is_400_and_creates_nothing(required, client, author):
+    body = {"title": "Dexamethasone", "body": "Text.\n", "provenance": {"method": "ai_assisted"}}
+    response = client.post("/api/desk/articles/", json.dumps(body), content_type="application/json", **_bearer(author))
+    assert response.status_code == 400 and response.json() == {
+        "ai_tool": ["Name the AI tool that was used."], "ai_use": ["Say what the AI tool did."]
+    }  # fmt: skip
+    assert not Article.objects.exists() and not RevisionProvenance.objects.exists()
