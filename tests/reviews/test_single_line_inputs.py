@@ -123,3 +123,22 @@ def test_the_api_refuses_a_reason_with_a_line_break_with_400(client, author):
     )  # fmt: skip
     assert response.status_code == 400 and response.json() == {"reason": [BREAK]}
     assert Article.objects.get(pk=article.pk).status == S.DRAFT
+
+
+def test_the_desks_withdrawal_with_a_reason_on_two_lines_says_so_and_changes_nothing(client, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reviews.assignments import services as assignments
+    from tests.factories import make_reviewer
+
+    article = make_article(status=S.SUBMITTED)
+    invited = assignments.assignment_create(
+        article=article, reviewer=make_reviewer("two-lines"), actor=editor, due_at=timezone.now() + timedelta(days=3)
+    )
+    client.force_login(editor)
+    response = client.post(f"/review/desk/assignments/{invited.pk}/withdraw/", {"reason": "Paused\nfor now"})
+    assert _messages(response) == [f"Nothing was changed: {BREAK}"]
+    invited.refresh_from_db()
+    assert invited.status == "invited"
