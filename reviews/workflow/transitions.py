@@ -2,6 +2,8 @@
 
 Every transition has the same shape: atomic → lock the article row → state check → permission check →
 guards → change → save with a history reason → TransitionLog row → notices and webhooks after commit.
+The simple ones are built from their row of ``RULES`` (``_transition``: its default reason, its guard and
+what follows the move); approval, edits and overrides are written out.
 """
 
 from collections.abc import Callable
