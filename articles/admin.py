@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import error_reports
+from articles.forms import DismissForm
 from articles.models import (
     ArticleDisclosure,
     ArticleRevision,
@@ -29,6 +30,7 @@ from articles.models import (
     ValidationReport,
 )
 from articles.parsing import BadValue, contains_nul, parse_id, parse_int
+from articles.validators import SingleLineValidator
 
 DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
 
@@ -217,8 +219,21 @@ class ResolverLookupAdmin(ReadOnlyAdmin):
     search_fields = ("identifier",)
 
 
+class SingleLineFieldsMixin:
+    """Model fields that are one line (names shown in credits, bylines and email subjects), checked in the
+    admin's form with ``SingleLineValidator`` (the model field stays as it is)."""
+
+    single_line_fields: dict[str, str] = {"display_name": "A display name"}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.single_line_fields:
+            field.validators.append(SingleLineValidator(self.single_line_fields[db_field.name]))
+        return field
+
+
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(admin.ModelAdmin):
+class AuthorProfileAdmin(SingleLineFieldsMixin, admin.ModelAdmin):
     list_display = ("display_name", "credentials", "specialty", "affiliation", "orcid", "public")
     list_select_related = ("user",)
     list_filter = ("public",)
@@ -315,15 +330,16 @@ class ErrorReportAdmin(admin.ModelAdmin):
 
     @admin.action(description="Dismiss with a reason…", permissions=["change"])
     def dismiss(self, request, queryset):
-        reason = request.POST.get("dismissed_reason", "").strip()
-        if "apply" in request.POST and reason:
+        form = DismissForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["dismissed_reason"]
             self._each(request, queryset, "dismissed", error_reports.error_report_dismiss, reason=reason)
             return None
         context = {
             **self.admin_site.each_context(request),
             "title": "Dismiss reports",
             "reports": queryset,
-            "missing_reason": "apply" in request.POST,
+            "form": form,
             "opts": self.model._meta,
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

@@ -6,11 +6,13 @@ Fastly-style CDNs, ``Cache-Tag`` for Cloudflare-style ones): ``article-<id>``, `
 ``reader-lists`` (home, topic index, search, sitemaps). Browsers keep ``max-age=0,
 must-revalidate``: a reader who revalidates reaches the origin, whose ETag changes at once on a
 withdrawal. Publishing, unpublishing and withdrawing purge the article's keys through the
-CDN_PURGE_URL pattern, from a task queued after the transaction commits (never for a rollback).
+CDN_PURGE_URL pattern, from a task queued after the transaction commits (never for a rollback) to run
+READER_STAMP_SECONDS later (``run_after``), so no worker is held while it waits.
 """
 
 import logging
 import time
+from datetime import timedelta
 from functools import partial
 from urllib.parse import quote
 
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django_tasks import task
 
 from articles.models import Article, Publication, PublicationWithdrawal
@@ -58,9 +61,6 @@ def purge_keys_of(*, article_id: int) -> list[str]:
 @task()
 def cdn_purge(*, article_id: int) -> list[str]:
     """Ask the CDN to drop the article's keys; a refused purge fails the task (visible in the queue)."""
-    # App servers may reuse a page's stamp for READER_STAMP_SECONDS after the commit; purging only after
-    # that window keeps the CDN from refetching, and keeping, the page as it was before the change.
-    time.sleep(settings.READER_STAMP_SECONDS)
     keys = purge_keys_of(article_id=article_id)
     headers = {"Authorization": f"Bearer {settings.CDN_PURGE_TOKEN}"} if settings.CDN_PURGE_TOKEN else {}
     with httpx.Client(timeout=settings.CDN_PURGE_TIMEOUT_SECONDS, headers=headers) as client:
@@ -74,7 +74,22 @@ def cdn_purge(*, article_id: int) -> list[str]:
 def purge_after_commit(*, article_id: int) -> None:
     """Queue ``cdn_purge`` once the surrounding transaction commits; nothing when purging is off."""
     if settings.CDN_PURGE_URL:
-        transaction.on_commit(partial(cdn_purge.enqueue, article_id=article_id))
+        transaction.on_commit(partial(_enqueue_purge, article_id=article_id))
+
+
+def _enqueue_purge(*, article_id: int) -> None:
+    # App servers may reuse a page's stamp for READER_STAMP_SECONDS after the commit; purging only after
+    # that window keeps the CDN from refetching, and keeping, the page as it was before the change. The
+    # task backend defers the task (``run_after``); one that cannot (the immediate backend, which runs
+    # tasks in the request anyway) waits here instead.
+    seconds = settings.READER_STAMP_SECONDS
+    if not seconds:
+        cdn_purge.enqueue(article_id=article_id)
+    elif cdn_purge.get_backend().supports_defer:
+        cdn_purge.using(run_after=timezone.now() + timedelta(seconds=seconds)).enqueue(article_id=article_id)
+    else:
+        time.sleep(seconds)
+        cdn_purge.enqueue(article_id=article_id)
 
 
 @receiver(post_save, sender=Publication, dispatch_uid="cdn_purge_on_publish")

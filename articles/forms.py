@@ -1,8 +1,9 @@
-"""Forms of the public reader site."""
+"""Forms of the public reader site, and the editors' answer to a reader's report."""
 
 from django import forms
 
 from articles.models import ErrorReport
+from articles.validators import SingleLineValidator
 
 
 class ErrorReportForm(forms.Form):
@@ -25,3 +26,12 @@ class ErrorReportForm(forms.Form):
 
     def is_spam(self) -> bool:
         return bool(self.data.get("website", "").strip())
+
+
+class DismissForm(forms.Form):
+    """Why an editor dismisses readers' reports: one line, shown to editors only."""
+
+    dismissed_reason = forms.CharField(
+        label="Reason", max_length=2000, validators=[SingleLineValidator("A reason")],
+        error_messages={"required": "Say why the reports are dismissed."},
+    )  # fmt: skip

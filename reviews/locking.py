@@ -1,12 +1,14 @@
-"""The house order for writes: lock the article row first, then its dependent rows; refuse empty reasons.
+"""The house order for writes: lock the article row first, then its dependent rows; refuse empty reasons
+and stale copies (an older revision, or an older version of the row).
 
 Every service that changes an article, its assignments or its publications starts here, so
 concurrent steps on one article queue on the same row in the same order and never deadlock.
 """
 
 from articles.models import Article
+from articles.versions import changes_since
 from reviews.comments.models import CommentThread
-from reviews.exceptions import TransitionNotAllowed
+from reviews.exceptions import StaleArticle, StaleEdit, TransitionNotAllowed
 from reviews.models import ReviewAssignment
 
 
@@ -38,3 +40,17 @@ def lock_thread(thread: CommentThread) -> tuple[Article, CommentThread]:
     """Lock a comment thread's article first, then the thread; return fresh copies of both."""
     article = Article.objects.select_for_update(of=("self",)).get(pk=thread.article_id)
     return article, CommentThread.objects.select_for_update().get(pk=thread.pk)
+
+
+def require_current(*, article: Article, expected_revision: int | None) -> None:
+    """StaleEdit when the editor started from an older revision than the article's (None: not checked)."""
+    if expected_revision is not None and expected_revision != article.revision:
+        raise StaleEdit(expected=expected_revision, current=article.revision)
+
+
+def require_version(*, article: Article, expected_version: int | None) -> None:
+    """StaleArticle naming what changed when the editor's copy is of an older version of the row (None: not
+    checked)."""
+    if expected_version is not None and expected_version != article.version:
+        changes = changes_since(article=article, version=expected_version).describe()
+        raise StaleArticle(expected=expected_version, current=article.version, changes=changes)

@@ -140,6 +140,14 @@ class ReviewAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.reviewer} on {self.article} (r{self.revision})"
 
+    @property
+    def status_label(self) -> str:
+        """The status as people read it. A stale assignment on the article's current revision was ended by a
+        re-review of that same text (``rounds.round_restart``), not by an edit: "Superseded by re-review"."""
+        if self.status == self.Status.STALE and self.revision == self.article.revision:
+            return "Superseded by re-review"
+        return self.get_status_display()
+
 
 # What an approving reviewer confirms, item by item (kept with each Review).
 CHECKLIST: tuple[tuple[str, str], ...] = (

@@ -276,9 +276,13 @@ def desk_assign(request, pk: int):
 def _act_with_reason(request, service, assignment: ReviewAssignment, success: str) -> None:
     """Call an assignment service with the posted reason; its refusal or ``success`` becomes the message.
 
-    An empty reason goes to the service, which names it; NotPermitted stays a 403.
+    An empty reason goes to the service, which names it; one that is not a single line is the form's error;
+    NotPermitted stays a 403.
     """
     form = ReasonForm(request.POST)
+    if not form.is_valid() and form["reason"].value():  # given, but not one line: the form says why
+        messages.error(request, f"Nothing was changed: {' '.join(form.errors['reason'])}")
+        return
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         service(assignment=assignment, actor=request.user, reason=reason)

@@ -13,7 +13,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from articles.validation import claim_support, claims, identifier_labels, identifiers, promotion, readability
+from articles.validation import claim_support, claims, identifier_labels, identifiers, metadata, promotion, readability
 from articles.validation.base import ERROR, INFO, WARNING, Context, Rule, _at
 from articles.validation.identifiers import IDENTIFIER_FIELDS, WORK_IDENTIFIERS
 from articles.validation.titles import normalize_title
@@ -21,7 +21,7 @@ from articles.validation.titles import normalize_title
 # Two titles at or above this rapidfuzz ratio (after normalisation) are the same title.
 DUPLICATE_TITLE_SIMILARITY = 95
 # A resolver title below this ratio is a different work (REFERENCES.md §7: acute/chronic is 89).
-METADATA_TITLE_SIMILARITY = 90
+METADATA_TITLE_SIMILARITY = metadata.SAME_VALUE_SIMILARITY
 EARLIEST_YEAR = 1800
 
 
@@ -268,31 +268,15 @@ def reference_unverifiable(ctx: Context):
 
 def metadata_mismatch(ctx: Context):
     """The registry's title or year for the identifier differs from the entered one."""
-    for ref in ctx.references:
-        resolution = ctx.resolutions.get(ref["number"])
-        if resolution is None or not resolution.ok:
-            continue
-        line = ctx.ref_line(ref["number"])
+    for ref, resolution, line in metadata.answered(ctx):
         entered, found = normalize_title(ref.get("title") or ""), normalize_title(resolution.title)
-        if entered and found and fuzz.ratio(entered, found) < METADATA_TITLE_SIMILARITY:
-            yield (
-                ref["number"],
-                line,
-                (
-                    f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the title "
-                    f'"{resolution.title}" for {resolution.identifier}'
-                ),
+        if entered and found and not metadata.alike(entered, found, similarity=METADATA_TITLE_SIMILARITY):
+            yield metadata.registry_gives(
+                ref, resolution, line, f'title "{resolution.title}" for {resolution.identifier}'
             )
         if ref.get("year") and resolution.years and ref["year"] not in resolution.years:
             years = " or ".join(map(str, sorted(set(resolution.years))))
-            yield (
-                ref["number"],
-                line,
-                (
-                    f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the year "
-                    f"{years}, not {ref['year']}"
-                ),
-            )
+            yield metadata.registry_gives(ref, resolution, line, f"year {years}, not {ref['year']}")
 
 
 def claim_uncited(ctx: Context):

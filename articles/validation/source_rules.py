@@ -18,21 +18,13 @@ import html
 import re
 import unicodedata
 
-from rapidfuzz import fuzz
-
+from articles.validation import metadata
 from articles.validation import notices as kinds
 from articles.validation.base import ERROR, WARNING, Context, Resolution, Rule, _at
 from articles.validation.preprints import preprint_server
 
-JOURNAL_SIMILARITY = 90
+JOURNAL_SIMILARITY = metadata.SAME_VALUE_SIMILARITY
 _STOP_WORDS = {"of", "and", "the", "in", "for", "on", "de", "la", "und"}
-
-
-def _answered(ctx: Context):
-    for ref in ctx.references:
-        resolution = ctx.resolutions.get(ref["number"])
-        if resolution is not None and resolution.ok:
-            yield ref, resolution, ctx.ref_line(ref["number"])
 
 
 def _described(notice: kinds.Notice) -> str:
@@ -44,7 +36,7 @@ def _described(notice: kinds.Notice) -> str:
 
 
 def _notice_findings(ctx: Context, wanted: frozenset[str], advice: str):
-    for ref, resolution, line in _answered(ctx):
+    for ref, resolution, line in metadata.answered(ctx):
         for notice in resolution.notices:
             if notice.kind in wanted:
                 yield ref["number"], line, f"Reference {ref['number']}{_at(line)}{advice}: {_described(notice)}"
@@ -53,7 +45,7 @@ def _notice_findings(ctx: Context, wanted: frozenset[str], advice: str):
 def reference_retracted(ctx: Context):
     """A registry records a retraction, partial retraction, withdrawal or removal of the work."""
     yield from _notice_findings(ctx, kinds.WITHDRAWN_KINDS, " has been retracted or withdrawn")
-    for ref, resolution, line in _answered(ctx):
+    for ref, resolution, line in metadata.answered(ctx):
         if resolution.retracted and not any(n.kind in kinds.WITHDRAWN_KINDS for n in resolution.notices):
             # A "RETRACTED:" title with no notice recorded anywhere.
             yield (
@@ -132,7 +124,7 @@ def _first_citation_line(ctx: Context, number: int) -> int | None:
 
 def source_no_issn(ctx: Context):
     """Crossref records the work as a journal article but lists no ISSN for its journal."""
-    for ref, resolution, line in _answered(ctx):
+    for ref, resolution, line in metadata.answered(ctx):
         if resolution.source == "Crossref" and resolution.work_type == "journal-article" and not resolution.issns:
             journal = f' ("{resolution.journals[0]}")' if resolution.journals else ""
             yield (
@@ -147,35 +139,23 @@ def source_no_issn(ctx: Context):
 
 def metadata_author_mismatch(ctx: Context):
     """The registry's first author is not the entered first author (accents and case aside)."""
-    for ref, resolution, line in _answered(ctx):
+    for ref, resolution, line in metadata.answered(ctx):
         entered = _first_author(ref.get("authors") or "")
         found = _plain(resolution.first_author)
         if entered and found and found not in entered.split() and found.replace(" ", "") != entered.replace(" ", ""):
-            yield (
-                ref["number"],
-                line,
-                (
-                    f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the first author "
-                    f'"{resolution.first_author}" for {resolution.identifier}, not "{_entered_first(ref)}"'
-                ),
-            )
+            said = f'first author "{resolution.first_author}" for {resolution.identifier}, not "{_entered_first(ref)}"'
+            yield metadata.registry_gives(ref, resolution, line, said)
 
 
 def metadata_journal_mismatch(ctx: Context):
     """The registry's journal is not the entered one, allowing for standard abbreviations."""
-    for ref, resolution, line in _answered(ctx):
+    for ref, resolution, line in metadata.answered(ctx):
         entered = ref.get("source") or ""
         if not entered or not resolution.journals or resolution.work_type not in ("", "journal-article"):
             continue
         if not any(_same_journal(entered, name) for name in resolution.journals):
-            yield (
-                ref["number"],
-                line,
-                (
-                    f"Reference {ref['number']}{_at(line)}: {resolution.source} gives the journal "
-                    f'"{html.unescape(resolution.journals[0])}" for {resolution.identifier}, not "{entered}"'
-                ),
-            )
+            said = f'journal "{html.unescape(resolution.journals[0])}" for {resolution.identifier}, not "{entered}"'
+            yield metadata.registry_gives(ref, resolution, line, said)
 
 
 def doi_unresolved(ctx: Context):
@@ -216,11 +196,9 @@ def _same_journal(entered: str, registered: str) -> bool:
     """Equal after normalisation, word-for-word abbreviations ("J Clin Oncol"), or nearly equal."""
     mine = [w for w in _plain(entered).split() if w not in _STOP_WORDS]
     theirs = [w for w in _plain(registered).split() if w not in _STOP_WORDS]
-    if mine == theirs:
-        return True
     if len(mine) == len(theirs) and all(b.startswith(a) for a, b in zip(mine, theirs, strict=True)):
         return True
-    return fuzz.ratio(" ".join(mine), " ".join(theirs)) >= JOURNAL_SIMILARITY
+    return metadata.alike(" ".join(mine), " ".join(theirs), similarity=JOURNAL_SIMILARITY)
 
 
 SOURCE_RULES: tuple[Rule, ...] = (

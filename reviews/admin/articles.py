@@ -15,6 +15,7 @@ from articles.models import Article, ArticleRevision
 from articles.parsing import parse_int
 from articles.revisions import Content, article_create
 from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
+from articles.validators import SingleLineValidator
 from articles.versions import changes_since
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
@@ -27,7 +28,7 @@ from reviews.admin.filters import (
     RereviewDueFilter,
     ReviewerFilter,
 )
-from reviews.admin.forms import CompareViewForm, OverrideForm
+from reviews.admin.forms import CompareViewForm, OverrideForm, StepForm
 from reviews.admin.provenance import latest_provenance
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
@@ -39,12 +40,13 @@ from reviews.workflow import transitions as workflow
 
 class ArticleForm(forms.ModelForm):
     change_reason = forms.CharField(
-        label="Reason for this change", max_length=500, help_text="Recorded with the new revision."
-    )
+        label="Reason for this change", max_length=500, help_text="Recorded with the new revision.",
+        validators=[SingleLineValidator("A reason")],
+    )  # fmt: skip
     expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
     non_material_reason = forms.CharField(
-        label="Non-material edit: why", max_length=500, required=False,
+        label="Non-material edit: why", max_length=500, required=False, validators=[SingleLineValidator("A reason")],
         help_text="Only for a correction that does not change the medicine (a typo, a spelling). The approval "
         "is kept if no number, unit, dose, drug name, negation, citation marker or reference changes and few "
         "words change; otherwise the edit is saved as an ordinary one and the article is re-reviewed.",
@@ -190,7 +192,7 @@ class ArticleAdmin(
 
     @admin.display(description="reviewers")
     def reviewers(self, obj):
-        return ", ".join(f"{a.reviewer.display_name} ({a.get_status_display().lower()})"
+        return ", ".join(f"{a.reviewer.display_name} ({a.status_label.lower()})"
                          for a in obj.desk_assignments) or "—"  # fmt: skip
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -314,9 +316,11 @@ class ArticleAdmin(
         article = self._article_or_404(request, object_id)
         if name not in workflow.TRANSITIONS:
             messages.error(request, f"There is no transition called '{name}'.")
+        elif not (form := StepForm(request.POST)).is_valid():
+            messages.error(request, " ".join(form.errors["reason"]))
         else:
-            try:
-                workflow.TRANSITIONS[name](article=article, actor=request.user, reason=request.POST.get("reason", ""))
+            try:  # a blank reason goes to the workflow, which names it
+                workflow.TRANSITIONS[name](article=article, actor=request.user, reason=form.cleaned_data["reason"])
                 messages.success(request, f"{workflow.RULES[name].label}: done.")
             except WorkflowError as error:
                 messages.error(request, str(error))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.parsing import MAX_INT
+from articles.validators import SingleLineValidator
 from reviews.models import ReviewerProfile
 
 DEFAULT_REVIEW_DAYS = 14
@@ -19,12 +20,22 @@ def end_of_day(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(23, 59)))
 
 
+ONE_LINE_REASON = SingleLineValidator("A reason")
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Recorded in the article's history and the audit log.",
+        validators=[ONE_LINE_REASON],
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text="One line, recorded in the article's history and the audit log.",
     )
+
+
+class StepForm(ReasonForm):
+    """A workflow button's reason; a blank one goes to the workflow, which names it."""
+
+    reason = forms.CharField(max_length=2000, required=False, validators=[ONE_LINE_REASON])
 
 
 class PublishForm(ReasonForm):
@@ -86,6 +97,7 @@ class AssignForm(forms.Form):
         label="Reason to override a reviewer's cap",
         required=False,
         max_length=1000,
+        validators=[ONE_LINE_REASON],
         help_text="Only needed when a chosen reviewer already holds their maximum of open assignments.",
     )
 
@@ -100,8 +112,10 @@ class AssignForm(forms.Form):
 class ReassignForm(forms.Form):
     reviewer = forms.ModelChoiceField(queryset=ReviewerProfile.objects.filter(active=True).order_by("display_name"))
     due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
-    reason = forms.CharField(label="Why reassign", max_length=1000)
-    override_reason = forms.CharField(label="Reason to override the reviewer's cap", required=False, max_length=1000)
+    reason = forms.CharField(label="Why reassign", max_length=1000, validators=[ONE_LINE_REASON])
+    override_reason = forms.CharField(
+        label="Reason to override the reviewer's cap", required=False, max_length=1000, validators=[ONE_LINE_REASON]
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"due_on": timezone.localdate() + timedelta(days=DEFAULT_REVIEW_DAYS)})

@@ -4,14 +4,14 @@ views of assignments, reviews, the transition log, validation overrides and sent
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin
+from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin, SingleLineFieldsMixin
 from reviews.board.services import reviewer_credentials_verify
 from reviews.exceptions import WorkflowError
 from reviews.models import Notification, Review, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
 
 
 @admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(HistoryViewOnlyAdmin):
+class ReviewerProfileAdmin(SingleLineFieldsMixin, HistoryViewOnlyAdmin):
     list_display = ("display_name", "degree", "specialty", "active", "licence_expires", "credentials_verified_at")
     list_filter = ("active", "degree", "specialty")
     search_fields = ("display_name", "specialty", "user__username", "user__email")
@@ -38,12 +38,29 @@ class ReviewerProfileAdmin(HistoryViewOnlyAdmin):
                 messages.error(request, f"{profile.display_name}: {error}")
 
 
+class AssignmentStatusFilter(admin.SimpleListFilter):
+    """The stored statuses; "stale" covers both an edit of the article and a re-review of the same text."""
+
+    title, parameter_name = "status", "status"
+
+    def lookups(self, request, model_admin):
+        S = ReviewAssignment.Status
+        return [(s.value, "Stale or superseded by re-review" if s == S.STALE else s.label) for s in S]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() in ReviewAssignment.Status.values else queryset
+
+
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(ReadOnlyAdmin, HistoryViewOnlyAdmin):
-    list_display = ("article", "reviewer", "revision", "status", "due_at", "decision")
-    list_filter = ("status", "decision")
+    list_display = ("article", "reviewer", "revision", "status_label", "due_at", "decision")
+    list_filter = (AssignmentStatusFilter, "decision")
     list_select_related = ("article", "reviewer")
     search_fields = ("article__title", "reviewer__display_name")
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj):
+        return obj.status_label
 
 
 @admin.register(Review)

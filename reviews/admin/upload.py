@@ -11,13 +11,14 @@ from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.core.validators import URLValidator
 from django.http import HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from articles.import_preview import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES, UploadedFile, article_previews
 from reviews.jobs.importing import file_source_url, import_bytes
-from reviews.jobs.upload_batches import BatchUnavailable, batch_digest, batch_store, batch_take
+from reviews.jobs.upload_batches import BatchUnavailable, batch_digest, batch_peek, batch_store, batch_take
 
 MAX_FILES = 20
 SOURCE_FIELD = "source_url_{}"
@@ -63,6 +64,31 @@ class UploadForm(forms.Form):
         return files
 
 
+class SourceURLField(forms.URLField):
+    """A web address a text came from: http(s) only, bounded as the provenance row stores it."""
+
+    default_validators = [URLValidator(schemes=("http", "https"))]
+    default_error_messages = {"invalid": "Enter a web address (http or https)."}
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=1000, required=False, assume_scheme="https", **kwargs)
+
+
+class ConfirmForm(forms.Form):
+    """The preview's confirmation: the batch it shows and, per file, the address it came from (optional)."""
+
+    token = forms.CharField(max_length=100)
+    digest = forms.CharField(max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index in range(MAX_FILES):
+            self.fields[SOURCE_FIELD.format(index)] = SourceURLField(label=f"File {index + 1}'s web address")
+
+    def source_url(self, index: int, name: str) -> str:
+        return self.cleaned_data.get(SOURCE_FIELD.format(index)) or file_source_url(name)
+
+
 class UploadViewsMixin:
     """The upload and confirm pages of the article admin, for users who may add articles."""
 
@@ -79,17 +105,22 @@ class UploadViewsMixin:
         context = {**self.admin_site.each_context(request), "opts": self.opts, "max_files": MAX_FILES, **context}
         return TemplateResponse(request, f"admin/articles/article/{template}", context)
 
+    def _preview_page(self, request, *, files: list[UploadedFile], token: str, form: ConfirmForm | None = None):
+        previews = article_previews(files=files)
+        fields = [SOURCE_FIELD.format(index) for index in range(len(previews))]
+        return self._upload_page(
+            request, "upload_preview.html", title="Check the files before importing", token=token,
+            digest=batch_digest(files=files), importable=sum(preview.ok for preview in previews),
+            previews=[(index, preview, form[field] if form else ConfirmForm()[field])
+                      for index, (preview, field) in enumerate(zip(previews, fields, strict=True))],
+            source_errors=bool(form and form.errors),
+        )  # fmt: skip
+
     def upload_view(self, request):
         form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
         if request.method == "POST" and self.has_add_permission(request) and form.is_valid():
             files = form.cleaned_data["files"]
-            previews = article_previews(files=files)
-            return self._upload_page(
-                request, "upload_preview.html", title="Check the files before importing",
-                token=batch_store(files=files, user=request.user), digest=batch_digest(files=files),
-                previews=[(index, preview, SOURCE_FIELD.format(index)) for index, preview in enumerate(previews)],
-                importable=sum(preview.ok for preview in previews),
-            )  # fmt: skip
+            return self._preview_page(request, files=files, token=batch_store(files=files, user=request.user))
         return self._upload_page(request, "upload.html", title="Import article files", form=form)
 
     def upload_confirm_view(self, request):
@@ -97,20 +128,29 @@ class UploadViewsMixin:
             return HttpResponseNotAllowed(["POST"])
         if not self.has_add_permission(request):
             raise PermissionDenied
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():  # a bad address: the batch waits, shown again with the errors
+            files = batch_peek(token=form.cleaned_data.get("token", ""), user=request.user)
+            if files:
+                return self._preview_page(request, files=files, token=form.cleaned_data["token"], form=form)
+            return self._refused(request, "these files are no longer waiting: upload them again")
         try:
-            files = batch_take(token=request.POST.get("token", ""), user=request.user,
-                               digest=request.POST.get("digest", ""))  # fmt: skip
+            files = batch_take(token=form.cleaned_data["token"], user=request.user,
+                               digest=form.cleaned_data["digest"])  # fmt: skip
         except BatchUnavailable as error:
-            return self._upload_page(request, "upload.html", title="Import article files", form=UploadForm(),
-                                     refusal=f"Nothing was imported: {error}.")  # fmt: skip
+            return self._refused(request, str(error))
         results, claimed = [], {}  # two files of the batch for one article: the second is refused
         for index, file in enumerate(files):  # one by one, each in its own transaction
-            source = request.POST.get(SOURCE_FIELD.format(index), "").strip() or file_source_url(file.name)
             results.append(
                 import_bytes(
-                    name=file.name, content=file.content, actor=request.user, source_url=source, claimed=claimed
+                    name=file.name, content=file.content, actor=request.user,
+                    source_url=form.source_url(index, file.name), claimed=claimed,
                 )
-            )
+            )  # fmt: skip
         outcomes = [result.outcome for result in results]
         counts = {name: outcomes.count(name) for name in ("created", "updated", "unchanged", "failed")}
         return self._upload_page(request, "upload_result.html", title="Import results", results=results, counts=counts)
+
+    def _refused(self, request, why: str):
+        return self._upload_page(request, "upload.html", title="Import article files", form=UploadForm(),
+                                 refusal=f"Nothing was imported: {why}.")  # fmt: skip

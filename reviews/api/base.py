@@ -1,5 +1,7 @@
 """What every token-authenticated endpoint shares: authentication, scopes, the rate, parsers, the
-domain's errors as JSON, and the revision precondition (``If-Match`` with the revision ETag)."""
+domain's errors as JSON, and the precondition: ``If-Match`` with the ETag read (``"<revision>.<version>"``:
+any change to the article since refuses the write) or the revision alone (``"<revision>"``: a newer
+revision refuses it)."""
 
 from contextlib import contextmanager
 
@@ -15,14 +17,14 @@ from articles.models import Article
 from reviews import permissions as perms
 from reviews.api import schema  # noqa: F401  (registers the token scheme in the OpenAPI schema)
 from reviews.api.auth import HasScope, TokenAuthentication, TokenRateThrottle
-from reviews.exceptions import NotPermitted, StaleEdit, TransitionNotAllowed, WorkflowError
+from reviews.exceptions import NotPermitted, StaleArticle, StaleEdit, TransitionNotAllowed, WorkflowError
 from reviews.locking import lock_article
 from reviews.workflow import transitions as workflow
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
-    default_detail = 'This write needs If-Match: "<revision>" with the revision you started from (the ETag).'
+    default_detail = 'This write needs If-Match with the ETag you read ("<revision>.<version>"), or "<revision>" alone.'
     default_code = "precondition_required"
 
 
@@ -54,6 +56,8 @@ class TokenApiView(APIView):
 
     def handle_exception(self, exc):
         """The domain's refusals, with the domain's message: 403, 409, 412, 400."""
+        if isinstance(exc, StaleArticle):
+            return _error(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version")
         if isinstance(exc, StaleEdit):
             return _error(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_revision")
         if isinstance(exc, NotPermitted):
@@ -74,20 +78,26 @@ class TokenApiView(APIView):
             raise Http404("No article with this id is visible to this account.")
         return article
 
-    def expected_revision(self) -> int:
+    def expected(self) -> tuple[int, int | None]:
+        """The If-Match precondition: (revision, version), the version None when only a revision is given."""
         raw = self.request.headers.get("If-Match", "").strip()
         if not raw:
             raise PreconditionRequired()
-        value = raw.removeprefix("W/").strip('"')
-        if not (value.isascii() and value.isdigit()) or len(value) > 9:
-            raise exceptions.ValidationError({"If-Match": [f'Expected the revision ETag, e.g. "3"; got {raw[:40]}.']})
-        return int(value)
+        revision, dot, version = raw.removeprefix("W/").strip('"').partition(".")
+        parts = (revision, version) if dot else (revision,)
+        if not all(part.isascii() and part.isdigit() and len(part) <= 9 for part in parts):
+            raise exceptions.ValidationError(
+                {"If-Match": [f'Expected the ETag you read, e.g. "3.7", or a revision, e.g. "3"; got {raw[:40]}.']}
+            )
+        return int(revision), int(version) if dot else None
 
     @contextmanager
     def at_revision(self, article: Article):
-        """Lock the article and refuse (412) when it moved past the If-Match revision; the step runs inside."""
-        expected = self.expected_revision()
+        """Lock the article and refuse (412) when it moved past the If-Match revision or, given the whole
+        ETag, changed at all since it was read (StaleArticle naming what changed); the step runs inside."""
+        revision, version = self.expected()
         with transaction.atomic():
             locked = lock_article(article)
-            workflow.require_current(article=locked, expected_revision=expected)
+            workflow.require_current(article=locked, expected_revision=revision)
+            workflow.require_version(article=locked, expected_version=version)
             yield locked

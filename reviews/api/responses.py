@@ -11,13 +11,15 @@ from reviews.workflow import transitions as workflow
 
 
 def etag(article: Article) -> str:
-    return f'"{article.revision}"'
+    """The article's revision and row version: any write to the article (content, metadata, a step) changes it."""
+    return f'"{article.revision}.{article.version}"'
 
 
 Error = inline_serializer("ApiError", fields={"detail": serializers.CharField(), "code": serializers.CharField()})
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-    description='The revision ETag the write starts from, e.g. "3" (412 when the article moved on).',
+    description='The ETag the write starts from, e.g. "3.7" (412 when the article changed since), or its '
+    'revision alone, e.g. "3" (412 when a newer revision exists).',
 )  # fmt: skip
 ARTICLE_REQUEST = {
     "application/json": io.ArticleInputSerializer,
@@ -34,14 +36,15 @@ ON_ARTICLE = {
     **COMMON,
     404: OpenApiResponse(Error, "No such article visible to this account."),
     409: OpenApiResponse(Error, "The step does not apply to the article's state."),
-    412: OpenApiResponse(Error, "The article moved past the If-Match revision."),
+    412: OpenApiResponse(Error, "The article changed since the If-Match ETag (or moved past its revision)."),
     428: OpenApiResponse(Error, "If-Match is missing."),
 }
 
 
-def desk_data(article: Article, user) -> dict:
+def desk_data(article: Article, user, *, non_material: dict | None = None) -> dict:
     names = [name for name, _rule in workflow.available_transitions(article=article, user=user)]
-    return io.DeskArticleSerializer({**_fields(article), "available_transitions": names}).data
+    extra = {"non_material": non_material} if non_material is not None else {}
+    return io.DeskArticleSerializer({**_fields(article), "available_transitions": names, **extra}).data
 
 
 def _fields(article: Article) -> dict:

@@ -4,9 +4,10 @@ from django.utils.text import slugify
 from rest_framework import serializers
 
 from articles.fileformat import ArticleFileError, parse_article_text
-from articles.models import Article, Audience, Reference, Topic
+from articles.models import Article, Audience, Reference, RevisionProvenance, Topic
 from articles.revisions import Content
 from articles.validation.references import parse_reference
+from articles.validators import SingleLineValidator
 
 ARTICLE_FILE_TYPES = ("text/markdown", "text/plain")
 
@@ -26,6 +27,18 @@ class ReferenceInputSerializer(serializers.Serializer):
     url = serializers.URLField(max_length=500, allow_blank=True, default="")
 
 
+class ProvenanceInputSerializer(serializers.Serializer):
+    """How the revision was made (``articles.trust.provenance_record``): needed before submission when the site
+    requires provenance. AI-assisted needs the tool and what it did; imported needs the source address."""
+
+    method = serializers.ChoiceField(choices=RevisionProvenance.Method.choices)
+    ai_tool = serializers.CharField(
+        max_length=200, allow_blank=True, default="", validators=[SingleLineValidator("An AI tool's name")]
+    )
+    ai_use = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    source_url = serializers.URLField(max_length=1000, allow_blank=True, default="")
+
+
 class ArticleInputSerializer(serializers.Serializer):
     """An article as JSON. ``references`` are in citation order ([1] first); the body cites them as [n]."""
 
@@ -36,7 +49,16 @@ class ArticleInputSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices, required=False)
     topic = serializers.SlugField(max_length=140, required=False, allow_null=True, help_text="A topic's slug.")
     references = ReferenceInputSerializer(many=True, default=list)
-    reason = serializers.CharField(max_length=500, required=False, help_text="Why (kept in the history).")
+    reason = serializers.CharField(
+        max_length=500, required=False, help_text="Why (kept in the history).",
+        validators=[SingleLineValidator("A reason")],
+    )  # fmt: skip
+    provenance = ProvenanceInputSerializer(required=False, help_text="Recorded for the revision this write makes.")
+    non_material_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[SingleLineValidator("A reason")],
+        help_text="Only on update: why this correction does not change the medicine (a typo). The domain decides: "
+        "accepted, an approved article keeps its approval; refused, the edit is an ordinary one (see non_material).",
+    )  # fmt: skip
 
     def validate_topic(self, value):
         if value is None:
@@ -59,7 +81,18 @@ def article_input_from_json(data) -> dict:
     references = [{**ref, "number": n, "raw": _raw(ref)} for n, ref in enumerate(values["references"], start=1)]
     content = Content(title=values["title"], summary=values["summary"], body=values["body"], references=references)
     metadata = {name: values[name] for name in ("audience", "topic") if name in values}
-    return {"content": content, "slug": values.get("slug"), "metadata": metadata, "reason": values.get("reason")}
+    return {
+        "content": content, "slug": values.get("slug"), "metadata": metadata, "reason": values.get("reason"),
+        "non_material": values["non_material_reason"], "provenance": values.get("provenance"),
+    }  # fmt: skip
+
+
+class EditOptionsSerializer(serializers.Serializer):
+    """What an update sent as a file (multipart) may say beside it."""
+
+    non_material_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", validators=[SingleLineValidator("A reason")]
+    )
 
 
 def article_input_from_text(text: str) -> dict:
@@ -85,11 +118,16 @@ def article_input_from_text(text: str) -> dict:
     # The importer's reading of the file (reviews.jobs.importing.content_from), kept below the jobs layer.
     references = [parse_reference(entry.text, number=entry.number).as_dict() for entry in parsed.references]
     content = Content(title=parsed.title, summary=parsed.summary or "", body=parsed.body, references=references)
-    return {"content": content, "slug": parsed.slug, "metadata": metadata, "reason": None}
+    return {
+        "content": content, "slug": parsed.slug, "metadata": metadata, "reason": None, "non_material": "",
+        "provenance": None,
+    }  # fmt: skip
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", validators=[SingleLineValidator("A reason")]
+    )
 
 
 class PublishSerializer(ReasonSerializer):
@@ -106,7 +144,14 @@ class AssignSerializer(serializers.Serializer):
         help_text="Reviewer profile ids.",
     )  # fmt: skip
     due_at = serializers.DateTimeField()
-    override_reason = serializers.CharField(max_length=2000, allow_blank=True, default="")
+    override_reason = serializers.CharField(
+        max_length=2000, allow_blank=True, default="", validators=[SingleLineValidator("A reason")]
+    )
+
+
+class NonMaterialOutSerializer(serializers.Serializer):
+    accepted = serializers.BooleanField(help_text="True: the article keeps its approval and live state.")
+    refusal = serializers.CharField(help_text="Why it was refused (empty when accepted).")
 
 
 class DeskArticleSerializer(serializers.Serializer):
@@ -120,9 +165,12 @@ class DeskArticleSerializer(serializers.Serializer):
     audience = serializers.ChoiceField(choices=Audience.choices)
     topic = serializers.SlugField(source="topic.slug", allow_null=True, default=None)
     status = serializers.ChoiceField(choices=Article.Status.choices)
-    revision = serializers.IntegerField(help_text='Send it back as If-Match: "<revision>" on writes.')
+    revision = serializers.IntegerField(help_text="The current revision (the ETag carries it and the version).")
     live_revision = serializers.IntegerField(source="live_publication.revision.number", allow_null=True, default=None)
     available_transitions = serializers.ListField(child=serializers.CharField())
+    non_material = NonMaterialOutSerializer(
+        required=False, help_text="After an update that claimed to be non-material: the domain's answer."
+    )
 
 
 class FindingSerializer(serializers.Serializer):

@@ -5,21 +5,31 @@ Every action is taken as the token's user through the same domain services the a
 ``reviews.publishing``), so the two answer alike; the token's scopes narrow what it may do.
 """
 
+from django.db import transaction
 from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from articles.models import ArticleRevision
+from articles.models import Article, ArticleRevision
 from articles.revisions import article_create
+from articles.trust import provenance_record
 from articles.validation.reports import latest_report
 from reviews.api import serializers as io
 from reviews.api.base import ArticleTextParser, TokenApiView
 from reviews.api.models import ApiToken
 from reviews.api.responses import ARTICLE_REQUEST, COMMON, IF_MATCH, ON_ARTICLE, desk_data, fresh, with_etag
+from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
 
 Scope = ApiToken.Scope
+
+
+def _provenance(*, article: Article, values: dict, actor) -> None:
+    """Record the provenance sent with a write for the article's current revision (ValidationError: 400)."""
+    if values.get("provenance"):
+        revision = ArticleRevision.objects.get(article=article, number=article.revision)
+        provenance_record(revision=revision, actor=actor, **values["provenance"])
 
 
 class _ArticleWrite(TokenApiView):
@@ -28,7 +38,10 @@ class _ArticleWrite(TokenApiView):
             return io.article_input_from_text(self.request.data)
         upload = self.request.FILES.get("file")
         if upload is not None:
-            return io.article_input_from_text(ArticleTextParser().parse(upload))
+            options = io.EditOptionsSerializer(data={k: v for k, v in self.request.data.items() if k != "file"})
+            options.is_valid(raise_exception=True)
+            values = io.article_input_from_text(ArticleTextParser().parse(upload))
+            return {**values, "non_material": options.validated_data["non_material_reason"]}
         if not isinstance(self.request.data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Send a JSON object or an article file."]})
         return io.article_input_from_json(self.request.data)
@@ -45,11 +58,13 @@ class ArticleCreateView(_ArticleWrite):
             raise exceptions.PermissionDenied(f"{request.user} may not create articles.")
         values = self.article_input()
         content, metadata = values["content"].normalised(), values["metadata"]
-        article = article_create(
-            title=content.title, slug=(values["slug"] or slugify(content.title))[:200], summary=content.summary,
-            body=content.body, references=content.references, author=request.user, actor=request.user,
-            reason=values["reason"] or "created through the API", **metadata,
-        )  # fmt: skip
+        with transaction.atomic():  # a refused provenance leaves no article behind
+            article = article_create(
+                title=content.title, slug=(values["slug"] or slugify(content.title))[:200], summary=content.summary,
+                body=content.body, references=content.references, author=request.user, actor=request.user,
+                reason=values["reason"] or "created through the API", **metadata,
+            )  # fmt: skip
+            _provenance(article=article, values=values, actor=request.user)
         article = fresh(article)
         return with_etag(Response(desk_data(article, request.user), status=status.HTTP_201_CREATED), article)
 
@@ -68,16 +83,22 @@ class ArticleView(_ArticleWrite):
         request=ARTICLE_REQUEST, parameters=[IF_MATCH], responses={200: io.DeskArticleSerializer, **ON_ARTICLE}
     )
     def put(self, request, pk: int):
+        """The desk's save (``workflow.article_edit``): If-Match is the precondition, and the whole ETag is also
+        the row version the save starts from; ``non_material_reason`` claims a non-material edit."""
         article = self.article(pk)
         values = self.article_input()
         reason = values["reason"] or "updated through the API"
         with self.at_revision(article) as locked:
-            workflow.article_edit(
+            _, revision = workflow.article_edit(
                 article=locked, actor=request.user, content=values["content"], metadata=values["metadata"],
-                reason=reason, expected_revision=locked.revision,
+                reason=reason, expected_revision=locked.revision, expected_version=self.expected()[1],
+                non_material=values["non_material"],
             )  # fmt: skip
+            _provenance(article=Article.objects.get(pk=article.pk), values=values, actor=request.user)
         article = fresh(article)
-        return with_etag(Response(desk_data(article, request.user)), article)
+        claim = gate.latest_claim(article=article) if revision is not None and values["non_material"] else None
+        answer = {"accepted": claim.accepted, "refusal": claim.refusal} if claim is not None else None
+        return with_etag(Response(desk_data(article, request.user, non_material=answer)), article)
 
 
 class ReportView(TokenApiView):

@@ -132,8 +132,7 @@ def _check_standing(*, article: Article, assignment: ReviewAssignment, actor, re
         raise StaleRevision(shown=revision, current=article.revision)
     if assignment.status != ReviewAssignment.Status.ACCEPTED:
         raise DecisionRefused(
-            f"This assignment is {assignment.get_status_display().lower()}; only an accepted assignment "
-            "takes a decision"
+            f"This assignment is {assignment.status_label.lower()}; only an accepted assignment takes a decision"
         )
     if article.status != Article.Status.UNDER_REVIEW:
         raise DecisionRefused(f"“{article.title}” is {article.get_status_display().lower()}, not under review.")

@@ -63,7 +63,7 @@ def _refuse_if_unusable(link: InvitationLink | None, user) -> None:
                           "ask the editors for a new invitation.", 410)  # fmt: skip
     if link.assignment.status not in OPEN_STATUSES:
         raise LinkRefused("This invitation is closed", f"The assignment is "
-                          f"{link.assignment.get_status_display().lower()}.", 410)  # fmt: skip
+                          f"{link.assignment.status_label.lower()}.", 410)  # fmt: skip
 
 
 def link_peek(*, token: str, user) -> ReviewAssignment:

@@ -102,7 +102,7 @@ def _own_open(assignment: ReviewAssignment, actor, step: str, status: str) -> No
         raise NotPermitted(step, assignment.status, "only the invited reviewer may answer this invitation")
     if assignment.status != status:
         raise AssignmentRefused(
-            f"This assignment is {assignment.get_status_display().lower()}; it can no longer be {_PAST[step]}."
+            f"This assignment is {assignment.status_label.lower()}; it can no longer be {_PAST[step]}."
         )
 
 
@@ -166,7 +166,7 @@ def assignment_withdraw(*, assignment: ReviewAssignment, actor, reason: str) -> 
         reason = _require_text(reason, "A reason for withdrawing")
         if assignment.status not in OPEN_STATUSES:
             raise AssignmentRefused(
-                f"This assignment is {assignment.get_status_display().lower()}; only invited or accepted "
+                f"This assignment is {assignment.status_label.lower()}; only invited or accepted "
                 "assignments can be withdrawn"
             )
         rounds.assignment_move(assignment, "withdraw", actor=actor, reason=f"withdrawn: {reason}")
@@ -210,7 +210,7 @@ def conflict_clear(*, assignment: ReviewAssignment, actor, reason: str) -> Revie
             raise AssignmentRefused("This assignment has no declared interest waiting to be cleared.")
         if assignment.status != A.ACCEPTED:
             raise AssignmentRefused(
-                f"This assignment is {assignment.get_status_display().lower()}; a declared interest can be "
+                f"This assignment is {assignment.status_label.lower()}; a declared interest can be "
                 "cleared only before the reviewer decides"
             )
         assignment.conflict_cleared_by, assignment.conflict_cleared_reason = actor, reason

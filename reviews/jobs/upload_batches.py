@@ -44,6 +44,14 @@ def batch_store(*, files: list[UploadedFile], user) -> str:
     return token
 
 
+def batch_peek(*, token: str, user) -> list[UploadedFile]:
+    """The files of a live batch of this user, left waiting (to show its preview again); [] if none."""
+    rows = ImportUpload.objects.filter(
+        batch=token, uploaded_by=user, created_at__gte=timezone.now() - BATCH_LIFETIME
+    ).order_by("position")
+    return [UploadedFile(name=row.name, content=bytes(row.content)) for row in rows]
+
+
 @transaction.atomic
 def batch_take(*, token: str, user, digest: str) -> list[UploadedFile]:
     """Claim a live batch of this user, checked against the digest shown at preview: its rows are

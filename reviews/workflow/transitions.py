@@ -2,6 +2,8 @@
 
 Every transition has the same shape: atomic → lock the article row → state check → permission check →
 guards → change → save with a history reason → TransitionLog row → notices and webhooks after commit.
+The simple ones are built from their row of ``RULES`` (``_transition``: its default reason, its guard and
+what follows the move); approval, edits and overrides are written out.
 """
 
 from collections.abc import Callable
@@ -15,15 +17,25 @@ from django.utils import timezone
 from articles.history import history_note
 from articles.models import Article, ArticleRevision
 from articles.revisions import Content, content_apply, content_of, content_of_revision, metadata_apply
+from articles.trust import provenance_blocks_submission
 from reviews import notifications, webhooks
 from reviews import permissions as perms
-from reviews.exceptions import NotPermitted, StaleArticle, StaleEdit, TransitionNotAllowed, state_label
-from reviews.locking import lock_article, require_reason
+from reviews.exceptions import NotPermitted, TransitionNotAllowed, state_label
+from reviews.locking import lock_article, require_current, require_reason, require_version
 from reviews.models import TransitionLog, ValidationOverride
 from reviews.publishing import records
 from reviews.workflow import corrections, gate, rounds
 
 S = Article.Status
+
+
+def _then_archive(*, article: Article, actor, reason: str, **_) -> None:
+    if article.live_publication_id:  # a live article leaves the public site (readers get 410)
+        records.withdraw_locked(article=article, actor=actor, reason=f"archived: {reason}")
+
+
+def _provenance_missing(article: Article) -> str | None:
+    return provenance_blocks_submission(revision=ArticleRevision.objects.get(article=article, number=article.revision))
 
 
 @dataclass(frozen=True)
@@ -34,16 +46,21 @@ class Rule:
     who: str
     label: str
     internal: bool = False  # taken by a service as a side effect, never offered as a button
+    default: str | None = None  # the reason when the caller gives none (None: a reason is required)
+    then: Callable[..., None] | None = None  # what follows the move, in the same transaction
+    guard: Callable[[Article], str | None] | None = None  # why the step is refused now, or None
 
 
 RULES: dict[str, Rule] = {
     "submit": Rule(
         frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, perms.can_submit,
         "the article's author or an editor", "Submit for review",
+        default="Submitted for review", guard=_provenance_missing,
+        then=lambda article, actor, **_: rounds.assignments_reinvite(article=article, actor=actor),
     ),
     "start_review": Rule(
         frozenset({S.SUBMITTED}), S.UNDER_REVIEW, perms.can_start_review,
-        "an editor or a reviewer with an accepted assignment", "Start review",
+        "an editor or a reviewer with an accepted assignment", "Start review", default="Review started",
     ),
     "request_changes": Rule(
         frozenset({S.UNDER_REVIEW}), S.CHANGES_REQUESTED, perms.can_request_changes,
@@ -52,7 +69,7 @@ RULES: dict[str, Rule] = {
     "approve": Rule(
         frozenset({S.UNDER_REVIEW}), S.APPROVED, perms.can_approve,
         "a verified reviewer with an accepted assignment on the current revision, not the author",
-        "Approve",
+        "Approve", default="Sign-off rule met",
     ),
     "reject": Rule(
         frozenset({S.UNDER_REVIEW}), S.REJECTED, perms.can_reject,
@@ -61,18 +78,21 @@ RULES: dict[str, Rule] = {
     "withdraw": Rule(
         frozenset({S.SUBMITTED}), S.DRAFT, perms.can_withdraw,
         "the article's author, before review starts", "Withdraw submission",
+        default="Withdrawn by the author before review",
+        then=lambda article, actor, **_: rounds.round_withdraw(article=article, actor=actor),
     ),
     "revise": Rule(
         frozenset({S.CHANGES_REQUESTED}), S.DRAFT, perms.can_revise,
-        "the article's author or an editor", "Back to draft",
+        "the article's author or an editor", "Back to draft", default="Returned to draft for revision",
     ),
     "archive": Rule(
         frozenset(set(S) - {S.ARCHIVED}), S.ARCHIVED, perms.can_archive,
-        "an editor", "Archive",
+        "an editor", "Archive", then=_then_archive,
     ),
     "start_rereview": Rule(
         frozenset({S.APPROVED}), S.SUBMITTED, perms.can_start_rereview,
         "an editor, or the scheduled re-review and evidence-watch jobs", "Start re-review",
+        then=lambda article, actor, job, **_: rounds.round_restart(article=article, actor=actor, job=job),
     ),
     "reopen": Rule(
         frozenset({S.APPROVED}), S.SUBMITTED, perms.can_edit_content,
@@ -99,95 +119,68 @@ def _move(
     article.status = rule.target
     history_note(article, actor=actor, reason=f"{name}: {reason}")
     article.save(update_fields=["status", "updated_at", *fields])
-    log = TransitionLog.objects.create(
-        article=article,
-        revision=article.revision,
-        transition=name,
-        from_status=from_status,
-        to_status=rule.target,
-        actor=actor,
-        reason=reason,
-    )
+    log = _log(article, name, from_status=from_status, actor=actor, reason=reason)
     transaction.on_commit(partial(notifications.transition_notice.enqueue, log_id=log.pk, by=job))
     webhooks.log_event(log)
     return log
 
 
-def _simple(name: str, *, article: Article, actor, reason: str, job: str = "") -> Article:
-    with transaction.atomic():
-        article = lock_article(article)
-        _authorise(name, article, actor)
-        reason = require_reason(name, article, reason)
-        _move(article, name, actor=actor, reason=reason, job=job)
-    return article
+def _log(article: Article, name: str, *, from_status: str, actor, reason: str) -> TransitionLog:
+    """The TransitionLog row of a step on the current revision, to the article's status now."""
+    return TransitionLog.objects.create(
+        article=article, revision=article.revision, transition=name, from_status=from_status,
+        to_status=article.status, actor=actor, reason=reason,
+    )  # fmt: skip
 
 
-def submit(*, article: Article, actor, reason: str = "Submitted for review") -> Article:
-    """Draft or changes-requested → submitted. The author (own article only) or an editor.
+def _transition(name: str, doc: str) -> Callable[..., Article]:
+    """The function of a transition of the one simple shape, read from its row of RULES: lock, state and
+    permission checks, a reason (the rule's default when none is given), ``rule.guard``, the move, then
+    ``rule.then``."""
+    rule = RULES[name]
 
-    A resubmission starts a new round: the previous round's reviewers are re-invited to the
-    current revision in the same transaction (``rounds.assignments_reinvite``).
-    """
-    with transaction.atomic():
-        article = _simple("submit", article=article, actor=actor, reason=reason)
-        rounds.assignments_reinvite(article=article, actor=actor)
-    return article
+    def step(*, article: Article, actor, reason: str | None = rule.default, job: str = "") -> Article:
+        with transaction.atomic():
+            article = lock_article(article)
+            _authorise(name, article, actor)
+            reason = require_reason(name, article, reason)
+            if refusal := rule.guard and rule.guard(article):
+                raise TransitionNotAllowed(name, article.status, refusal)
+            _move(article, name, actor=actor, reason=reason, job=job)
+            if rule.then is not None:
+                rule.then(article=article, actor=actor, reason=reason, job=job)
+        return article
 
-
-def start_review(*, article: Article, actor, reason: str = "Review started") -> Article:
-    """Submitted → under review. An editor, or the first reviewer to accept an assignment."""
-    return _simple("start_review", article=article, actor=actor, reason=reason)
-
-
-def request_changes(*, article: Article, actor, reason: str) -> Article:
-    """Under review → changes requested. An editor or an assigned reviewer; the reason is shown to the author."""
-    return _simple("request_changes", article=article, actor=actor, reason=reason)
-
-
-def reject(*, article: Article, actor, reason: str) -> Article:
-    """Under review → rejected. An editor who is not the author."""
-    return _simple("reject", article=article, actor=actor, reason=reason)
+    step.__name__ = step.__qualname__ = name
+    step.__doc__ = doc
+    return step
 
 
-def withdraw(*, article: Article, actor, reason: str = "Withdrawn by the author before review") -> Article:
-    """Submitted → draft: the author takes a submission back before review starts. Open
-    invitations of the round are withdrawn in the same transaction (``rounds.round_withdraw``)."""
-    with transaction.atomic():
-        article = _simple("withdraw", article=article, actor=actor, reason=reason)
-        rounds.round_withdraw(article=article, actor=actor)
-    return article
+# fmt: off
+submit = _transition("submit", """Draft or changes-requested → submitted. The author (own article only) or an editor.
+    With *Require provenance before submission* on, the current revision needs a provenance record
+    (``articles.trust.provenance_blocks_submission``); TransitionNotAllowed names what is missing.
+    A resubmission starts a new round: the previous round's reviewers are re-invited to the current
+    revision in the same transaction (``rounds.assignments_reinvite``).""")
+start_review = _transition("start_review", """Submitted → under review. An editor, or the first reviewer to
+    accept an assignment.""")
+request_changes = _transition("request_changes", """Under review → changes requested. An editor or an assigned
+    reviewer; the reason is shown to the author.""")
+reject = _transition("reject", "Under review → rejected. An editor who is not the author.")
+withdraw = _transition("withdraw", """Submitted → draft: the author takes a submission back before review starts.
+    Open invitations of the round are withdrawn in the same transaction (``rounds.round_withdraw``).""")
+revise = _transition("revise", "Changes requested → draft, for the author to rework before resubmitting.")
+archive = _transition("archive", """Any state → archived. Editors only. A live article leaves the public site in
+    the same transaction (readers get 410); the history and publications stay.""")
+start_rereview = _transition("start_rereview", """Approved → submitted for a new review round; the live
+    publication stays up meanwhile. Taken by an editor, or by a scheduled job (``actor=None``, ``job``
+    naming it, e.g. "the scheduled re-review") when the re-review date passes or a cited work is
+    retracted. The new round's earlier decisions go stale and the previous reviewers are re-invited
+    (``rounds.round_restart``).""")
+# fmt: on
 
 
-def revise(*, article: Article, actor, reason: str = "Returned to draft for revision") -> Article:
-    """Changes requested → draft, for the author to rework before resubmitting."""
-    return _simple("revise", article=article, actor=actor, reason=reason)
-
-
-def archive(*, article: Article, actor, reason: str) -> Article:
-    """Any state → archived. Editors only. A live article leaves the public site in the same
-    transaction (readers get 410); the history and publications stay."""
-    with transaction.atomic():
-        article = _simple("archive", article=article, actor=actor, reason=reason)
-        if article.live_publication_id:
-            records.withdraw_locked(article=article, actor=actor, reason=f"archived: {reason.strip()}")
-    return article
-
-
-def start_rereview(*, article: Article, actor=None, reason: str, job: str = "") -> Article:
-    """Approved → submitted for a new review round; the live publication stays up meanwhile.
-
-    Taken by an editor, or by a scheduled job (``actor=None``, ``job`` naming it, e.g. "the
-    scheduled re-review") when the re-review date passes or a cited work is retracted. The new
-    round's earlier decisions go stale and the previous reviewers are re-invited
-    (``rounds.round_restart``).
-    """
-    with transaction.atomic():
-        article = _simple("start_rereview", article=article, actor=actor, reason=reason, job=job)
-        rounds.round_restart(article=article, actor=actor, job=job)
-    return article
-
-
-def approve(*, article: Article, actor, reason: str = "Sign-off rule met") -> Article:
+def approve(*, article: Article, actor, reason: str = RULES["approve"].default) -> Article:
     """Under review → approved, taken by the reviewer whose approval completes the sign-off rule.
 
     Needs the topic's quorum of eligible approvals on the *current* revision (with any required
@@ -238,18 +231,6 @@ def _approve(article: Article, *, actor, reason: str, missing: str | None, verdi
     return article
 
 
-def require_current(*, article: Article, expected_revision: int | None) -> None:
-    """StaleEdit when the editor started from an older revision than the article's (None: not checked)."""
-    if expected_revision is not None and expected_revision != article.revision:
-        raise StaleEdit(expected=expected_revision, current=article.revision)
-
-
-def require_version(*, article: Article, expected_version: int | None) -> None:
-    """StaleArticle when the editor's copy is of an older version of the row (None: not checked)."""
-    if expected_version is not None and expected_version != article.version:
-        raise StaleArticle(expected=expected_version, current=article.version)
-
-
 def article_edit(
     *, article: Article, actor, content: Content, metadata: dict, reason: str, expected_revision: int | None,
     non_material: str = "", expected_version: int | None = None,
@@ -298,12 +279,8 @@ def edit(
         rounds.assignments_mark_stale(article=article, actor=actor)
         if article.status == S.APPROVED:
             refused = f" (refused as non-material: {claim.refusal})" if claim else ""
-            _move(
-                article,
-                "reopen",
-                actor=actor,
-                reason=f"content edited in revision {revision.number}: {reason}{refused}",
-            )
+            why = f"content edited in revision {revision.number}: {reason}{refused}"
+            _move(article, "reopen", actor=actor, reason=why)
         if article.status in (S.SUBMITTED, S.UNDER_REVIEW):  # the round goes on, on the new revision
             rounds.assignments_reinvite(article=article, actor=actor)
     return article, revision
@@ -347,11 +324,8 @@ def override_validation(*, article: Article, actor, keys: list[str], reason: str
         override = _override_record(article=article, actor=actor, keys=keys, reason=reason)
         history_note(article, actor=actor, reason=f"override_validation: {reason} ({', '.join(override.rules)})")
         article.save(update_fields=["updated_at"])
-        TransitionLog.objects.create(
-            article=article, revision=article.revision, transition="override_validation",
-            from_status=article.status, to_status=article.status, actor=actor,
-            reason=f"{reason} (overrides {', '.join(override.rules)})",
-        )  # fmt: skip
+        _log(article, "override_validation", from_status=article.status, actor=actor,
+             reason=f"{reason} (overrides {', '.join(override.rules)})")  # fmt: skip
     return override
 
 
@@ -379,15 +353,8 @@ def available_transitions(*, article: Article, user) -> list[tuple[str, Rule]]:
 
 
 TRANSITIONS: dict[str, Callable[..., Article]] = {
-    "submit": submit,
-    "start_review": start_review,
-    "request_changes": request_changes,
-    "approve": approve,
-    "reject": reject,
-    "withdraw": withdraw,
-    "revise": revise,
-    "archive": archive,
-    "start_rereview": start_rereview,
+    step.__name__: step
+    for step in (submit, start_review, request_changes, approve, reject, withdraw, revise, archive, start_rereview)
 }
 
 

@@ -148,3 +148,35 @@ def test_the_purge_waits_until_no_app_server_can_serve_the_old_page(purge_receiv
     started = time.monotonic()
     publishing.publish(article=approved, actor=editor, reason="Go live")
     assert time.monotonic() - started >= 1 and len(purge_receiver.calls) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deferring_backend_queues_the_purge_for_later_and_the_task_does_not_wait(
+    purge_receiver, settings, tasks, editor, approved
+):
+    import time
+
+    from django.utils import timezone
+
+    from articles.cdn import cdn_purge
+
+    settings.READER_STAMP_SECONDS = 30
+    before = timezone.now()
+    started = time.monotonic()
+    publishing.publish(article=approved, actor=editor, reason="Go live")
+    assert time.monotonic() - started < 5  # the request did not wait the 30 seconds
+    (queued,) = [r for r in tasks.results if r.task.name == "cdn_purge"]
+    assert before.timestamp() + 30 <= queued.task.run_after.timestamp() <= timezone.now().timestamp() + 30
+    assert purge_receiver.calls == []
+
+    started = time.monotonic()  # the worker's run, when it comes, purges at once: no worker is held
+    assert cdn_purge.call(**queued.kwargs) == [f"article-{approved.pk}", f"topic-{approved.topic_id}", "reader-lists"]
+    assert time.monotonic() - started < 5 and len(purge_receiver.calls) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_no_stamp_window_the_purge_is_queued_to_run_now(purge_receiver, settings, tasks, editor, approved):
+    settings.READER_STAMP_SECONDS = 0
+    publishing.publish(article=approved, actor=editor, reason="Go live")
+    (queued,) = [r for r in tasks.results if r.task.name == "cdn_purge"]
+    assert queued.task.run_after is None

@@ -159,3 +159,30 @@ def test_refused_uploads_are_form_errors_and_store_nothing(editor_client, files,
 
 def test_confirm_answers_only_post(editor_client):
     assert editor_client.get(CONFIRM).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["not a web address", "javascript:alert(1)", "ftp://example.org/cooling", "https://example.org/" + "a" * 1000],
+)
+def test_a_bad_source_address_is_a_form_error_and_imports_nothing(editor_client, address):
+    page = _preview(editor_client, _file("good.md", GOOD)).content.decode()
+    data = {"token": _hidden(page, "token"), "digest": _hidden(page, "digest"), "source_url_0": address}
+    response = editor_client.post(CONFIRM, data)
+    again = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="source-error"' in again
+    assert "Nothing was imported: correct the web addresses marked below." in again
+    assert "Enter a web address (http or https)." in again or "at most 1000 characters" in again
+    assert not Article.objects.exists() and not RevisionProvenance.objects.exists()
+    assert ImportUpload.objects.count() == 1  # the batch still waits: the corrected form imports it
+
+    data["source_url_0"] = "https://example.org/cooling"
+    result = editor_client.post(CONFIRM, data).content.decode()
+    assert "1 created" in result
+    assert RevisionProvenance.objects.get().source_url == "https://example.org/cooling"
+
+
+def test_a_confirmation_without_a_batch_token_is_refused_plainly(editor_client):
+    page = editor_client.post(CONFIRM, {"digest": "d", "source_url_0": "nope"}).content.decode()
+    assert "Nothing was imported: these files are no longer waiting" in page
+    assert not Article.objects.exists()

@@ -100,3 +100,28 @@ def test_the_import_pages_fit_a_phone(page, login, artifacts, tmp_path):
     assert _no_overflow(page)
     page.screenshot(path=str(artifacts / "admin-import-result-390.png"), full_page=True)
     assert Article.objects.count() == 2
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_refused_source_address_is_marked_on_the_preview_and_nothing_is_imported(
+    page, login, artifacts, tmp_path, width
+):
+    editor = make_user("upload-editor", roles=["editor"])
+    page.set_viewport_size({"width": width, "height": 900})
+    login(editor, next_url="/admin/articles/article/import/")
+    page.set_input_files("input[type=file]", [str(_files(tmp_path)[0])])
+    page.get_by_role("button", name="Preview").click()
+    page.fill("#id_source_url_0", "ftp://example.org/cooling")  # a URL to the browser, not a web address
+    page.get_by_role("button", name="Import 1 file").click()
+    error = page.get_by_test_id("source-error")
+    error.wait_for()
+    assert error.inner_text() == "Enter a web address (http or https)."
+    assert page.input_value("#id_source_url_0") == "ftp://example.org/cooling"
+    assert Article.objects.count() == 0 and ImportUpload.objects.count() == 1
+    assert _no_overflow(page)
+    page.screenshot(path=str(artifacts / f"admin-import-bad-source-{width}.png"), full_page=True)
+
+    page.fill("#id_source_url_0", "https://example.org/cooling")
+    page.get_by_role("button", name="Import 1 file").click()
+    page.get_by_test_id("import-summary").wait_for()
+    assert RevisionProvenance.objects.get().source_url == "https://example.org/cooling"

@@ -10,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, SiteSettings, Topic
+from articles.models import Article, ArticleRevision, RevisionProvenance, SiteSettings, Topic
 from articles.revisions import Content, article_create, content_of, metadata_apply
+from articles.trust import provenance_record
 from reviews import roles
 from reviews.assignments.decisions import review_submit
 from reviews.assignments.services import assignment_accept, assignment_create
@@ -141,10 +142,11 @@ class Command(BaseCommand):
         publishing.publish(article=changed, actor=publisher, reason="Approved by the board")
         content = content_of(changed)
         body = content.body + "\nFollow-up imaging is usually planned with the treating team.\n"
-        workflow.edit(
+        _, revision = workflow.edit(
             article=changed, actor=editor, reason="Add a note on follow-up",
             content=Content(title=content.title, summary=content.summary, body=body, references=content.references),
         )  # fmt: skip
+        provenance_record(revision=revision, method=RevisionProvenance.Method.WRITTEN, actor=editor)
         reinvited = changed.assignments.get(status=ReviewAssignment.Status.INVITED)
         assignment_accept(assignment=reinvited, actor=neuro, conflict=ReviewAssignment.Conflict.NONE)
 
@@ -166,10 +168,12 @@ class Command(BaseCommand):
         author, editor, onco = users["author"], users["editor"], users["dr.onco"]
         for slug, title in AUTHOR_ARTICLES:
             if not Article.objects.filter(slug=slug).exists():
-                article_create(
+                draft = article_create(
                     title=title, slug=slug, summary="", body=AUTHOR_BODY, references=AUTHOR_REFERENCES,
                     author=author, actor=author, reason="First draft",
                 )  # fmt: skip
+                revision = ArticleRevision.objects.get(article=draft, number=draft.revision)
+                provenance_record(revision=revision, method=RevisionProvenance.Method.WRITTEN, actor=author)
         returned = Article.objects.get(slug=AUTHOR_ARTICLES[1][0])
         if returned.status != Article.Status.DRAFT:
             return  # sent back on an earlier run
