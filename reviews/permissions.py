@@ -136,3 +136,15 @@ def can_edit_content(user, article: Article) -> bool:
         return True
     own_turn = article.status in (Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED)
     return is_author(user, article) and has_role(user, roles.AUTHOR) and own_turn
+
+
+def can_set_anonymity(user) -> bool:
+    """Editors set a topic's or an article's anonymity mode; authors and reviewers never do."""
+    return is_editor(user)
+
+
+def can_set_credit_consent(user, profile) -> bool:
+    """The reviewer themself, or an editor, records whether the reviewer consents to public credit."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_editor(user) or profile.user_id == user.pk

@@ -12,6 +12,7 @@ urlpatterns = [
     path("assignments/<int:pk>/decline/", views.assignment_decline, name="decline"),
     path("assignments/<int:pk>/decision/", views.review_submit, name="decide"),
     path("invitation/<str:token>/", invitation_open, name="invitation"),
+    path("credit/", views.credit_consent, name="credit"),
     path("articles/<int:pk>/decisions/", views.article_decisions, name="decisions"),
     path("desk/", views.desk, name="desk"),
     path("desk/articles/<int:pk>/assign/", views.desk_assign, name="desk-assign"),

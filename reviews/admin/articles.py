@@ -11,7 +11,7 @@ from django.utils.html import format_html
 
 from articles.admin import HistoryViewOnlyAdmin
 from articles.diffing import revision_diff, word_diff
-from articles.models import Article, ArticleRevision
+from articles.models import Anonymity, Article, ArticleRevision
 from articles.parsing import parse_int
 from articles.revisions import Content, article_create
 from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
@@ -30,7 +30,9 @@ from reviews.admin.forms import OverrideForm
 from reviews.admin.provenance import latest_provenance
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
+from reviews.anonymity import anonymity_mode, reviewer_hidden_from
 from reviews.exceptions import StaleArticle, StaleEdit, WorkflowError
+from reviews.masking import masking_for
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
 
@@ -50,7 +52,7 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of")
+        fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of", "anonymity")
 
     def clean(self):
         """Refuse a save from an older version of the row or an older revision: the editor's text is shown
@@ -119,6 +121,30 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
 
     def has_delete_permission(self, request, obj=None):
         return False  # archive instead: history, logs and publications are kept
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Only editors choose who sees whom during review (``perms.can_set_anonymity``).
+        return fields if perms.can_set_anonymity(request.user) else [f for f in fields if f != "anonymity"]
+
+    def get_list_filter(self, request):
+        # Filtering by reviewer would tell an author who reviews their article.
+        filters = super().get_list_filter(request)
+        return filters if perms.is_editor(request.user) else [f for f in filters if f is not ReviewerFilter]
+
+    def get_list_display(self, request):
+        if perms.is_editor(request.user):
+            return self.list_display
+        user = request.user
+
+        @admin.display(description="reviewers")
+        def reviewers(obj):
+            if reviewer_hidden_from(user, obj):  # anonymous review: how many, and where they stand
+                states = [a.get_status_display().lower() for a in obj.desk_assignments]
+                return f"{len(states)} anonymous ({', '.join(states)})" if states else "—"
+            return self.reviewers(obj)
+
+        return tuple(reviewers if name == "reviewers" else name for name in self.list_display)
 
     def get_queryset(self, request):
         articles = desk.articles_for_desk(super().get_queryset(request))
@@ -197,6 +223,8 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
             references=references_from(formsets, article=form.instance if change else None),
         )
         metadata = {name: data.get(name) for name in ("topic", "audience", "variant_of")}
+        if perms.can_set_anonymity(request.user) and "anonymity" in data:
+            metadata["anonymity"] = data["anonymity"] or ""
         if not change:
             article = article_create(
                 title=content.title, slug=data["slug"], summary=content.summary, body=content.body,
@@ -235,6 +263,17 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
             messages.error(request, f"Nothing was saved: {error}")
             return redirect(reverse("admin:articles_article_change", args=[object_id]))
 
+    def history_shown(self, request, obj, records) -> None:
+        """The article's history as this viewer may see it: reviewers by label in an anonymous review."""
+        super().history_shown(request, obj, records)
+        if obj is None:
+            return
+        masking = masking_for(user=request.user, article=obj)
+        if masking.active:
+            for record in records:
+                record.shown_user = masking.person(record.history_user) if record.history_user_id else ""
+                record.shown_reason = masking.text(record.shown_reason)
+
     def get_urls(self):
         own = [
             path("<int:object_id>/transition/<slug:name>/", self.admin_site.admin_view(self.transition_view),
@@ -256,9 +295,15 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
         if article is not None:
             page = desk.change_page(article=article)
             request._desk_page = page
+            # An anonymous review shows the author "Reviewer 1" for each reviewer, in every list here.
+            masking = masking_for(user=request.user, article=article)
+            masking.label_assignments(page.assignments)
+            masking.label_revisions(page.revisions)
             extra.update(
                 workflow_actions=workflow.available_transitions(article=article, user=request.user),
-                transition_log=article.transitions.select_related("actor")[:20],
+                transition_log=masking.label_logs(list(article.transitions.select_related("actor")[:20])),
+                anonymity=Anonymity(anonymity_mode(article)).label,
+                anonymity_own=bool(article.anonymity),
                 desk=page,
                 live=article.live_publication,
                 is_chief=perms.is_editor_in_chief(request.user),
@@ -296,7 +341,9 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "article": article,
-            "revisions": revisions_for_article(article=article),
+            "revisions": masking_for(user=request.user, article=article).label_revisions(
+                list(revisions_for_article(article=article))
+            ),
             "title": f"Revisions of “{article.title}”",
         }
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
@@ -310,6 +357,7 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
         except (ValueError, ArticleRevision.DoesNotExist) as error:
             messages.error(request, f"Cannot compare: {error or 'give two revision numbers'}")
             return redirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        masking_for(user=request.user, article=article).label_revisions([old_rev, new_rev])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -12,10 +12,12 @@ from django.utils import timezone
 from markdown_it import MarkdownIt
 
 from articles.diffing import RevisionDiff, revision_diff
-from articles.models import Article, ArticleRevision
+from articles.models import Anonymity, Article, ArticleRevision
 from articles.rendering import render_body
 from articles.validation import reports
 from reviews import permissions as perms
+from reviews.anonymity import anonymity_mode, author_hidden_from
+from reviews.masking import AUTHOR_LABEL, masking_for
 from reviews.models import (
     CHECKLIST,
     OPEN_STATUSES,
@@ -49,7 +51,7 @@ def assignments_for_reviewer(*, user) -> MyAssignments:
     if profile is None:
         return out
     now = timezone.now()
-    rows = ReviewAssignment.objects.filter(reviewer=profile).select_related("article__topic")
+    rows = ReviewAssignment.objects.filter(reviewer=profile).select_related("article__topic", "article__author")
     late = Exists(ReviewAssignment.objects.overdue(now).filter(pk=OuterRef("pk")))
     for row in rows.open().annotate(late=late).order_by("due_at", "pk"):
         bucket = out.overdue if row.late else out.pending if row.status == A.INVITED else out.in_progress
@@ -57,7 +59,15 @@ def assignments_for_reviewer(*, user) -> MyAssignments:
     out.done = list(rows.exclude(status__in=OPEN_STATUSES).order_by("-assigned_at", "-pk")[:DONE_SHOWN])
     for row in (*out.overdue, *out.pending, *out.in_progress, *out.done):
         row.page_open = row.status not in CLOSED
+        row.author_shown = _author_shown(user, row.article)
     return out
+
+
+def _author_shown(user, article: Article) -> str:
+    """The author's name, or "the author" in a double-anonymous review."""
+    if author_hidden_from(user, article):
+        return AUTHOR_LABEL
+    return article.author.get_full_name() or article.author.get_username()
 
 
 def assignment_for_reviewer(*, user, pk: int) -> ReviewAssignment:
@@ -102,6 +112,8 @@ class ReviewPage:
     credentials_problem: str | None
     signoff_missing: str | None
     credits: list[Review]
+    author_shown: str = ""
+    anonymity: str = ""
     checklist: tuple = CHECKLIST
 
 
@@ -222,6 +234,8 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
         credentials_problem=perms.credentials_problem(assignment.reviewer),
         signoff_missing=gate.signoff_missing(article=article),
         credits=reviewer_credits(article=article) if current else [],
+        author_shown=_author_shown(assignment.reviewer.user, article),
+        anonymity=Anonymity(anonymity_mode(article)).label,
     )
 
 
@@ -243,7 +257,8 @@ def decisions_for_article(*, user, pk: int) -> tuple[Article, list[Review]]:
     reviews = list(
         Review.objects.filter(article=article).select_related("reviewer", "signature").order_by("-created_at", "-pk")
     )
-    return article, reviews
+    # An anonymous review shows the author each reviewer as "Reviewer n", never their name.
+    return article, masking_for(user=user, article=article).label_reviews(reviews)
 
 
 def last_reviewed_revision(*, assignment: ReviewAssignment) -> int | None:

@@ -44,8 +44,7 @@ def reviewer_credits(*, article: Article, number: int) -> list[dict]:
     edits = [{"revision": c.to_revision, "reason": c.reason, "at": c.at.isoformat()} for c in carried_by]
     return [
         {
-            "reviewer_id": review.reviewer_id,
-            "display": review.credentials.get("display", ""),
+            **_credit_line(review),
             "degree": review.credentials.get("degree", ""),
             "specialty": review.credentials.get("specialty", ""),
             "approved_at": review.created_at.isoformat(),
@@ -53,6 +52,18 @@ def reviewer_credits(*, article: Article, number: int) -> list[dict]:
         }
         for review in approvals
     ]
+
+
+UNNAMED_CREDIT = "A board reviewer who asked not to be named"
+
+
+def _credit_line(review) -> dict:
+    """The reviewer named as they stood at the decision, or, without their consent to public credit
+    (read when publishing), an honest unnamed line with the qualification that approved."""
+    if review.reviewer.consents_to_public_credit:
+        return {"reviewer_id": review.reviewer_id, "display": review.credentials.get("display", "")}
+    held = ", ".join(part for part in (review.credentials.get("degree"), review.credentials.get("specialty")) if part)
+    return {"display": f"{UNNAMED_CREDIT} ({held})" if held else UNNAMED_CREDIT, "named": False}
 
 
 def publication_build(*, article: Article, revision: ArticleRevision, actor, reason: str, provisional: bool):
