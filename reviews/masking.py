@@ -14,6 +14,8 @@ from reviews.anonymity import author_hidden_from, reviewer_hidden_from
 from reviews.models import ReviewAssignment
 
 AUTHOR_LABEL = "the author"
+# The public credit of a reviewer who approved but does not consent to be named (with degree and specialty).
+UNNAMED_CREDIT = "A board reviewer who asked not to be named"
 _SHORTEST_NAME = 3  # shorter strings are not searched for in free text (they would match ordinary words)
 
 
@@ -108,6 +110,15 @@ def _reviewers(article: Article) -> list:
             seen.add(assignment.reviewer_id)
             out.append(assignment.reviewer)
     return out
+
+
+def credit_line(review) -> str:
+    """The public "reviewed by" line of an approval: the credentials at the decision, or, without the
+    reviewer's consent to public credit (read now), the unnamed line with the qualification that approved."""
+    if review.reviewer.consents_to_public_credit:
+        return review.credentials.get("display", "")
+    held = ", ".join(part for part in (review.credentials.get("degree"), review.credentials.get("specialty")) if part)
+    return f"{UNNAMED_CREDIT} ({held})" if held else UNNAMED_CREDIT
 
 
 def masking_for(*, user, article: Article) -> Masking:

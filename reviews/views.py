@@ -76,9 +76,8 @@ def credit_consent(request):
     profile = perms.reviewer_profile(request.user)
     if profile is None:
         raise PermissionDenied("The credit page is for members of the advisory board.")
-    form = CreditConsentForm(
-        request.POST or None, initial={"consents_to_public_credit": profile.consents_to_public_credit}
-    )
+    posted = request.POST if request.method == "POST" else None  # an unticked box posts nothing
+    form = CreditConsentForm(posted, initial={"consents_to_public_credit": profile.consents_to_public_credit})
     if request.method == "POST" and form.is_valid():
         consents = form.cleaned_data["consents_to_public_credit"]
         credit_consent_set(profile=profile, actor=request.user, consents=consents)

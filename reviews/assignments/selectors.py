@@ -17,7 +17,7 @@ from articles.rendering import render_body
 from articles.validation import reports
 from reviews import permissions as perms
 from reviews.anonymity import anonymity_mode, author_hidden_from
-from reviews.masking import AUTHOR_LABEL, masking_for
+from reviews.masking import AUTHOR_LABEL, credit_line, masking_for
 from reviews.models import (
     CHECKLIST,
     OPEN_STATUSES,
@@ -240,10 +240,14 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
 
 
 def reviewer_credits(*, article: Article) -> list[Review]:
-    """The "reviewed by" credit: the eligible approvals of the current revision, once approved."""
+    """The "reviewed by" credit: the eligible approvals of the current revision, once approved, each
+    with ``credit`` as readers get it (unnamed for a reviewer who asked not to be named)."""
     if article.status != Article.Status.APPROVED:
         return []
-    return gate.eligible_approvals(article=article)
+    approvals = gate.eligible_approvals(article=article)
+    for review in approvals:
+        review.credit = credit_line(review)
+    return approvals
 
 
 def decisions_for_article(*, user, pk: int) -> tuple[Article, list[Review]]:

@@ -12,6 +12,7 @@ from articles.models import Article, ArticleRevision, Publication, PublicationWi
 from articles.publications import publication_render
 from articles.selectors import site_settings_for_readers
 from reviews import webhooks
+from reviews.masking import credit_line
 from reviews.models import TransitionLog
 from reviews.workflow import gate
 
@@ -54,16 +55,12 @@ def reviewer_credits(*, article: Article, number: int) -> list[dict]:
     ]
 
 
-UNNAMED_CREDIT = "A board reviewer who asked not to be named"
-
-
 def _credit_line(review) -> dict:
     """The reviewer named as they stood at the decision, or, without their consent to public credit
-    (read when publishing), an honest unnamed line with the qualification that approved."""
+    (read when publishing), the unnamed line: no name and no id in what readers get."""
     if review.reviewer.consents_to_public_credit:
-        return {"reviewer_id": review.reviewer_id, "display": review.credentials.get("display", "")}
-    held = ", ".join(part for part in (review.credentials.get("degree"), review.credentials.get("specialty")) if part)
-    return {"display": f"{UNNAMED_CREDIT} ({held})" if held else UNNAMED_CREDIT, "named": False}
+        return {"reviewer_id": review.reviewer_id, "display": credit_line(review)}
+    return {"display": credit_line(review), "named": False}
 
 
 def publication_build(*, article: Article, revision: ArticleRevision, actor, reason: str, provisional: bool):

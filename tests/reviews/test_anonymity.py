@@ -17,7 +17,7 @@ from reviews.anonymity import anonymity_mode, author_hidden_from, reviewer_hidde
 from reviews.assignments import decisions
 from reviews.assignments import services as assignments
 from reviews.workflow import transitions as workflow
-from tests.factories import TEST_PASSWORD, make_article, make_reviewer, make_topic, make_user
+from tests.factories import TEST_PASSWORD, make_article, make_assignment, make_reviewer, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 S = Article.Status
@@ -233,3 +233,87 @@ def test_an_edited_email_template_cannot_name_the_hidden_author(world, chief):
     world(Anonymity.DOUBLE)
     bodies = [m.body for m in mail.outbox if m.subject.startswith("Review ")]
     assert bodies and all(body.startswith("By the author (the author).") for body in bodies)
+
+
+def _change_data(article, **changes):
+    refs = list(article.references.order_by("number"))
+    data = {
+        "title": article.title, "summary": article.summary, "body": article.body, "topic": article.topic_id,
+        "audience": article.audience, "variant_of": "", "change_reason": "Set the review mode",
+        "expected_revision": article.revision, "expected_version": article.version,
+        "references-TOTAL_FORMS": len(refs), "references-INITIAL_FORMS": len(refs),
+        "references-MIN_NUM_FORMS": 0, "references-MAX_NUM_FORMS": 1000,
+    }  # fmt: skip
+    for i, ref in enumerate(refs):
+        for name in ("id", "number", "kind", "authors", "title", "source", "year", "details", "doi", "pmid",
+                     "pmcid", "isbn", "issn", "url", "raw"):  # fmt: skip
+            value = getattr(ref, name)
+            data[f"references-{i}-{name}"] = "" if value is None else value
+        data[f"references-{i}-article"] = article.pk
+    data.update(changes)
+    return data
+
+
+def test_an_editor_sets_the_articles_mode_and_the_history_keeps_it(client, editor):
+    article = make_article(topic=make_topic("Neurology"))
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert 'name="anonymity"' in client.get(url).content.decode()
+    response = client.post(url, _change_data(article, anonymity=Anonymity.DOUBLE))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article.refresh_from_db()
+    assert article.anonymity == Anonymity.DOUBLE and article.revision == 1  # metadata: no new revision
+    assert article.history.order_by("-history_id").first().history_user == editor
+
+
+def test_an_author_cannot_set_the_mode(client):
+    author = _author()
+    article = make_article(author=author, topic=make_topic("Neurology", anonymity=Anonymity.SINGLE))
+    client.force_login(author)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = client.get(url).content.decode()
+    assert 'name="anonymity"' not in page and "Single-anonymous" in page  # shown, not editable
+    client.post(url, _change_data(article, anonymity=Anonymity.OPEN))
+    article.refresh_from_db()
+    assert article.anonymity == "" and anonymity_mode(article) == Anonymity.SINGLE
+
+
+def test_the_topic_admin_edits_the_mode_and_the_credited_signoff(client, editor):
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_topic_add")).content.decode()
+    assert 'name="anonymity"' in page and 'name="requires_credited_signoff"' in page
+
+
+def test_an_author_cannot_filter_the_desk_by_reviewer(client, world):
+    _article, author, zed, *_ = world(Anonymity.SINGLE)
+    client.force_login(author)
+    listing = client.get(reverse("admin:articles_article_changelist"))
+    assert b"zedwick" not in listing.content.lower() and b"2 anonymous" in listing.content
+    filtered = client.get(reverse("admin:articles_article_changelist") + f"?reviewer={zed.pk}")
+    assert filtered.status_code == 302 and "e=1" in filtered["Location"]  # an unknown filter, not an answer
+
+
+def test_the_pages_cost_the_same_queries_however_many_reviewers(client, editor, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article, author, *_ = world(Anonymity.DOUBLE)
+    urls = [
+        reverse("reviews:decisions", args=[article.pk]),
+        reverse("admin:articles_article_change", args=[article.pk]),
+    ]
+    client.force_login(author)
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    counts()  # the first request fills the per-process caches (content types, site settings)
+    before = counts()
+    for n in range(4):
+        make_assignment(article=article, reviewer=make_reviewer(f"extra{n}"), status="invited", assigned_by=editor)
+    assert counts() == before
