@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import error_reports
 from articles.models import (
+    Anonymity,
     ArticleDisclosure,
     ArticleRevision,
     AuthorProfile,
@@ -144,6 +145,13 @@ class TopicForm(forms.ModelForm):
         model = Topic
         fields = ("name", "slug", "description", "rereview_interval_days", "required_approvals",
                   "required_specialties", "anonymity", "requires_credited_signoff")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anonymity"].required = False  # left out, a topic's review is open
+
+    def clean_anonymity(self) -> str:
+        return self.cleaned_data.get("anonymity") or Anonymity.OPEN
 
     def clean_required_specialties(self) -> list[str]:
         """A list of specialty names; left empty it is the empty list (no specialty required)."""

@@ -114,7 +114,8 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
     search_fields = ("title", "slug", "=references__doi", "=references__pmid", "=references__pmcid",
                      "=references__isbn")  # fmt: skip
     search_help_text = "Words of the title, or a reference's DOI, PMID, PMCID or ISBN (whole identifier)."
-    readonly_fields = ("status", "revision", "author", "last_reviewed_at", "next_review_due", "live_publication")
+    # The author as text: a link would open the user admin, which only superusers may see.
+    readonly_fields = ("status", "revision", "written_by", "last_reviewed_at", "next_review_due", "live_publication")
     prepopulated_fields = {"slug": ("title",)}
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
@@ -125,7 +126,12 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         # Only editors choose who sees whom during review (``perms.can_set_anonymity``).
-        return fields if perms.can_set_anonymity(request.user) else [f for f in fields if f != "anonymity"]
+        if not perms.can_set_anonymity(request.user):
+            fields = [f for f in fields if f != "anonymity"]
+        if obj is not None and not perms.is_editor(request.user) and not self.has_change_permission(request, obj):
+            # Read-only, a relation would link to an admin page the author may not open: text instead.
+            fields = [{"topic": "topic_shown", "variant_of": "variant_shown"}.get(f, f) for f in fields]
+        return fields
 
     def get_list_filter(self, request):
         # Filtering by reviewer would tell an author who reviews their article.
@@ -169,7 +175,10 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is the article's public address: fixed once the article exists.
-        return (*self.readonly_fields, "slug") if obj else self.readonly_fields
+        fields = (*self.readonly_fields, "slug") if obj else self.readonly_fields
+        if not perms.is_editor(request.user):  # the publication admin is the editors'
+            fields = tuple("live_shown" if f == "live_publication" else f for f in fields)
+        return fields
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else self.prepopulated_fields
@@ -182,6 +191,22 @@ class ArticleAdmin(DeskActionsMixin, DeskViewsMixin, ReferencesMixin, UploadView
     @admin.display(description="author", ordering="author__username")
     def author_name(self, obj):
         return obj.author.get_full_name() or obj.author.get_username() if obj.author_id else "—"
+
+    @admin.display(description="author")
+    def written_by(self, obj):
+        return self.author_name(obj)
+
+    @admin.display(description="topic")
+    def topic_shown(self, obj):
+        return obj.topic.name if obj.topic_id else "—"
+
+    @admin.display(description="variant of")
+    def variant_shown(self, obj):
+        return obj.variant_of.title if obj.variant_of_id else "—"
+
+    @admin.display(description="live publication")
+    def live_shown(self, obj):
+        return str(obj.live_publication) if obj.live_publication_id else "—"
 
     @admin.display(description="validation")
     def validation(self, obj):

@@ -114,6 +114,7 @@ class ReviewPage:
     credits: list[Review]
     author_shown: str = ""
     anonymity: str = ""
+    uncredited_here: bool = False  # the topic requires credited sign-off and this reviewer asked not to be named
     checklist: tuple = CHECKLIST
 
 
@@ -236,6 +237,8 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
         credits=reviewer_credits(article=article) if current else [],
         author_shown=_author_shown(assignment.reviewer.user, article),
         anonymity=Anonymity(anonymity_mode(article)).label,
+        uncredited_here=bool(article.topic_id and article.topic.requires_credited_signoff)
+        and not assignment.reviewer.consents_to_public_credit,
     )
 
 

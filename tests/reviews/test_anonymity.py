@@ -89,6 +89,11 @@ def _routes(patterns, prefix: str = ""):
             yield prefix + route
 
 
+# The admin's "view on site" redirect takes any content type's id: it names nobody, and a content type
+# whose model has a UUID key answers a bare number with Django's own ValidationError (left alone here).
+SKIPPED = ("admin/r/",)
+
+
 def _urls(article, made) -> list[str]:
     """Every URL with each parameter filled by each value that could open something of this article."""
     ids = [str(article.pk), *(str(a.pk) for a in made), *(str(r.pk) for r in article.reviews.all())]
@@ -97,6 +102,8 @@ def _urls(article, made) -> list[str]:
               "number": ["1"], "section": ["articles"], "audience": ["patient"]}  # fmt: skip
     out = set()
     for route in _routes(get_resolver().url_patterns):
+        if route.startswith(SKIPPED):
+            continue
         names = [name for _conv, name in _PARAM.findall(route)]
         for combo in itertools.product(*(values.get(name, ids) for name in names)):
             filled = iter(combo)
@@ -317,3 +324,14 @@ def test_the_pages_cost_the_same_queries_however_many_reviewers(client, editor, 
     for n in range(4):
         make_assignment(article=article, reviewer=make_reviewer(f"extra{n}"), status="invited", assigned_by=editor)
     assert counts() == before
+
+
+def test_the_write_api_gives_the_author_no_reviewer(client, world):
+    from reviews.api.tokens import token_create
+
+    article, author, *_ = world(Anonymity.SINGLE)
+    clear = token_create(owner=author, actor=author, name="mine", scopes=["read", "submit"]).clear
+    for name in ("article", "report"):
+        response = client.get(reverse(f"desk-api:{name}", args=[article.pk]), HTTP_AUTHORIZATION=f"Bearer {clear}")
+        assert response.status_code == 200
+        assert b"zedwick" not in response.content.lower() and b"yarrow" not in response.content.lower()

@@ -147,3 +147,12 @@ def test_the_authors_decisions_page_gives_the_credit_as_readers_get_it(client, e
     client.force_login(author)
     page = client.get(reverse("reviews:decisions", args=[article.pk])).content.decode()
     assert f"Reviewed by {UNNAMED_CREDIT} (MD, Neuroradiology)" in page
+
+
+def test_the_review_page_says_before_deciding_that_the_approval_would_not_count(client, editor):
+    article = make_article(topic=_credited_topic(), status=S.UNDER_REVIEW)
+    quiet = _declined()
+    assignment = make_assignment(article=article, reviewer=quiet, assigned_by=editor)
+    client.force_login(quiet.user)
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
+    assert 'data-testid="uncredited"' in page and "requires credited sign-off" in page
