@@ -287,6 +287,7 @@ def desk_assign(request, pk: int):
         "form": form,
         "suggestions": desk_reads.reviewer_suggestions(article=article),
         "current": desk_reads.assignments_on_article(article=article),
+        "anonymity": Anonymity(anonymity_mode(article)).label,
     }
     return _render(request, "reviews/desk/assign.html", context, status=status)
 

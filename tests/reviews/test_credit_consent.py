@@ -156,3 +156,12 @@ def test_the_review_page_says_before_deciding_that_the_approval_would_not_count(
     client.force_login(quiet.user)
     page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
     assert 'data-testid="uncredited"' in page and "requires credited sign-off" in page
+
+
+def test_the_assign_page_shows_the_mode_and_who_would_not_count(client, editor):
+    article = make_article(topic=_credited_topic(), status=S.SUBMITTED)
+    _declined(specialty="Cardiology")
+    client.force_login(editor)
+    page = client.get(reverse("reviews:desk-assign", args=[article.pk])).content.decode()
+    assert "credited reviewers only" in page and "Open: authors and reviewers see each other" in page
+    assert "asked not to be named: their approval does not count here" in page
