@@ -165,3 +165,18 @@ def test_the_assign_page_shows_the_mode_and_who_would_not_count(client, editor):
     page = client.get(reverse("reviews:desk-assign", args=[article.pk])).content.decode()
     assert "credited reviewers only" in page and "Open: authors and reviewers see each other" in page
     assert "asked not to be named: their approval does not count here" in page
+
+
+def test_the_dossier_keeps_the_unnamed_credit_and_validates(editor):
+    import jsonschema
+
+    from reviews.publishing import dossier
+
+    quiet = _declined(specialty="Neuroradiology")
+    article = take_through_review(make_article(), editor=editor, reviewer=quiet)
+    publishing.publish(article=article, actor=editor, reason="First publication")
+    data = json.loads(json.dumps(dossier.dossier_for_article(article=article)))
+    jsonschema.validate(data, dossier.dossier_schema())
+    credit = data["publications"][0]["reviewer_credits"][0]
+    assert credit["named"] is False and credit["display"] == f"{UNNAMED_CREDIT} (MD, Neuroradiology)"
+    assert data["decisions"][0]["reviewer_id"] == quiet.pk  # the record keeps who approved
