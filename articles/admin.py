@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles import error_reports
 from articles.forms import DismissForm
 from articles.models import (
+    Anonymity,
     ArticleDisclosure,
     ArticleRevision,
     AuthorProfile,
@@ -66,7 +67,22 @@ class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
     simple-history's per-version form saves what it is sent, even with its revert button hidden
     (SIMPLE_HISTORY_REVERT_DISABLED), and its view needs only the view permission. History is
     never edited here: a revert is a new revision through the workflow.
+
+    Who made each change and why is shown through ``history_shown``, which a subclass may narrow
+    (the article admin shows an anonymous review's reviewers by their labels).
     """
+
+    object_history_list_template = "admin/history_list_shown.html"
+
+    def history_shown(self, request, obj, records) -> None:
+        """Set ``shown_user`` and ``shown_reason`` on each history record (as recorded, by default)."""
+        for record in records:
+            record.shown_user = str(record.history_user) if record.history_user_id else ""
+            record.shown_reason = record.history_change_reason or ""
+
+    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
+        super().set_history_delta_changes(request, historical_records, *args, **kwargs)
+        self.history_shown(request, getattr(request, "_history_object", None), historical_records)
 
     def _object_or_404(self, request, object_id):
         """The object by a parsed id, within what this user may see: 404 otherwise, 403 without the right."""
@@ -82,7 +98,7 @@ class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
         return obj
 
     def history_view(self, request, object_id, extra_context=None):
-        self._object_or_404(request, object_id)
+        request._history_object = self._object_or_404(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
@@ -98,6 +114,7 @@ class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
             raise Http404("No such version of this object.")
         fields = [(f.verbose_name, _shown(version, f)) for f in self.model._meta.concrete_fields
                   if hasattr(version, f.attname)]  # fmt: skip
+        self.history_shown(request, obj, [version])
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "object": obj, "version": version,
             "fields": fields, "title": f"{obj} as of {version.history_date:%Y-%m-%d %H:%M}",
@@ -129,7 +146,15 @@ class TopicForm(forms.ModelForm):
     class Meta:
         model = Topic
         fields = ("name", "slug", "description", "rereview_interval_days", "required_approvals",
-                  "required_specialties", "claims_need_support")  # fmt: skip
+                  "required_specialties", "claims_need_support", "anonymity",
+                  "requires_credited_signoff")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["anonymity"].required = False  # left out, a topic's review is open
+
+    def clean_anonymity(self) -> str:
+        return self.cleaned_data.get("anonymity") or Anonymity.OPEN
 
     def clean_required_specialties(self) -> list[str]:
         """A list of specialty names; left empty it is the empty list (no specialty required)."""
@@ -146,7 +171,14 @@ class TopicForm(forms.ModelForm):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     form = TopicForm
-    list_display = ("name", "required_approvals", "rereview_interval_days", "claims_need_support")
+    list_display = (
+        "name",
+        "required_approvals",
+        "rereview_interval_days",
+        "claims_need_support",
+        "anonymity",
+        "requires_credited_signoff",
+    )
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 

@@ -28,6 +28,14 @@ class Audience(models.TextChoices):
     PATIENT = "patient", "Patient"
 
 
+class Anonymity(models.TextChoices):
+    """Who sees whom while an article is in review (editors always see everyone)."""
+
+    OPEN = "open", "Open: authors and reviewers see each other"
+    SINGLE = "single", "Single-anonymous: authors do not see the reviewers"
+    DOUBLE = "double", "Double-anonymous: authors and reviewers do not see each other"
+
+
 class Topic(models.Model):
     name = models.CharField(max_length=120, unique=True, validators=[SingleLineValidator("A topic name")])
     slug = models.SlugField(max_length=140, unique=True)
@@ -47,6 +55,14 @@ class Topic(models.Model):
         default=False,
         help_text='Before sign-off, every cited claim stating a dose or a number needs a "supports" mark '
         "from at least one approving reviewer.",
+    )
+    anonymity = models.CharField(
+        max_length=16, choices=Anonymity, default=Anonymity.OPEN,
+        help_text="Who sees whom during review, for this topic's articles (an article may override it).",
+    )  # fmt: skip
+    requires_credited_signoff = models.BooleanField(
+        default=False,
+        help_text="Count toward sign-off only approvals from reviewers who consent to public credit.",
     )
 
     class Meta:
@@ -90,6 +106,10 @@ class Article(TimeStamped):
         related_name="variants",
         help_text="The article this one rewrites for another audience.",
     )
+    anonymity = models.CharField(
+        max_length=16, choices=Anonymity, blank=True, default="",
+        help_text="Who sees whom during review; empty: the topic's setting.",
+    )  # fmt: skip
     status = models.CharField(max_length=32, choices=Status, default=Status.DRAFT, editable=False)
     revision = models.PositiveIntegerField(default=1, editable=False)
     version = models.PositiveIntegerField(
@@ -386,7 +406,8 @@ from articles.trust_models import (  # noqa: E402
 )
 
 __all__ = [
-    "Article", "ArticleDisclosure", "ArticleRevision", "Audience", "AuthorProfile", "ErrorReport", "Publication",
+    "Anonymity", "Article", "ArticleDisclosure", "ArticleRevision", "Audience", "AuthorProfile", "ErrorReport",
+    "Publication",
     "PublicationChange", "PublicationWithdrawal", "Reference", "ResolverLookup", "RevisionProvenance",
     "ScheduledPublication", "SiteSettings", "TimeStamped", "Topic", "ValidationReport",
 ]  # fmt: skip

@@ -65,6 +65,7 @@ class Credit:
     degree: str
     specialty: str
     reviewed_at: datetime | None
+    named: bool = True  # False: a reviewer who approved but asked not to be named
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,11 @@ def credits_of(publication: Publication) -> list[Credit]:
         out.append(
             Credit(
                 display=display,
-                name=item.get("name") or display.split(",")[0].strip(),
+                name="" if item.get("named") is False else item.get("name") or display.split(",")[0].strip(),
                 degree=item.get("degree") or "",
                 specialty=item.get("specialty") or "",
                 reviewed_at=_when(item.get("reviewed_at") or item.get("approved_at")),
+                named=item.get("named") is not False,
             )
         )
     return out

@@ -159,7 +159,7 @@ def _write_revision(article: Article, content: Content, *, actor, reason: str) -
 
 
 # ``next_review_due`` is not among them: moving it is a logged step of the workflow, with a reason.
-METADATA_FIELDS = ("topic", "audience", "variant_of")
+METADATA_FIELDS = ("topic", "audience", "variant_of", "anonymity")
 
 
 def metadata_apply(*, article: Article, values: dict, actor, reason: str) -> list[str]:

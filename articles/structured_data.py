@@ -98,8 +98,9 @@ def medical_web_page(
     if article.topic_id:
         data["about"] = {"@type": "MedicalCondition", "name": article.topic.name}
     if not publication.provisional:
-        if credits:
-            data["reviewedBy"] = [_person(credit) for credit in credits]
+        named = [credit for credit in credits if credit.named]  # an unnamed reviewer is no Person to name
+        if named:
+            data["reviewedBy"] = [_person(credit) for credit in named]
         if last_reviewed:
             data["lastReviewed"] = timezone.localtime(last_reviewed).date().isoformat()
     return data

@@ -53,6 +53,11 @@ class ReviewerProfile(models.Model):
     topics = models.ManyToManyField(Topic, blank=True, related_name="reviewers")
     active = models.BooleanField(default=True)
     max_open_assignments = models.PositiveSmallIntegerField(default=5)
+    consents_to_public_credit = models.BooleanField(
+        default=True,
+        help_text="Named in the public “reviewed by” credit. Without consent the credit says a board reviewer "
+        "asked not to be named, and the approval does not count where a topic requires credited sign-off.",
+    )
     history = HistoricalRecords(excluded_fields=[])
 
     class Meta:

@@ -11,18 +11,25 @@ from django_tasks import task
 from reviews import roles
 from reviews.assignments import invitations, labels
 from reviews.mail.templates import email_render
+from reviews.masking import Masking, masking_for
 from reviews.models import Notification, TransitionLog
 
 # Transitions the handling editors hear about; authors hear about every step others take.
 _EDITOR_NOTICES = {"approve", "request_changes", "reject"}
 
 
-def send_once(*, key: str, recipient: str, template: str, context: dict) -> bool:
+def send_once(
+    *, key: str, recipient: str, template: str, context: dict, mask: Callable[[str], str] | None = None
+) -> bool:
     """Render ``template`` (its edited version if an editor-in-chief saved one, else the file, subject
-    line first) and send it unless ``key`` was sent already. The version sent is recorded."""
+    line first) and send it unless ``key`` was sent already. The version sent is recorded.
+
+    ``mask`` (``Masking.text``) replaces the names an anonymous review hides from the recipient,
+    whatever an edited template prints."""
     rendered = email_render(template=template, context={**context, "site_url": settings.SITE_URL})
-    subject = " ".join(rendered.subject.split())  # a header is one line, whatever a stored title holds
-    body = rendered.body
+    mask = mask or (lambda text: text)
+    subject = mask(" ".join(rendered.subject.split()))  # a header is one line, whatever a stored title holds
+    body = mask(rendered.body)
     try:
         with transaction.atomic():  # claim the key first, so two workers never both send
             claim = Notification.objects.create(
@@ -63,19 +70,29 @@ def transition_notice(log_id: int, by: str = "") -> int:
     if log.transition in _EDITOR_NOTICES:
         recipients.update(editor_emails())
     sent = 0
-    context = {"log": log, "article": log.article, "acted_by": actor_name(log.actor, by)}
-    if log.transition == "request_changes":
-        context["reviews"] = _change_requests(log)
+    reviews = _change_requests(log) if log.transition == "request_changes" else []
     for email in sorted(recipients):
-        # The author of a returned article gets the reviewers' comments, not only the step.
-        to_author = log.transition == "request_changes" and email == log.article.author.email
+        # The author of a returned article gets the reviewers' comments, not only the step; in an
+        # anonymous review, with each reviewer by label (the editors always read the names).
+        is_author = email == log.article.author.email
+        masking = masking_for(user=log.article.author, article=log.article) if is_author else Masking()
+        context = {"log": log, "article": log.article, "acted_by": _acted_by(log, by, masking)}
+        if reviews:
+            context["reviews"] = masking.label_reviews(list(reviews))
+        to_author = log.transition == "request_changes" and is_author
         sent += send_once(
             key=f"transition:{log.pk}:{email}",
             recipient=email,
             template="reviews/email/changes_requested.txt" if to_author else "reviews/email/transition.txt",
             context=context,
+            mask=masking.text,
         )
     return sent
+
+
+def _acted_by(log: TransitionLog, by: str, masking) -> str:
+    label = masking.person(log.actor) if log.actor is not None else ""
+    return label if label and label != str(log.actor) else actor_name(log.actor, by)
 
 
 def _change_requests(log: TransitionLog) -> list:
@@ -92,7 +109,7 @@ def _assignment(assignment_id: int):
     from reviews.models import ReviewAssignment
 
     return (
-        ReviewAssignment.objects.select_related("article", "reviewer__user", "assigned_by")
+        ReviewAssignment.objects.select_related("article__topic", "article__author", "reviewer__user", "assigned_by")
         .filter(pk=assignment_id)
         .first()
     )
@@ -109,6 +126,8 @@ def _to_reviewer(
         return 0
     if Notification.objects.filter(key=key(assignment)).exists():
         return 0
+    # A double-anonymous review names no author to the reviewer, whatever an edited template prints.
+    masking = masking_for(user=assignment.reviewer.user, article=assignment.article)
     return int(
         send_once(
             key=key(assignment),
@@ -117,8 +136,10 @@ def _to_reviewer(
             context={
                 "assignment": assignment, "article": assignment.article,
                 "invited_by": by or actor_name(assignment.assigned_by),
+                "author_name": masking.author(assignment.article.author),
                 **(extra(assignment) if extra else {}),
             },
+            mask=masking.text,
         )
     )  # fmt: skip
 
@@ -156,6 +177,7 @@ def overdue_notice(assignment_id: int) -> int:
             recipient=assignment.reviewer.user.email,
             template="reviews/email/overdue_reviewer.txt",
             context=context,
+            mask=masking_for(user=assignment.reviewer.user, article=assignment.article).text,
         )
     editors = set(editor_emails()) | ({assignment.assigned_by.email} if assignment.assigned_by.email else set())
     for email in sorted(editors):

@@ -180,3 +180,15 @@ def can_mark_claims(user, assignment) -> bool:
         and assignment.article.status == Article.Status.UNDER_REVIEW
         and not is_author(user, assignment.article)
     )
+
+
+def can_set_anonymity(user) -> bool:
+    """Editors set a topic's or an article's anonymity mode; authors and reviewers never do."""
+    return is_editor(user)
+
+
+def can_set_credit_consent(user, profile) -> bool:
+    """The reviewer themself, or an editor, records whether the reviewer consents to public credit."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_editor(user) or profile.user_id == user.pk

@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("assignments/<int:pk>/claims/", claims_mark, name="claims"),
     path("invitation/<str:token>/", invitation_open, name="invitation"),
+    path("credit/", views.credit_consent, name="credit"),
     path("articles/<int:pk>/decisions/", views.article_decisions, name="decisions"),
     path("desk/", views.desk, name="desk"),
     path("desk/articles/<int:pk>/assign/", views.desk_assign, name="desk-assign"),

@@ -16,13 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.models import Article
+from articles.models import Anonymity, Article
 from reviews import permissions as perms
 from reviews.admin import selectors as desk_reads
 from reviews.admin.forms import AssignForm, ReasonForm, ReassignForm
+from reviews.anonymity import anonymity_mode, reviewer_hidden_from
 from reviews.assignments import decisions, selectors
 from reviews.assignments import services as assignments
-from reviews.assignments.forms import AcceptForm, DeclineForm, ReviewForm
+from reviews.assignments.forms import AcceptForm, CreditConsentForm, DeclineForm, ReviewForm
+from reviews.board.services import credit_consent_set
 from reviews.comments import selectors as comment_reads
 from reviews.exceptions import NotPermitted, WorkflowError
 from reviews.models import ReviewAssignment
@@ -67,6 +69,24 @@ def my_assignments(request):
         raise PermissionDenied("The reviewer pages are for members of the advisory board.")
     mine = selectors.assignments_for_reviewer(user=request.user)
     return _render(request, "reviews/my_assignments.html", {"mine": mine})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def credit_consent(request):
+    """The reviewer's own consent to public credit: shown, and changed with a POST."""
+    profile = perms.reviewer_profile(request.user)
+    if profile is None:
+        raise PermissionDenied("The credit page is for members of the advisory board.")
+    posted = request.POST if request.method == "POST" else None  # an unticked box posts nothing
+    form = CreditConsentForm(posted, initial={"consents_to_public_credit": profile.consents_to_public_credit})
+    if request.method == "POST" and form.is_valid():
+        consents = form.cleaned_data["consents_to_public_credit"]
+        credit_consent_set(profile=profile, actor=request.user, consents=consents)
+        messages.success(request, "You will be named in the public credit." if consents else
+                         "You will not be named in the public credit.")  # fmt: skip
+        return redirect("reviews:credit")
+    return _render(request, "reviews/credit.html", {"profile": profile, "form": form})
 
 
 def _review_context(request, assignment, *, form=None, accept_form=None, decline_form=None, since=None) -> dict:
@@ -212,9 +232,14 @@ def article_decisions(request, pk: int):
         article, reviews = selectors.decisions_for_article(user=request.user, pk=pk)
     except Article.DoesNotExist:
         raise Http404("No such article of yours.") from None
-    credits = selectors.reviewer_credits(article=article)
-    comments = comment_reads.comments_on_current(article=article, viewer=request.user)
-    context = {"article": article, "reviews": reviews, "credits": credits, "comments": comments}
+    context = {
+        "article": article,
+        "reviews": reviews,
+        "credits": selectors.reviewer_credits(article=article),
+        "reviewers_hidden": reviewer_hidden_from(request.user, article),
+        "anonymity": Anonymity(anonymity_mode(article)).label,
+        "comments": comment_reads.comments_on_current(article=article, viewer=request.user),
+    }
     return _render(request, "reviews/decisions.html", context)
 
 
@@ -269,6 +294,7 @@ def desk_assign(request, pk: int):
         "form": form,
         "suggestions": desk_reads.reviewer_suggestions(article=article),
         "current": desk_reads.assignments_on_article(article=article),
+        "anonymity": Anonymity(anonymity_mode(article)).label,
     }
     return _render(request, "reviews/desk/assign.html", context, status=status)
 

@@ -18,7 +18,8 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
      "reviews.ledger", "reviews.ledger.models"),
     # 1 predicates, locks, notification tasks
     ("reviews.permissions", "reviews.locking", "reviews.notifications", "reviews.assignments.invitations",
-     "reviews.assignments.labels", "reviews.webhooks", "reviews.mail.templates"),
+     "reviews.assignments.labels", "reviews.webhooks", "reviews.mail.templates", "reviews.anonymity",
+     "reviews.masking"),
     # 2 reads: query sets live on the models; selectors compose them
     ("reviews.workflow.gate", "reviews.workflow.materiality", "reviews.assignments.selectors",
      "reviews.board.selectors", "reviews.admin.selectors", "reviews.publishing.eligibility",

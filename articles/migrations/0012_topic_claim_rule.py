@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_provenance_source_url_allows_files'),
+        ('articles', '0011_topic_anonymity'),
     ]
 
     operations = [

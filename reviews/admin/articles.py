@@ -1,6 +1,5 @@
 """The editors' desk. Admin code parses input and calls services; the workflow decides."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
@@ -10,17 +9,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles.admin import HistoryViewOnlyAdmin
-from articles.diffing import change_summary, paragraph_diff, paragraphs, revision_diff, word_diff
-from articles.models import Article, ArticleRevision
+from articles.diffing import change_summary, paragraph_diff, paragraphs, revision_diff
+from articles.models import Anonymity, Article, ArticleRevision
 from articles.parsing import parse_int
 from articles.revisions import Content, article_create
 from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
-from articles.validators import SingleLineValidator
-from articles.versions import changes_since
 from reviews import permissions as perms
 from reviews.admin import selectors as desk
+from reviews.admin.article_form import ArticleForm
 from reviews.admin.desk_views import DeskActionsMixin, DeskViewsMixin
-from reviews.admin.editor import PREVIEW_FIELD, PREVIEW_ONLY, BodyEditor, BodyEditorMixin
+from reviews.admin.editor import BodyEditorMixin
 from reviews.admin.filters import (
     DeskListFilter,
     OverdueReviewFilter,
@@ -32,80 +30,12 @@ from reviews.admin.forms import CompareViewForm, OverrideForm, StepForm
 from reviews.admin.provenance import latest_provenance
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
+from reviews.anonymity import anonymity_mode, reviewer_hidden_from
 from reviews.comments import selectors as comment_reads
-from reviews.exceptions import StaleArticle, StaleEdit, WorkflowError
+from reviews.exceptions import StaleEdit, WorkflowError
+from reviews.masking import masking_for
 from reviews.workflow import gate
 from reviews.workflow import transitions as workflow
-
-
-class ArticleForm(forms.ModelForm):
-    change_reason = forms.CharField(
-        label="Reason for this change", max_length=500, help_text="Recorded with the new revision.",
-        validators=[SingleLineValidator("A reason")],
-    )  # fmt: skip
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-    non_material_reason = forms.CharField(
-        label="Non-material edit: why", max_length=500, required=False, validators=[SingleLineValidator("A reason")],
-        help_text="Only for a correction that does not change the medicine (a typo, a spelling). The approval "
-        "is kept if no number, unit, dose, drug name, negation, citation marker or reference changes and few "
-        "words change; otherwise the edit is saved as an ordinary one and the article is re-reviewed.",
-    )  # fmt: skip
-
-    class Meta:
-        model = Article
-        fields = ("title", "slug", "summary", "body", "topic", "audience", "variant_of")
-        widgets = {"body": BodyEditor}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if PREVIEW_FIELD in self.data:  # a preview asks for no reason: nothing is saved
-            self.fields["change_reason"].required = False
-
-    def clean(self):
-        """Refuse a save from an older version of the row or an older revision: the editor's text is shown
-        back with what changed, and the fields the editor did not touch take their current values.
-        A preview (the no-script path) is refused too: the page shows the text rendered, unsaved."""
-        cleaned = super().clean()
-        if PREVIEW_FIELD in self.data:
-            raise forms.ValidationError(PREVIEW_ONLY)
-        if not self.instance.pk:
-            return cleaned
-        expected, version = cleaned.get("expected_revision"), cleaned.get("expected_version")
-        if expected is None or version is None:
-            raise forms.ValidationError(
-                "This form does not say which revision and version you started from; reload the page."
-            )
-        current = Article.objects.get(pk=self.instance.pk)
-        self.data = self.data.copy()
-        self.data["expected_version"] = current.version
-        try:
-            workflow.require_current(article=current, expected_revision=expected)
-        except StaleEdit as stale:
-            self.stale_diff = word_diff(current.body, cleaned.get("body") or "")
-            self.stale_revision = current.revision
-            # Saving again from here is a deliberate choice made after seeing the diff.
-            self.data["expected_revision"] = current.revision
-            raise forms.ValidationError(str(stale)) from None
-        try:
-            workflow.require_version(article=current, expected_version=version)
-        except StaleEdit:
-            changes = changes_since(article=current, version=version)
-            self._take_current_values(current, changes, cleaned)
-            stale = StaleArticle(expected=version, current=current.version, changes=changes.describe())
-            raise forms.ValidationError(str(stale)) from None
-        return cleaned
-
-    def _take_current_values(self, current: Article, changes, cleaned: dict) -> None:
-        """Where the editor left a field as it was and someone else changed it, show the stored value."""
-        for name, then in changes.then.items():
-            if name not in self.fields or name in self.Meta.fields[:4]:
-                continue
-            mine = cleaned.get(name)
-            if getattr(mine, "pk", mine) == then:
-                value = getattr(current, Article._meta.get_field(name).attname)
-                self.data[name] = "" if value is None else str(value)
-
 
 # A body of more paragraphs than this opens its comparison on the changed paragraphs only.
 LONG_BODY_PARAGRAPHS = 8
@@ -131,13 +61,43 @@ class ArticleAdmin(
     search_fields = ("title", "slug", "=references__doi", "=references__pmid", "=references__pmcid",
                      "=references__isbn")  # fmt: skip
     search_help_text = "Words of the title, or a reference's DOI, PMID, PMCID or ISBN (whole identifier)."
-    readonly_fields = ("status", "revision", "author", "last_reviewed_at", "next_review_due", "live_publication")
+    # The author as text: a link would open the user admin, which only superusers may see.
+    readonly_fields = ("status", "revision", "written_by", "last_reviewed_at", "next_review_due", "live_publication")
     prepopulated_fields = {"slug": ("title",)}
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
 
     def has_delete_permission(self, request, obj=None):
         return False  # archive instead: history, logs and publications are kept
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Only editors choose who sees whom during review (``perms.can_set_anonymity``).
+        if not perms.can_set_anonymity(request.user):
+            fields = [f for f in fields if f != "anonymity"]
+        if obj is not None and not perms.is_editor(request.user) and not self.has_change_permission(request, obj):
+            # Read-only, a relation would link to an admin page the author may not open: text instead.
+            fields = [{"topic": "topic_shown", "variant_of": "variant_shown"}.get(f, f) for f in fields]
+        return fields
+
+    def get_list_filter(self, request):
+        # Filtering by reviewer would tell an author who reviews their article.
+        filters = super().get_list_filter(request)
+        return filters if perms.is_editor(request.user) else [f for f in filters if f is not ReviewerFilter]
+
+    def get_list_display(self, request):
+        if perms.is_editor(request.user):
+            return self.list_display
+        user = request.user
+
+        @admin.display(description="reviewers")
+        def reviewers(obj):
+            if reviewer_hidden_from(user, obj):  # anonymous review: how many, and where they stand
+                states = [a.get_status_display().lower() for a in obj.desk_assignments]
+                return f"{len(states)} anonymous ({', '.join(states)})" if states else "—"
+            return self.reviewers(obj)
+
+        return tuple(reviewers if name == "reviewers" else name for name in self.list_display)
 
     def get_queryset(self, request):
         articles = desk.articles_for_desk(super().get_queryset(request))
@@ -162,7 +122,10 @@ class ArticleAdmin(
 
     def get_readonly_fields(self, request, obj=None):
         # The slug is the article's public address: fixed once the article exists.
-        return (*self.readonly_fields, "slug") if obj else self.readonly_fields
+        fields = (*self.readonly_fields, "slug") if obj else self.readonly_fields
+        if not perms.is_editor(request.user):  # the publication admin is the editors'
+            fields = tuple("live_shown" if f == "live_publication" else f for f in fields)
+        return fields
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else self.prepopulated_fields
@@ -175,6 +138,22 @@ class ArticleAdmin(
     @admin.display(description="author", ordering="author__username")
     def author_name(self, obj):
         return obj.author.get_full_name() or obj.author.get_username() if obj.author_id else "—"
+
+    @admin.display(description="author")
+    def written_by(self, obj):
+        return self.author_name(obj)
+
+    @admin.display(description="topic")
+    def topic_shown(self, obj):
+        return obj.topic.name if obj.topic_id else "—"
+
+    @admin.display(description="variant of")
+    def variant_shown(self, obj):
+        return obj.variant_of.title if obj.variant_of_id else "—"
+
+    @admin.display(description="live publication")
+    def live_shown(self, obj):
+        return str(obj.live_publication) if obj.live_publication_id else "—"
 
     @admin.display(description="validation")
     def validation(self, obj):
@@ -217,6 +196,8 @@ class ArticleAdmin(
             references=references_from(formsets, article=form.instance if change else None),
         )
         metadata = {name: data.get(name) for name in ("topic", "audience", "variant_of")}
+        if perms.can_set_anonymity(request.user) and "anonymity" in data:
+            metadata["anonymity"] = data["anonymity"] or ""
         if not change:
             article = article_create(
                 title=content.title, slug=data["slug"], summary=content.summary, body=content.body,
@@ -255,6 +236,17 @@ class ArticleAdmin(
             messages.error(request, f"Nothing was saved: {error}")
             return redirect(reverse("admin:articles_article_change", args=[object_id]))
 
+    def history_shown(self, request, obj, records) -> None:
+        """The article's history as this viewer may see it: reviewers by label in an anonymous review."""
+        super().history_shown(request, obj, records)
+        if obj is None:
+            return
+        masking = masking_for(user=request.user, article=obj)
+        if masking.active:
+            for record in records:
+                record.shown_user = masking.person(record.history_user) if record.history_user_id else ""
+                record.shown_reason = masking.text(record.shown_reason)
+
     def get_urls(self):
         own = [
             path("<int:object_id>/transition/<slug:name>/", self.admin_site.admin_view(self.transition_view),
@@ -277,9 +269,15 @@ class ArticleAdmin(
         if article is not None:
             page = desk.change_page(article=article)
             request._desk_page = page
+            # An anonymous review shows the author "Reviewer 1" for each reviewer, in every list here.
+            masking = masking_for(user=request.user, article=article)
+            masking.label_assignments(page.assignments)
+            masking.label_revisions(page.revisions)
             extra.update(
                 workflow_actions=workflow.available_transitions(article=article, user=request.user),
-                transition_log=article.transitions.select_related("actor")[:20],
+                transition_log=masking.label_logs(list(article.transitions.select_related("actor")[:20])),
+                anonymity=Anonymity(anonymity_mode(article)).label,
+                anonymity_own=bool(article.anonymity),
                 desk=page,
                 live=article.live_publication,
                 is_chief=perms.is_editor_in_chief(request.user),
@@ -332,7 +330,9 @@ class ArticleAdmin(
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "article": article,
-            "revisions": revisions_for_article(article=article),
+            "revisions": masking_for(user=request.user, article=article).label_revisions(
+                list(revisions_for_article(article=article))
+            ),
             "title": f"Revisions of “{article.title}”",
         }
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
@@ -346,6 +346,7 @@ class ArticleAdmin(
         except (ValueError, ArticleRevision.DoesNotExist) as error:
             messages.error(request, f"Cannot compare: {error or 'give two revision numbers'}")
             return redirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        masking_for(user=request.user, article=article).label_revisions([old_rev, new_rev])
         diff, changes = revision_diff(old=old_rev, new=new_rev), paragraph_diff(old_rev.body, new_rev.body)
         context = {
             **self.admin_site.each_context(request),

@@ -68,6 +68,12 @@ def _check_decision(
     problem = perms.credentials_problem(assignment.reviewer)
     if problem:
         raise DecisionRefused(f"Cannot approve: {problem}.")
+    topic = assignment.article.topic
+    if topic is not None and topic.requires_credited_signoff and not assignment.reviewer.consents_to_public_credit:
+        raise DecisionRefused(
+            f"Cannot approve: the topic {topic.name} requires credited sign-off, and you asked not to be named "
+            "in the public credit. Consent to public credit on your credit page, or request changes."
+        )
     unchecked = [label for key, label in CHECKLIST if not checklist.get(key)]
     if unchecked:
         raise DecisionRefused("To approve, confirm every checklist item; unconfirmed: " + "; ".join(unchecked) + ".")

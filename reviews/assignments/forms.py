@@ -90,3 +90,12 @@ class ReviewForm(forms.Form):
 
     def checklist_fields(self):
         return [self[f"check_{key}"] for key, _label in CHECKLIST]
+
+
+class CreditConsentForm(forms.Form):
+    consents_to_public_credit = forms.BooleanField(
+        required=False,
+        label="Name me in the public “reviewed by” credit of articles I approve",
+        help_text="Unticked, readers see “a board reviewer who asked not to be named” with your degree and "
+        "specialty, and your approval does not count where a topic requires credited sign-off.",
+    )

@@ -12,12 +12,14 @@ from django.utils import timezone
 from markdown_it import MarkdownIt
 
 from articles.diffing import RevisionDiff, revision_diff
-from articles.models import Article, ArticleRevision
+from articles.models import Anonymity, Article, ArticleRevision
 from articles.rendering import render_body
 from articles.validation import reports
 from reviews import permissions as perms
+from reviews.anonymity import anonymity_mode, author_hidden_from
 from reviews.assignments.labels import round_labels
 from reviews.ledger import selectors as ledger
+from reviews.masking import AUTHOR_LABEL, credit_line, masking_for
 from reviews.models import (
     CHECKLIST,
     OPEN_STATUSES,
@@ -52,7 +54,7 @@ def assignments_for_reviewer(*, user) -> MyAssignments:
     if profile is None:
         return out
     now = timezone.now()
-    rows = ReviewAssignment.objects.filter(reviewer=profile).select_related("article__topic")
+    rows = ReviewAssignment.objects.filter(reviewer=profile).select_related("article__topic", "article__author")
     late = Exists(ReviewAssignment.objects.overdue(now).filter(pk=OuterRef("pk")))
     for row in rows.open().annotate(late=late).order_by("due_at", "pk"):
         bucket = out.overdue if row.late else out.pending if row.status == A.INVITED else out.in_progress
@@ -63,6 +65,7 @@ def assignments_for_reviewer(*, user) -> MyAssignments:
     for row in (*out.overdue, *out.pending, *out.in_progress, *out.done):
         row.page_open = row.status not in CLOSED
         row.round_label = labels[row.pk]
+        row.author_shown = _author_shown(user, row.article)
     return out
 
 
@@ -76,6 +79,13 @@ def _each_round_once(done: list[ReviewAssignment], labels: dict[int, str]) -> li
             seen.add(key)
             out.append(row)
     return out
+
+
+def _author_shown(user, article: Article) -> str:
+    """The author's name, or "the author" in a double-anonymous review."""
+    if author_hidden_from(user, article):
+        return AUTHOR_LABEL
+    return article.author.get_full_name() or article.author.get_username()
 
 
 def assignment_for_reviewer(*, user, pk: int) -> ReviewAssignment:
@@ -122,6 +132,9 @@ class ReviewPage:
     credits: list[Review]
     ledger: list = field(default_factory=list)  # ledger.LedgerRow
     registries_note: str | None = None
+    author_shown: str = ""
+    anonymity: str = ""
+    uncredited_here: bool = False  # the topic requires credited sign-off and this reviewer asked not to be named
     checklist: tuple = CHECKLIST
 
 
@@ -210,6 +223,14 @@ def _standing(assignment: ReviewAssignment) -> tuple[bool, ReviewAssignment | No
     return stale, newer, article.revision if assigned else assignment.revision
 
 
+def _diff_since(article: Article, revision: ArticleRevision, since: int | None) -> RevisionDiff | None:
+    """What changed in ``revision`` since revision ``since`` (None: nothing to compare)."""
+    if not since or since == revision.number:
+        return None
+    old = ArticleRevision.objects.filter(article=article, number=since).first()
+    return revision_diff(old=old, new=revision) if old else None
+
+
 def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> ReviewPage:
     """Everything the review page shows: the current revision as rendered for readers, its
     reference report with findings beside the text, and the diff since this reviewer's last
@@ -226,10 +247,6 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
     blocks, references, general = _laid_out(revision, findings)
     current = shown == article.revision
     since = since or (assignment.revision if stale else last_reviewed_revision(assignment=assignment))
-    diff = None
-    if current and since and since != revision.number:
-        old = ArticleRevision.objects.filter(article=article, number=since).first()
-        diff = revision_diff(old=old, new=revision) if old else None
     return ReviewPage(
         assignment=assignment,
         article=article,
@@ -239,7 +256,7 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
         general_findings=general,
         warnings=[f for f in findings if f["severity"] == "warning"],
         errors=[f for f in findings if f["severity"] == "error" and not f["overridden"]],
-        diff=diff,
+        diff=_diff_since(article, revision, since) if current else None,
         stale=stale,
         newer_assignment=newer,
         credentials_problem=perms.credentials_problem(assignment.reviewer),
@@ -247,14 +264,22 @@ def review_page(*, assignment: ReviewAssignment, since: int | None = None) -> Re
         credits=reviewer_credits(article=article) if current else [],
         ledger=ledger.ledger_rows(assignment=assignment, revision=revision),
         registries_note=gate.registries_note(article=article) if current else None,
+        author_shown=_author_shown(assignment.reviewer.user, article),
+        anonymity=Anonymity(anonymity_mode(article)).label,
+        uncredited_here=bool(article.topic_id and article.topic.requires_credited_signoff)
+        and not assignment.reviewer.consents_to_public_credit,
     )
 
 
 def reviewer_credits(*, article: Article) -> list[Review]:
-    """The "reviewed by" credit: the eligible approvals of the current revision, once approved."""
+    """The "reviewed by" credit: the eligible approvals of the current revision, once approved, each
+    with ``credit`` as readers get it (unnamed for a reviewer who asked not to be named)."""
     if article.status != Article.Status.APPROVED:
         return []
-    return gate.eligible_approvals(article=article)
+    approvals = gate.eligible_approvals(article=article)
+    for review in approvals:
+        review.credit = credit_line(review)
+    return approvals
 
 
 def decisions_for_article(*, user, pk: int) -> tuple[Article, list[Review]]:
@@ -268,7 +293,8 @@ def decisions_for_article(*, user, pk: int) -> tuple[Article, list[Review]]:
     reviews = list(
         Review.objects.filter(article=article).select_related("reviewer", "signature").order_by("-created_at", "-pk")
     )
-    return article, reviews
+    # An anonymous review shows the author each reviewer as "Reviewer n", never their name.
+    return article, masking_for(user=user, article=article).label_reviews(reviews)
 
 
 def last_reviewed_revision(*, assignment: ReviewAssignment) -> int | None:

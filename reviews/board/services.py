@@ -34,3 +34,22 @@ def reviewer_credentials_verify(*, profile: ReviewerProfile, actor) -> ReviewerP
         history_note(profile, actor=actor, reason="credentials verified")
         profile.save(update_fields=["credentials_verified_at", "credentials_verified_by"])
     return profile
+
+
+def credit_consent_set(*, profile: ReviewerProfile, actor, consents: bool) -> ReviewerProfile:
+    """Record whether the reviewer consents to being named in the public "reviewed by" credit.
+
+    The reviewer themself or an editor (PermissionDenied for anyone else). Each change is a history
+    row with who and why; publications already made keep the credit they were made with.
+    """
+    if not perms.can_set_credit_consent(actor, profile):
+        raise PermissionDenied("Only the reviewer or an editor may change the reviewer's consent to public credit.")
+    with transaction.atomic():
+        profile = ReviewerProfile.objects.select_for_update().get(pk=profile.pk)
+        if profile.consents_to_public_credit == consents:
+            return profile
+        profile.consents_to_public_credit = consents
+        reason = "consents to public credit" if consents else "declines public credit (not to be named)"
+        history_note(profile, actor=actor, reason=reason)
+        profile.save(update_fields=["consents_to_public_credit"])
+    return profile

@@ -11,19 +11,32 @@ from articles.models import Article, ArticleRevision
 from reviews import permissions as perms
 from reviews.comments.anchoring import ANCHORED, REMOVED, Anchor, Placement, body_paragraphs, reanchor
 from reviews.comments.models import Comment, CommentThread
+from reviews.masking import Masking, masking_for
 from reviews.models import Review, ReviewAssignment
 
 
-def comment_author_label(comment: Comment, viewer) -> str:
-    """The name shown to ``viewer`` for whoever wrote ``comment``: the one place it is decided (an
-    anonymity mode changes only this). Today: the name with the role, a reviewer by their credit line."""
+def comment_author_label(comment: Comment, viewer, masking: Masking | None = None) -> str:
+    """The name shown to ``viewer`` for whoever wrote ``comment``: the one place it is decided. The
+    name with the role (a reviewer by their credit line), or, where the review's anonymity mode hides
+    that person from the viewer, their label ("Reviewer 1 (reviewer)", "the author (author)")."""
     user, role = comment.author, comment.get_role_display().lower()
     if comment.role == Comment.Role.REVIEWER:
         try:
-            return f"{user.reviewer_profile.display_line} ({role})"
+            profile = user.reviewer_profile
         except ObjectDoesNotExist:
-            pass
+            profile = None
+        if profile is not None:
+            return f"{masking.reviewer(profile) if masking else profile.display_line} ({role})"
+    if comment.role == Comment.Role.AUTHOR and masking is not None:
+        return f"{masking.author(user)} ({role})"
     return f"{user.get_full_name() or user.get_username()} ({role})"
+
+
+def _label_entries(entries: list[Comment], viewer, masking: Masking) -> None:
+    """Each entry's shown name; a hidden person's name typed into a comment becomes their label too."""
+    for entry in entries:
+        entry.label = comment_author_label(entry, viewer, masking)
+        entry.body = masking.text(entry.body)  # shown only, never saved
 
 
 @dataclass
@@ -83,9 +96,9 @@ def comments_on_revision(*, article: Article, revision: ArticleRevision, viewer)
     paragraphs = body_paragraphs(revision.body, {int(ref["number"]) for ref in revision.references})
     may_comment = perms.can_comment(viewer, article, role=role)
     out = CommentsOnRevision(revision=revision, role=role, may_comment=may_comment, paragraphs=paragraphs)
+    masking = masking_for(user=viewer, article=article)
     for thread in _threads(article):
-        for entry in thread.entry_list:
-            entry.label = comment_author_label(entry, viewer)
+        _label_entries(thread.entry_list, viewer, masking)
         is_open = thread.status == CommentThread.Status.OPEN
         view = ThreadView(
             thread=thread,
@@ -138,9 +151,9 @@ def unresolved_after_changes_requested(*, article: Article, viewer) -> list[Comm
                                    to_attr="entry_list"))
         .order_by("paragraph", "start", "pk")
     )  # fmt: skip
+    masking = masking_for(user=viewer, article=article)
     for thread in threads:
-        for entry in thread.entry_list:
-            entry.label = comment_author_label(entry, viewer)
+        _label_entries(thread.entry_list, viewer, masking)
     return threads
 
 

@@ -7,20 +7,13 @@ from simple_history.models import HistoricalRecords
 TEMPLATE_VARIABLES: dict[str, tuple[str, ...]] = {
     "reviews/email/transition.txt": ("article", "log", "acted_by", "site_url"),
     "reviews/email/changes_requested.txt": ("article", "log", "reviews", "site_url"),
-    "reviews/email/invitation.txt": (
-        "article",
-        "assignment",
-        "invited_by",
-        "link_token",
-        "link_days",
-        "round_label",
-        "site_url",
-    ),
-    "reviews/email/reminder.txt": ("article", "assignment", "site_url"),
+    "reviews/email/invitation.txt": ("article", "assignment", "invited_by", "author_name", "link_token", "link_days",
+                                     "round_label", "site_url"),
+    "reviews/email/reminder.txt": ("article", "assignment", "author_name", "site_url"),
     "reviews/email/overdue_reviewer.txt": ("article", "assignment", "site_url"),
     "reviews/email/overdue_editor.txt": ("article", "assignment", "site_url"),
     "reviews/email/retraction.txt": ("article", "finding", "site_url"),
-}
+}  # fmt: skip
 
 
 class EmailTemplate(models.Model):

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0012_topic_claim_rule'),
-        ('reviews', '0009_review_comments'),
+        ('reviews', '0010_anonymity_and_credit_consent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,6 +12,7 @@ from articles.models import Article, ArticleRevision, Publication, PublicationWi
 from articles.publications import publication_render
 from articles.selectors import site_settings_for_readers
 from reviews import webhooks
+from reviews.masking import credit_line
 from reviews.models import TransitionLog
 from reviews.workflow import gate
 
@@ -44,8 +45,7 @@ def reviewer_credits(*, article: Article, number: int) -> list[dict]:
     edits = [{"revision": c.to_revision, "reason": c.reason, "at": c.at.isoformat()} for c in carried_by]
     return [
         {
-            "reviewer_id": review.reviewer_id,
-            "display": review.credentials.get("display", ""),
+            **_credit_line(review),
             "degree": review.credentials.get("degree", ""),
             "specialty": review.credentials.get("specialty", ""),
             "approved_at": review.created_at.isoformat(),
@@ -53,6 +53,14 @@ def reviewer_credits(*, article: Article, number: int) -> list[dict]:
         }
         for review in approvals
     ]
+
+
+def _credit_line(review) -> dict:
+    """The reviewer named as they stood at the decision, or, without their consent to public credit
+    (read when publishing), the unnamed line: no name and no id in what readers get."""
+    if review.reviewer.consents_to_public_credit:
+        return {"reviewer_id": review.reviewer_id, "display": credit_line(review)}
+    return {"display": credit_line(review), "named": False}
 
 
 def publication_build(*, article: Article, revision: ArticleRevision, actor, reason: str, provisional: bool):

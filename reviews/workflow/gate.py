@@ -15,12 +15,16 @@ def eligible_approvals(*, article: Article, number: int | None = None, this_roun
     With ``this_round`` (the default), decisions of an earlier round on the same revision (their
     assignment went stale when a re-review opened a new round) no longer count."""
     seen, out = set(), []
-    approvals = Review.objects.filter(
-        article=article,
-        revision=article.revision if number is None else number,
-        decision=ReviewAssignment.Decision.APPROVE,
-        eligible=True,
-    ).order_by("created_at", "pk")
+    approvals = (
+        Review.objects.filter(
+            article=article,
+            revision=article.revision if number is None else number,
+            decision=ReviewAssignment.Decision.APPROVE,
+            eligible=True,
+        )
+        .select_related("reviewer")
+        .order_by("created_at", "pk")
+    )
     if this_round:
         approvals = approvals.exclude(assignment__status=ReviewAssignment.Status.STALE)
     for review in approvals:
@@ -60,10 +64,22 @@ def signoff_missing(*, article: Article) -> str | None:
 
 
 def quorum_missing(*, article: Article) -> str | None:
-    """What the quorum and the required specialties still lack on the current revision, or None."""
+    """What the quorum and the required specialties still lack on the current revision, or None.
+
+    Where the topic requires credited sign-off, only approvals from reviewers who consent to public
+    credit count (toward the quorum and the required specialties)."""
     quorum = article.topic.required_approvals if article.topic_id else 1
     required = article.topic.required_specialties if article.topic_id else []
     approvals = eligible_approvals(article=article)
+    if article.topic_id and article.topic.requires_credited_signoff:
+        unnamed = [r for r in approvals if not r.reviewer.consents_to_public_credit]
+        approvals = [r for r in approvals if r.reviewer.consents_to_public_credit]
+        if len(approvals) < quorum:
+            note = f"; {len(unnamed)} from reviewers who asked not to be named do not count" if unnamed else ""
+            return (
+                f"the topic {article.topic.name} requires credited sign-off: {quorum} approval(s) on revision "
+                f"{article.revision} from reviewers who consent to public credit; it has {len(approvals)}{note}"
+            )
     if len(approvals) < quorum:
         return (
             f"the sign-off rule needs {quorum} eligible approval(s) on revision {article.revision}; "

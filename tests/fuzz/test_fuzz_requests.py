@@ -268,8 +268,12 @@ def test_fuzz_reviewer_pages(world):
         ]))  # fmt: skip
         target = draw(st.one_of(st.just(world["assignment"]), VALUES))
         method = "GET" if page == "" else "POST"
-        if draw(st.integers(0, 5)) == 0:
+        pick = draw(st.integers(0, 5))
+        if pick == 0:
             return "GET", f"/review/articles/{_path(_an_id(draw, world))}/decisions/", {}
+        if pick == 1:  # the reviewer's consent to public credit
+            verb = draw(st.sampled_from(["GET", "POST"]))
+            return verb, "/review/credit/", _params(draw, ["consents_to_public_credit"])
         return method, f"/review/assignments/{_path(target)}/{page}", _params(draw, fields, many=5)
 
     _run(world, build)
