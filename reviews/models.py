@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -40,6 +41,11 @@ class ReviewerProfile(models.Model):
     display_name = models.CharField(max_length=200)
     degree = models.CharField(max_length=16, choices=Degree)
     specialty = models.CharField(max_length=120)
+    affiliation = models.CharField(max_length=300, blank=True, help_text="Shown on the reviewer's public page.")
+    photo_url = models.URLField(
+        max_length=500, blank=True, validators=[URLValidator(schemes=["https"])],
+        help_text="An https address of a portrait (optional).",
+    )  # fmt: skip
     board_certification = models.CharField(max_length=200, blank=True)
     licence_number = models.CharField(max_length=64, blank=True)
     licence_jurisdiction = models.CharField(max_length=120, blank=True)

@@ -17,6 +17,7 @@ from reviews.admin import selectors as desk
 from reviews.admin.forms import (
     AssignForm,
     AuditFilterForm,
+    ChangeLineForm,
     OverrideForm,
     PublishForm,
     ReasonForm,
@@ -70,10 +71,13 @@ class DeskActionsMixin:
     @admin.action(description="Publish the approved revision of the selected articles")
     def publish_approved(self, request, queryset):
         def run(article, data):
-            publication = publishing.publish(article=article, actor=request.user, reason=data["reason"])
+            publication = publishing.publish(
+                article=article, actor=request.user, reason=data["reason"],
+                change_kind=data["change_kind"], change_reason=data["change_reason"],
+            )  # fmt: skip
             return f"published revision {publication.revision.number}"
 
-        return self._bulk(request, queryset, ReasonForm, "Publish approved articles", run)
+        return self._bulk(request, queryset, ChangeLineForm, "Publish approved articles", run)
 
     @admin.action(description="Assign a reviewer to the selected articles")
     def assign_reviewer(self, request, queryset):
@@ -142,6 +146,7 @@ class DeskViewsMixin:
             publication = publishing.publish(
                 article=article, actor=request.user, reason=data["reason"],
                 revision_number=data.get("revision"), provisional=data["provisional"],
+                change_kind=data["change_kind"], change_reason=data["change_reason"],
             )  # fmt: skip
             kind = "provisionally " if publication.provisional else ""
             return f"Revision {publication.revision.number} is now live {kind}for readers."
@@ -159,7 +164,7 @@ class DeskViewsMixin:
         def run(article, data):
             schedule = scheduling.schedule_create(
                 article=article, actor=request.user, publish_at=data["publish_at"], reason=data["reason"],
-                provisional=data["provisional"],
+                provisional=data["provisional"], change_kind=data["change_kind"], change_reason=data["change_reason"],
             )  # fmt: skip
             when = timezone.localtime(schedule.publish_at)
             return f"Revision {schedule.revision.number} will be published at {when:%Y-%m-%d %H:%M}."

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, PublicationChange
 from articles.parsing import MAX_INT
 from reviews.models import ReviewerProfile
 
@@ -27,14 +27,34 @@ class ReasonForm(forms.Form):
     )
 
 
-class PublishForm(ReasonForm):
+class ChangeLineForm(ReasonForm):
+    """The public corrections and updates log line of a publication (required when the body or references
+    change; the service says so)."""
+
+    change_kind = forms.ChoiceField(
+        label="Public change", required=False, choices=[("", "none (first or unchanged publication)"),
+                                                       *PublicationChange.Kind.choices],
+    )  # fmt: skip
+    change_reason = forms.CharField(
+        label="Public reason", required=False, max_length=200,
+        help_text="One line readers see in the log; required when the body or references changed.",
+    )  # fmt: skip
+
+    def clean_change_reason(self) -> str:
+        value = self.cleaned_data["change_reason"]
+        if "\n" in value or "\r" in value:
+            raise forms.ValidationError("Write the public reason as one line.")
+        return value.strip()
+
+
+class PublishForm(ChangeLineForm):
     revision = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_INT, help_text="Empty: the current revision."
     )
     provisional = forms.BooleanField(required=False, help_text="Publish an unapproved revision with a banner.")
 
 
-class ScheduleForm(ReasonForm):
+class ScheduleForm(ChangeLineForm):
     publish_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],

@@ -14,12 +14,16 @@ def eligible_approvals(*, article: Article, number: int | None = None, this_roun
     With ``this_round`` (the default), decisions of an earlier round on the same revision (their
     assignment went stale when a re-review opened a new round) no longer count."""
     seen, out = set(), []
-    approvals = Review.objects.filter(
-        article=article,
-        revision=article.revision if number is None else number,
-        decision=ReviewAssignment.Decision.APPROVE,
-        eligible=True,
-    ).order_by("created_at", "pk")
+    approvals = (
+        Review.objects.filter(
+            article=article,
+            revision=article.revision if number is None else number,
+            decision=ReviewAssignment.Decision.APPROVE,
+            eligible=True,
+        )
+        .select_related("assignment")
+        .order_by("created_at", "pk")
+    )
     if this_round:
         approvals = approvals.exclude(assignment__status=ReviewAssignment.Status.STALE)
     for review in approvals:
