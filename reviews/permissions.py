@@ -136,3 +136,8 @@ def can_edit_content(user, article: Article) -> bool:
         return True
     own_turn = article.status in (Article.Status.DRAFT, Article.Status.CHANGES_REQUESTED)
     return is_author(user, article) and has_role(user, roles.AUTHOR) and own_turn
+
+
+def can_record_provenance(user, article: Article) -> bool:
+    """Whoever may change the text says how its current revision was made (written, AI-assisted, imported)."""
+    return can_edit_content(user, article)

@@ -29,7 +29,7 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     ("reviews.workflow.transitions", "reviews.workflow.review_due"),
     # 5 domain services standing on the workflow
     ("reviews.assignments.services", "reviews.assignments.decisions", "reviews.publishing.services",
-     "reviews.publishing.scheduling", "reviews.board.services", "reviews.api.tokens"),
+     "reviews.publishing.scheduling", "reviews.board.services", "reviews.api.tokens", "reviews.provenance"),
     # 6 jobs
     ("reviews.jobs.*",),
     # 7 forms

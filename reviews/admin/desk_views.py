@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from articles.models import Article
 from reviews import permissions as perms
+from reviews import provenance
 from reviews.admin import selectors as desk
 from reviews.admin.forms import (
     AssignForm,
     AuditFilterForm,
     ChangeLineForm,
     OverrideForm,
+    ProvenanceForm,
     PublishForm,
     ReasonForm,
     RevertForm,
@@ -108,6 +110,7 @@ class DeskViewsMixin:
             ("publish", self.publish_view), ("unpublish", self.unpublish_view), ("schedule", self.schedule_view),
             ("cancel-schedule", self.cancel_schedule_view), ("revert", self.revert_view),
             ("override", self.override_view), ("dossier", self.dossier_view), ("review-due", self.review_due_view),
+            ("provenance", self.provenance_view),
         ]  # fmt: skip
         own = [
             path(f"<int:object_id>/{name}/", wrap(view), name=f"articles_article_{name.replace('-', '_')}")
@@ -187,6 +190,13 @@ class DeskViewsMixin:
             return f"Revision {revision.number} restores the content of revision {data['number']}."
 
         return self._act(request, object_id, RevertForm, run)
+
+    def provenance_view(self, request, object_id):
+        def run(article, data):
+            record = provenance.revision_provenance_record(article=article, actor=request.user, **data)
+            return f"Revision {record.revision.number}: {record.get_method_display().lower()} is recorded."
+
+        return self._act(request, object_id, ProvenanceForm, run)
 
     def review_due_view(self, request, object_id):
         def run(article, data):

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import Article, PublicationChange
+from articles.models import Article, PublicationChange, RevisionProvenance
 from articles.parsing import MAX_INT
 from reviews.models import ReviewerProfile
 
@@ -61,6 +61,30 @@ class ScheduleForm(ChangeLineForm):
         help_text="In the site's time zone.",
     )
     provisional = forms.BooleanField(required=False)
+
+
+class ProvenanceForm(forms.Form):
+    """How the current revision was made; the model's rules name what each method needs."""
+
+    method = forms.ChoiceField(choices=RevisionProvenance.Method.choices)
+    ai_tool = forms.CharField(label="AI tool", required=False, max_length=200)
+    ai_use = forms.CharField(label="What the AI did", required=False, max_length=2000)
+    source_url = forms.CharField(label="Source address", required=False, max_length=1000)
+    source_review_claim = forms.CharField(label="The source's own “Reviewed by” line", required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("method")
+        if method == RevisionProvenance.Method.AI_ASSISTED:
+            for name, message in (
+                ("ai_tool", "Name the AI tool that was used."),
+                ("ai_use", "Say what the AI tool did."),
+            ):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, message)
+        if method == RevisionProvenance.Method.IMPORTED and not (data.get("source_url") or "").strip():
+            self.add_error("source_url", "Give the address the text was imported from.")
+        return data
 
 
 class ReviewDueForm(ReasonForm):
