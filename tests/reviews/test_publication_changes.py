@@ -4,6 +4,7 @@ command), the write API. A publication that changes the body or references needs
 written without it. A correction tells the readers whose error report was fixed, once, after commit."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import error_reports
 from articles.models import Publication, PublicationChange, ScheduledPublication
@@ -98,6 +100,11 @@ def test_a_correction_is_logged_with_its_publication(changed, editor, client, se
     assert (change.changed_at, change.recorded_by, change.article_id) == (publication.published_at, editor, changed.pk)
     html = client.get(changed.get_absolute_url()).content.decode()
     assert "Corrected the dexamethasone dose." in html[html.index('data-testid="changes"') :]
+    [json_ld] = re.findall(r'<script type="application/ld\+json"(?: nonce="[^"]*")?>(.*?)</script>', html, re.S)
+    assert json.loads(json_ld)["dateModified"] == publication.published_at.isoformat()
+    sitemap = client.get("/sitemap-articles.xml").content.decode()
+    entry = sitemap[sitemap.index(f"https://imprimatur.example{changed.get_absolute_url()}") :]
+    assert f"<lastmod>{timezone.localtime(publication.published_at):%Y-%m-%d}</lastmod>" in entry[: entry.index("</url>")]
 
 
 def test_first_publication_and_a_title_only_change_need_no_reason_but_may_carry_one(editor):
