@@ -104,7 +104,8 @@ def test_a_correction_is_logged_with_its_publication(changed, editor, client, se
     assert json.loads(json_ld)["dateModified"] == publication.published_at.isoformat()
     sitemap = client.get("/sitemap-articles.xml").content.decode()
     entry = sitemap[sitemap.index(f"https://imprimatur.example{changed.get_absolute_url()}") :]
-    assert f"<lastmod>{timezone.localtime(publication.published_at):%Y-%m-%d}</lastmod>" in entry[: entry.index("</url>")]
+    day = timezone.localtime(publication.published_at)
+    assert f"<lastmod>{day:%Y-%m-%d}</lastmod>" in entry[: entry.index("</url>")]
 
 
 def test_first_publication_and_a_title_only_change_need_no_reason_but_may_carry_one(editor):
