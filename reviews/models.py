@@ -54,6 +54,11 @@ class ReviewerProfile(models.Model):
     credentials_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What the verifying editor checked, against which public register, and when it must be checked again
+    # (set only by ``reviews.board.services.reviewer_credentials_verify``).
+    credentials_checked = models.TextField(blank=True, help_text="What was checked: degree, certification, licence.")
+    credentials_register = models.CharField(max_length=300, blank=True, help_text="The public register consulted.")
+    credentials_recheck_due = models.DateField(null=True, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="reviewers")
     active = models.BooleanField(default=True)
     max_open_assignments = models.PositiveSmallIntegerField(default=5)

@@ -52,6 +52,9 @@ def credentials_problem(profile, *, today=None) -> str | None:
         return f"{profile.display_name}'s credentials have never been verified"
     if profile.licence_expires is None or profile.licence_expires < today:
         return f"{profile.display_name}'s licence has expired or has no expiry date on record"
+    due = profile.credentials_recheck_due
+    if due is not None and due < today:
+        return f"{profile.display_name}'s credentials were due to be re-checked on {due:%Y-%m-%d}"
     return None
 
 

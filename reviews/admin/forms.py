@@ -87,6 +87,22 @@ class ProvenanceForm(forms.Form):
         return data
 
 
+class CredentialsCheckForm(forms.Form):
+    """What an editor checked about a reviewer, against which public register, and when to check again."""
+
+    checked = forms.CharField(
+        label="What you checked", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="e.g. MD degree, FRCR certification, licence L-1234 in good standing.",
+    )  # fmt: skip
+    register = forms.CharField(
+        label="Public register", max_length=300, help_text="e.g. GMC List of Registered Medical Practitioners."
+    )
+    recheck_due = forms.DateField(
+        label="Check again by", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty: a year from today (CREDENTIALS_RECHECK_DAYS).",
+    )  # fmt: skip
+
+
 class ReviewDueForm(ReasonForm):
     next_review_due = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Empty: no re-review date."
