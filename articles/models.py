@@ -338,6 +338,11 @@ class ScheduledPublication(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(blank=True, help_text="Why it was cancelled, or why it failed.")
+    # The line for the public corrections and updates log, given when it was scheduled.
+    change_kind = models.CharField(
+        max_length=16, blank=True, choices=[("correction", "Correction"), ("update", "Update")]
+    )
+    change_reason = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -26,6 +27,7 @@ from articles.models import (
     RevisionProvenance,
     SiteSettings,
 )
+from articles.parsing import MAX_INT
 
 # Bump when the article template changes shape, so cached pages from an older release are not served.
 PAGE_VERSION = 4
@@ -66,6 +68,10 @@ class Credit:
     specialty: str
     reviewed_at: datetime | None
     named: bool = True  # False: a reviewer who approved but asked not to be named
+    # The reviewer's public profile page ("" for a credit pinned without a reviewer id).
+    url: str = ""
+    # Interests declared and cleared by the editor-in-chief; "" for none declared, None when not pinned.
+    interests: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,13 @@ def _when(value) -> datetime | None:
     return parsed
 
 
+def _reviewer_url(reviewer_id) -> str:
+    # The page is the site's (``editorial.urls``), so this app names it without importing the review side.
+    if isinstance(reviewer_id, int) and not isinstance(reviewer_id, bool) and 0 < reviewer_id <= MAX_INT:
+        return reverse("reviewer", kwargs={"pk": reviewer_id})
+    return ""
+
+
 def credits_of(publication: Publication) -> list[Credit]:
     """The approving reviewers the publication pinned, with the date of each approval."""
     out = []
@@ -161,6 +174,8 @@ def credits_of(publication: Publication) -> list[Credit]:
                 specialty=item.get("specialty") or "",
                 reviewed_at=_when(item.get("reviewed_at") or item.get("approved_at")),
                 named=item.get("named") is not False,
+                url=_reviewer_url(item.get("reviewer_id")),
+                interests=item["interests"] if isinstance(item.get("interests"), str) else None,
             )
         )
     return out

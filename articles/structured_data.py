@@ -2,9 +2,9 @@
 
 The JSON-LD is a ``MedicalWebPage`` saying who wrote it (``author``: a Person whose ``url`` is their
 profile page, with their ORCID iD as ``sameAs``), who reviewed it (``reviewedBy``: each approving
-reviewer as a Person with their degree as ``honorificSuffix``), when (``lastReviewed``), for whom
-(``audience``), when it last changed (``dateModified``: the newest correction or update in its
-log) and what it cites (``citation``).
+reviewer as a Person with their degree as ``honorificSuffix`` and ``url``, their page), when
+(``lastReviewed``), for whom (``audience``), when it last changed (``dateModified``: the newest
+correction or update in its log) and what it cites (``citation``).
 """
 
 import json
@@ -15,13 +15,16 @@ from django.utils.html import _json_script_escapes
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Audience, AuthorProfile, Publication
-from articles.reader import Credit, ReaderReference
+from articles.reader import Credit, ReaderReference, absolute_url
 
 _AUDIENCE_TYPES = {Audience.CLINICIAN: "Clinician", Audience.PATIENT: "Patient"}
 
 
 def _person(credit: Credit) -> dict:
     person = {"@type": "Person", "name": credit.name}
+    if credit.url:
+        url = absolute_url(credit.url)
+        person.update({"@id": url, "url": url})
     if credit.degree:
         person["honorificSuffix"] = credit.degree
         person["hasCredential"] = {"@type": "EducationalOccupationalCredential", "credentialCategory": credit.degree}

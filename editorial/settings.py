@@ -343,6 +343,9 @@ READING_LONG_SENTENCE_WORDS = env_int("READING_LONG_SENTENCE_WORDS", 25)
 # Readers' error reports accepted from one address per hour (counted in the cache).
 ERROR_REPORTS_PER_HOUR = env_int("ERROR_REPORTS_PER_HOUR", 5)
 
+# Days until a reviewer's verified credentials must be checked again, unless the editor sets the date.
+CREDENTIALS_RECHECK_DAYS = env_int("CREDENTIALS_RECHECK_DAYS", 365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("articles.api_urls")),
     path("editorial-policy/", views.editorial_policy, name="editorial_policy"),
     path("advertising-policy/", views.advertising_policy, name="advertising_policy"),
+    path("reviewers/<int:pk>/", views.reviewer_detail, name="reviewer"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # An index of sections, each in pages of at most 50,000 URLs (the sitemap protocol's limit).
     path("sitemap.xml", sitemap_index, name="sitemap"),

@@ -2,13 +2,16 @@
 ``reviews``, so ``articles`` never has to import ``reviews`` to show the board."""
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from articles import reader, structured_data
 from articles.rendering import render_body
 from articles.selectors import site_settings_for_readers
-from reviews.board.selectors import board_for_readers
+from reviews.board.selectors import board_for_readers, reviewer_for_readers
+from reviews.models import ReviewerProfile
 
 
 @require_safe
@@ -21,6 +24,31 @@ def editorial_policy(request):
         "articles/policy.html",
         {"policy_html": policy_html, "board": board_for_readers(), "disclaimer": site.disclaimer},
     )
+
+
+def reviewer_person(profile: ReviewerProfile, *, url: str) -> dict:
+    """A board reviewer as a schema.org Person; ``url`` is the absolute address of their page."""
+    person = {"@type": "Person", "@id": url, "name": profile.display_name, "url": url,
+              "honorificSuffix": profile.degree, "knowsAbout": profile.specialty}  # fmt: skip
+    if profile.affiliation:
+        person["affiliation"] = {"@type": "Organization", "name": profile.affiliation}
+    if profile.photo_url:
+        person["image"] = profile.photo_url
+    return person
+
+
+@require_safe
+def reviewer_detail(request, pk: int):
+    """A board reviewer's public page: credentials, specialty, affiliation and the live articles they reviewed."""
+    try:
+        profile, articles = reviewer_for_readers(pk=pk)
+    except ReviewerProfile.DoesNotExist:
+        raise Http404("No reviewer has this address.") from None
+    url = reader.absolute_url(reverse("reviewer", kwargs={"pk": pk}))
+    page = {"@context": "https://schema.org", "@type": "ProfilePage", "url": url,
+            "mainEntity": reviewer_person(profile, url=url)}  # fmt: skip
+    context = {"profile": profile, "articles": articles, "canonical_url": url, "json_ld": structured_data.json_ld(page)}
+    return render(request, "articles/reviewer.html", context)
 
 
 @require_safe

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -42,6 +43,11 @@ class ReviewerProfile(models.Model):
     display_name = models.CharField(max_length=200)
     degree = models.CharField(max_length=16, choices=Degree)
     specialty = models.CharField(max_length=120)
+    affiliation = models.CharField(max_length=300, blank=True, help_text="Shown on the reviewer's public page.")
+    photo_url = models.URLField(
+        max_length=500, blank=True, validators=[URLValidator(schemes=["https"])],
+        help_text="An https address of a portrait (optional).",
+    )  # fmt: skip
     board_certification = models.CharField(max_length=200, blank=True)
     licence_number = models.CharField(max_length=64, blank=True)
     licence_jurisdiction = models.CharField(max_length=120, blank=True)
@@ -50,6 +56,11 @@ class ReviewerProfile(models.Model):
     credentials_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What the verifying editor checked, against which public register, and when it must be checked again
+    # (set only by ``reviews.board.services.reviewer_credentials_verify``).
+    credentials_checked = models.TextField(blank=True, help_text="What was checked: degree, certification, licence.")
+    credentials_register = models.CharField(max_length=300, blank=True, help_text="The public register consulted.")
+    credentials_recheck_due = models.DateField(null=True, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="reviewers")
     active = models.BooleanField(default=True)
     max_open_assignments = models.PositiveSmallIntegerField(default=5)

@@ -8,6 +8,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django_tasks import task
 
+from articles import error_reports
+from articles.models import Publication
 from reviews import roles
 from reviews.assignments import invitations, labels
 from reviews.mail.templates import email_render
@@ -188,3 +190,11 @@ def overdue_notice(assignment_id: int) -> int:
             context=context,
         )
     return sent
+
+
+@task()
+def correction_notice(publication_id: int) -> int:
+    """After a correction went live: email once each reader whose error report on the article was fixed
+    (``articles.error_reports.error_reports_notify_fixed``). Returns how many were mailed."""
+    publication = Publication.objects.select_related("article").filter(pk=publication_id).first()
+    return 0 if publication is None else error_reports.error_reports_notify_fixed(publication=publication)

@@ -53,6 +53,9 @@ def credentials_problem(profile, *, today=None) -> str | None:
         return f"{profile.display_name}'s credentials have never been verified"
     if profile.licence_expires is None or profile.licence_expires < today:
         return f"{profile.display_name}'s licence has expired or has no expiry date on record"
+    due = profile.credentials_recheck_due
+    if due is not None and due < today:
+        return f"{profile.display_name}'s credentials were due to be re-checked on {due:%Y-%m-%d}"
     return None
 
 
@@ -192,3 +195,8 @@ def can_set_credit_consent(user, profile) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return is_editor(user) or profile.user_id == user.pk
+
+
+def can_record_provenance(user, article: Article) -> bool:
+    """Whoever may change the text says how its current revision was made (written, AI-assisted, imported)."""
+    return can_edit_content(user, article)

@@ -33,7 +33,7 @@ REVIEWS_LAYERS: tuple[tuple[str, ...], ...] = (
     # 5 domain services standing on the workflow
     ("reviews.assignments.services", "reviews.assignments.decisions", "reviews.publishing.services",
      "reviews.publishing.scheduling", "reviews.board.services", "reviews.api.tokens", "reviews.comments.services",
-     "reviews.ledger.services", "reviews.workflow.swaps"),
+     "reviews.ledger.services", "reviews.workflow.swaps", "reviews.provenance"),
     # 6 jobs
     ("reviews.jobs.*",),
     # 7 forms

@@ -27,7 +27,7 @@ from reviews.admin.filters import (
     ReviewerFilter,
 )
 from reviews.admin.forms import CompareViewForm, OverrideForm, StepForm
-from reviews.admin.provenance import latest_provenance
+from reviews.admin.provenance import latest_provenance, provenance_missing
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
 from reviews.anonymity import anonymity_mode, reviewer_hidden_from
@@ -288,6 +288,8 @@ class ArticleAdmin(
                 **self.references_page(request, article),
                 provenance=latest_provenance(article=article),
                 **self.comments_page(request, article),
+                may_record_provenance=perms.can_record_provenance(request.user, article),
+                provenance_missing=provenance_missing(article=article),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

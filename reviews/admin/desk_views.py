@@ -13,11 +13,14 @@ from django.utils import timezone
 
 from articles.models import Article
 from reviews import permissions as perms
+from reviews import provenance
 from reviews.admin import selectors as desk
 from reviews.admin.forms import (
     AssignForm,
     AuditFilterForm,
+    ChangeLineForm,
     OverrideForm,
+    ProvenanceForm,
     PublishForm,
     ReasonForm,
     RevertForm,
@@ -72,10 +75,13 @@ class DeskActionsMixin:
     @admin.action(description="Publish the approved revision of the selected articles")
     def publish_approved(self, request, queryset):
         def run(article, data):
-            publication = publishing.publish(article=article, actor=request.user, reason=data["reason"])
+            publication = publishing.publish(
+                article=article, actor=request.user, reason=data["reason"],
+                change_kind=data["change_kind"], change_reason=data["change_reason"],
+            )  # fmt: skip
             return f"published revision {publication.revision.number}"
 
-        return self._bulk(request, queryset, ReasonForm, "Publish approved articles", run)
+        return self._bulk(request, queryset, ChangeLineForm, "Publish approved articles", run)
 
     @admin.action(description="Assign a reviewer to the selected articles")
     def assign_reviewer(self, request, queryset):
@@ -107,6 +113,7 @@ class DeskViewsMixin:
             ("cancel-schedule", self.cancel_schedule_view), ("revert", self.revert_view),
             ("override", self.override_view), ("dossier", self.dossier_view), ("review-due", self.review_due_view),
             ("swap-reference", self.swap_reference_view),
+            ("provenance", self.provenance_view),
         ]  # fmt: skip
         own = [
             path(f"<int:object_id>/{name}/", wrap(view), name=f"articles_article_{name.replace('-', '_')}")
@@ -145,6 +152,7 @@ class DeskViewsMixin:
             publication = publishing.publish(
                 article=article, actor=request.user, reason=data["reason"],
                 revision_number=data.get("revision"), provisional=data["provisional"],
+                change_kind=data["change_kind"], change_reason=data["change_reason"],
             )  # fmt: skip
             kind = "provisionally " if publication.provisional else ""
             return f"Revision {publication.revision.number} is now live {kind}for readers."
@@ -162,7 +170,7 @@ class DeskViewsMixin:
         def run(article, data):
             schedule = scheduling.schedule_create(
                 article=article, actor=request.user, publish_at=data["publish_at"], reason=data["reason"],
-                provisional=data["provisional"],
+                provisional=data["provisional"], change_kind=data["change_kind"], change_reason=data["change_reason"],
             )  # fmt: skip
             when = timezone.localtime(schedule.publish_at)
             return f"Revision {schedule.revision.number} will be published at {when:%Y-%m-%d %H:%M}."
@@ -196,6 +204,13 @@ class DeskViewsMixin:
             return f"Revision {revision.number} cites the published version in place of preprint reference {number}."
 
         return self._act(request, object_id, SwapReferenceForm, run)
+
+    def provenance_view(self, request, object_id):
+        def run(article, data):
+            record = provenance.revision_provenance_record(article=article, actor=request.user, **data)
+            return f"Revision {record.revision.number}: {record.get_method_display().lower()} is recorded."
+
+        return self._act(request, object_id, ProvenanceForm, run)
 
     def review_due_view(self, request, object_id):
         def run(article, data):

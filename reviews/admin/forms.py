@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, PublicationChange, RevisionProvenance
 from articles.parsing import MAX_INT
 from articles.validators import SingleLineValidator
 from reviews.models import ReviewerProfile
@@ -38,20 +38,80 @@ class StepForm(ReasonForm):
     reason = forms.CharField(max_length=2000, required=False, validators=[ONE_LINE_REASON])
 
 
-class PublishForm(ReasonForm):
+class ChangeLineForm(ReasonForm):
+    """The public corrections and updates log line of a publication (required when the body or references
+    change; the service says so)."""
+
+    change_kind = forms.ChoiceField(
+        label="Public change", required=False, choices=[("", "none (first or unchanged publication)"),
+                                                       *PublicationChange.Kind.choices],
+    )  # fmt: skip
+    change_reason = forms.CharField(
+        label="Public reason", required=False, max_length=200,
+        help_text="One line readers see in the log; required when the body or references changed.",
+    )  # fmt: skip
+
+    def clean_change_reason(self) -> str:
+        value = self.cleaned_data["change_reason"]
+        if "\n" in value or "\r" in value:
+            raise forms.ValidationError("Write the public reason as one line.")
+        return value.strip()
+
+
+class PublishForm(ChangeLineForm):
     revision = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_INT, help_text="Empty: the current revision."
     )
     provisional = forms.BooleanField(required=False, help_text="Publish an unapproved revision with a banner.")
 
 
-class ScheduleForm(ReasonForm):
+class ScheduleForm(ChangeLineForm):
     publish_at = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
         help_text="In the site's time zone.",
     )
     provisional = forms.BooleanField(required=False)
+
+
+class ProvenanceForm(forms.Form):
+    """How the current revision was made; the model's rules name what each method needs."""
+
+    method = forms.ChoiceField(choices=RevisionProvenance.Method.choices)
+    ai_tool = forms.CharField(label="AI tool", required=False, max_length=200)
+    ai_use = forms.CharField(label="What the AI did", required=False, max_length=2000)
+    source_url = forms.CharField(label="Source address", required=False, max_length=1000)
+    source_review_claim = forms.CharField(label="The source's own “Reviewed by” line", required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("method")
+        if method == RevisionProvenance.Method.AI_ASSISTED:
+            for name, message in (
+                ("ai_tool", "Name the AI tool that was used."),
+                ("ai_use", "Say what the AI tool did."),
+            ):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, message)
+        if method == RevisionProvenance.Method.IMPORTED and not (data.get("source_url") or "").strip():
+            self.add_error("source_url", "Give the address the text was imported from.")
+        return data
+
+
+class CredentialsCheckForm(forms.Form):
+    """What an editor checked about a reviewer, against which public register, and when to check again."""
+
+    checked = forms.CharField(
+        label="What you checked", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="e.g. MD degree, FRCR certification, licence L-1234 in good standing.",
+    )  # fmt: skip
+    register = forms.CharField(
+        label="Public register", max_length=300, help_text="e.g. GMC List of Registered Medical Practitioners."
+    )
+    recheck_due = forms.DateField(
+        label="Check again by", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty: a year from today (CREDENTIALS_RECHECK_DAYS).",
+    )  # fmt: skip
 
 
 class ReviewDueForm(ReasonForm):

@@ -3,8 +3,10 @@ views of assignments, reviews, the transition log, validation overrides and sent
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
 
 from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin, SingleLineFieldsMixin
+from reviews.admin.forms import CredentialsCheckForm
 from reviews.board.services import reviewer_credentials_verify
 from reviews.exceptions import WorkflowError
 from reviews.models import Notification, Review, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
@@ -12,13 +14,19 @@ from reviews.models import Notification, Review, ReviewAssignment, ReviewerProfi
 
 @admin.register(ReviewerProfile)
 class ReviewerProfileAdmin(SingleLineFieldsMixin, HistoryViewOnlyAdmin):
-    list_display = ("display_name", "degree", "specialty", "active", "licence_expires", "credentials_verified_at")
+    list_display = (
+        "display_name", "degree", "specialty", "active", "licence_expires", "credentials_verified_at",
+        "credentials_recheck_due",
+    )  # fmt: skip
     list_filter = ("active", "degree", "specialty")
     search_fields = ("display_name", "specialty", "user__username", "user__email")
     list_select_related = ("user",)
     filter_horizontal = ("topics",)
     raw_id_fields = ("user",)
-    readonly_fields = ("credentials_verified_at", "credentials_verified_by")
+    readonly_fields = (
+        "credentials_verified_at", "credentials_verified_by", "credentials_checked", "credentials_register",
+        "credentials_recheck_due",
+    )  # fmt: skip
     actions = ["verify_credentials"]
 
     def has_delete_permission(self, request, obj=None):
@@ -30,12 +38,25 @@ class ReviewerProfileAdmin(SingleLineFieldsMixin, HistoryViewOnlyAdmin):
 
     @admin.action(description="Record credentials as verified by me today")
     def verify_credentials(self, request, queryset):
+        form = CredentialsCheckForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request), "opts": self.opts, "form": form,
+                "title": "Record credentials as verified", "profiles": queryset.order_by("pk"),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            }  # fmt: skip
+            return TemplateResponse(request, "admin/reviews/reviewerprofile/verify_credentials.html", context)
+        data = form.cleaned_data
         for profile in queryset.order_by("pk"):
             try:
-                reviewer_credentials_verify(profile=profile, actor=request.user)
+                reviewer_credentials_verify(
+                    profile=profile, actor=request.user, checked=data["checked"], register=data["register"],
+                    recheck_due=data["recheck_due"],
+                )  # fmt: skip
                 messages.success(request, f"{profile.display_name}: credentials verified.")
             except (WorkflowError, PermissionDenied) as error:
                 messages.error(request, f"{profile.display_name}: {error}")
+        return None
 
 
 class AssignmentStatusFilter(admin.SimpleListFilter):

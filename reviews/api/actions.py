@@ -65,8 +65,9 @@ class PublishView(TokenApiView):
         values = _form(io.PublishSerializer, request)
         with self.at_revision(article) as locked:
             publication = publishing.publish(
-                article=locked, actor=request.user, reason=values["reason"], provisional=values["provisional"]
-            )
+                article=locked, actor=request.user, reason=values["reason"], provisional=values["provisional"],
+                change_kind=values["change_kind"], change_reason=values["change_reason"],
+            )  # fmt: skip
         response = Response(io.PublicationSerializer(publication).data, status=status.HTTP_201_CREATED)
         response["ETag"] = etag(fresh(article))
         return response
@@ -105,7 +106,8 @@ class ScheduleView(TokenApiView):
         with self.at_revision(article) as locked:
             schedule = scheduling.schedule_create(
                 article=locked, actor=request.user, publish_at=values["publish_at"], reason=values["reason"],
-                provisional=values["provisional"],
+                provisional=values["provisional"], change_kind=values["change_kind"],
+                change_reason=values["change_reason"],
             )  # fmt: skip
         response = Response(io.ScheduleOutSerializer(schedule).data, status=status.HTTP_201_CREATED)
         response["ETag"] = etag(fresh(article))

@@ -4,7 +4,7 @@ from django.utils.text import slugify
 from rest_framework import serializers
 
 from articles.fileformat import ArticleFileError, parse_article_text
-from articles.models import Article, Audience, Reference, RevisionProvenance, Topic
+from articles.models import Article, Audience, PublicationChange, Reference, RevisionProvenance, Topic
 from articles.revisions import Content
 from articles.validation.references import parse_reference
 from articles.validators import SingleLineValidator
@@ -132,6 +132,15 @@ class ReasonSerializer(serializers.Serializer):
 
 class PublishSerializer(ReasonSerializer):
     provisional = serializers.BooleanField(default=False)
+    change_kind = serializers.ChoiceField(
+        choices=PublicationChange.Kind.choices, required=False, allow_blank=True, default="",
+        help_text="The public log line's kind; with change_reason, required when the body or references changed.",
+    )  # fmt: skip
+    change_reason = serializers.RegexField(
+        r"^[^\r\n]*$", max_length=200, required=False, allow_blank=True, default="",
+        error_messages={"invalid": "Write the public reason as one line."},
+        help_text="One line readers see in the corrections and updates log.",
+    )  # fmt: skip
 
 
 class ScheduleSerializer(PublishSerializer):

@@ -1,5 +1,8 @@
-"""The advisory board's credentials: who verified a reviewer, and when."""
+"""The advisory board's credentials: who verified a reviewer, what against which register, and when again."""
 
+from datetime import date, timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -14,25 +17,44 @@ class CredentialsRefused(WorkflowError):
     """The credentials cannot be recorded as verified; the message says what is missing."""
 
 
-def reviewer_credentials_verify(*, profile: ReviewerProfile, actor) -> ReviewerProfile:
-    """An editor records that they checked this reviewer's degree, certification and licence today.
+def reviewer_credentials_verify(
+    *, profile: ReviewerProfile, actor, checked: str, register: str, recheck_due: date | None = None
+) -> ReviewerProfile:
+    """An editor records that they checked this reviewer's degree, certification and licence today: what
+    they checked, against which public register, and when it must be checked again (by default
+    CREDENTIALS_RECHECK_DAYS from today). Once that date passes, the reviewer may not accept or approve
+    (``perms.credentials_problem``), as with an expired licence.
 
-    Refused (CredentialsRefused) when the licence number, jurisdiction or a current expiry date is
-    missing; PermissionDenied for anyone but an editor. The verifier is always the acting editor.
+    Refused (CredentialsRefused) when what was checked or the register is not said, the re-check date is not
+    in the future, or the licence number, jurisdiction or a current expiry date is missing; PermissionDenied
+    for anyone but an editor. The verifier is always the acting editor.
     """
     if not perms.is_editor(actor):
         raise PermissionDenied("Only an editor may verify a reviewer's credentials.")
+    checked, register = (checked or "").strip(), (register or "").strip()
+    today = timezone.localdate()
+    recheck_due = recheck_due or today + timedelta(days=settings.CREDENTIALS_RECHECK_DAYS)
     with transaction.atomic():
         profile = ReviewerProfile.objects.select_for_update().get(pk=profile.pk)
         missing = [label for label, value in (("licence number", profile.licence_number),
                    ("licence jurisdiction", profile.licence_jurisdiction)) if not value]  # fmt: skip
         if missing:
             raise CredentialsRefused(f"Cannot verify {profile.display_name}: no {' or '.join(missing)} on record.")
-        if profile.licence_expires is None or profile.licence_expires < timezone.localdate():
+        if profile.licence_expires is None or profile.licence_expires < today:
             raise CredentialsRefused(f"Cannot verify {profile.display_name}: the licence has no current expiry date.")
+        if not checked or not register:
+            what = "what was checked" if not checked else "the public register it was checked against"
+            raise CredentialsRefused(f"Cannot verify {profile.display_name}: say {what}.")
+        if recheck_due <= today:
+            raise CredentialsRefused(f"Cannot verify {profile.display_name}: the re-check date must be in the future.")
         profile.credentials_verified_at, profile.credentials_verified_by = timezone.now(), actor
-        history_note(profile, actor=actor, reason="credentials verified")
-        profile.save(update_fields=["credentials_verified_at", "credentials_verified_by"])
+        profile.credentials_checked, profile.credentials_register = checked, register
+        profile.credentials_recheck_due = recheck_due
+        history_note(profile, actor=actor, reason=f"credentials verified against {register}")
+        profile.save(update_fields=[
+            "credentials_verified_at", "credentials_verified_by", "credentials_checked", "credentials_register",
+            "credentials_recheck_due",
+        ])  # fmt: skip
     return profile
 
 

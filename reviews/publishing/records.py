@@ -13,7 +13,7 @@ from articles.publications import publication_render
 from articles.selectors import site_settings_for_readers
 from reviews import webhooks
 from reviews.masking import credit_line
-from reviews.models import TransitionLog
+from reviews.models import ReviewAssignment, TransitionLog
 from reviews.workflow import gate
 
 _LIVE = ("live_publication",)
@@ -34,6 +34,15 @@ def step_record(
     return log
 
 
+def cleared_interests(review) -> str:
+    """The interest the reviewer declared on this assignment, once an editor-in-chief cleared it; "" for none
+    declared. (An approval under an uncleared interest is never credited: it is not eligible.)"""
+    assignment = review.assignment
+    if assignment.conflict == ReviewAssignment.Conflict.INTEREST and assignment.conflict_cleared_by_id:
+        return assignment.conflict_statement.strip() or "An interest was declared and cleared by the editor-in-chief."
+    return ""
+
+
 def reviewer_credits(*, article: Article, number: int) -> list[dict]:
     """The eligible approvals of one revision, with the credentials each reviewer held then: the
     approvals of the round that approved it (the current round for the current revision)."""
@@ -49,6 +58,7 @@ def reviewer_credits(*, article: Article, number: int) -> list[dict]:
             "degree": review.credentials.get("degree", ""),
             "specialty": review.credentials.get("specialty", ""),
             "approved_at": review.created_at.isoformat(),
+            "interests": cleared_interests(review),
             **({"approved_revision": review.revision, "non_material_edits": edits} if edits else {}),
         }
         for review in approvals

@@ -28,19 +28,23 @@ Pending = ScheduledPublication.Status
 
 
 def schedule_create(
-    *, article: Article, actor, publish_at: datetime, reason: str, provisional: bool = False
-) -> ScheduledPublication:
+    *, article: Article, actor, publish_at: datetime, reason: str, provisional: bool = False,
+    change_kind: str = "", change_reason: str = "",
+) -> ScheduledPublication:  # fmt: skip
     """Ask for the article's current revision to be published at ``publish_at``. Editors only.
 
     The time must be in the future, the article may have one pending schedule, and the revision
     must be publishable now by ``actor`` (``eligibility.publication_refusal``: approved, or
     provisional under its conditions; never by the article's author); the task asks the same rule
-    again at its time, as the schedule's creator. Raises NotPermitted or TransitionNotAllowed; nothing is written then.
+    again at its time, as the schedule's creator. The public log line (``change_kind``, ``change_reason``)
+    is kept with the schedule and required as for ``publish`` (checked now and again at its time).
+    Raises NotPermitted or TransitionNotAllowed; nothing is written then.
     """
     with transaction.atomic():
         article = lock_article(article)
         publishing.require_editor("schedule", article, actor)
         reason = require_reason("schedule", article, reason)
+        change_kind, change_reason = publishing.change_line("schedule", article, kind=change_kind, reason=change_reason)
         if timezone.is_naive(publish_at) or publish_at <= timezone.now():
             raise TransitionNotAllowed("schedule", article.status, "the publication time must be in the future")
         if article.schedules.filter(status=Pending.PENDING).exists():
@@ -49,9 +53,11 @@ def schedule_create(
             )
         revision = article.revisions.get(number=article.revision)
         publishing.check_publishable("schedule", article, revision, actor=actor, provisional=provisional)
+        publishing.require_change_line("schedule", article, revision, reason=change_reason)
         schedule = ScheduledPublication(
-            article=article, revision=revision, publish_at=publish_at, provisional=provisional, created_by=actor
-        )
+            article=article, revision=revision, publish_at=publish_at, provisional=provisional, created_by=actor,
+            change_kind=change_kind, change_reason=change_reason,
+        )  # fmt: skip
         history_note(schedule, actor=actor, reason=f"schedule: {reason}")
         schedule.save()
         when = timezone.localtime(publish_at).strftime("%Y-%m-%d %H:%M %Z")
@@ -122,6 +128,7 @@ def schedule_carry_out(*, schedule_id: int) -> str:
                 publication = publishing.publish_locked(
                     article=article, actor=schedule.created_by, reason=reason,
                     revision_number=schedule.revision.number, provisional=schedule.provisional,
+                    change_kind=schedule.change_kind, change_reason=schedule.change_reason,
                 )  # fmt: skip
         except WorkflowError as error:
             _close(schedule, Pending.FAILED, actor=None, note=str(error))

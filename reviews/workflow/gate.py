@@ -22,7 +22,7 @@ def eligible_approvals(*, article: Article, number: int | None = None, this_roun
             decision=ReviewAssignment.Decision.APPROVE,
             eligible=True,
         )
-        .select_related("reviewer")
+        .select_related("reviewer", "assignment")
         .order_by("created_at", "pk")
     )
     if this_round:

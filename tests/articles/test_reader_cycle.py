@@ -60,7 +60,9 @@ def test_readers_see_only_approved_or_provisionally_published_revisions(client, 
     # Approved, but not yet published: still revision 1. Published: revision 2.
     article = take_through_review(article, editor=editor, reviewer=reviewer)
     assert "UNAPPROVED-EDIT-TWO" not in _shown(client, article)
-    publishing.publish(article=article, actor=editor, reason="second approval")
+    publishing.publish(
+        article=article, actor=editor, reason="second approval", change_kind="update", change_reason="Revised."
+    )
     article.refresh_from_db()
     assert "UNAPPROVED-EDIT-TWO" in _shown(client, article)
 
@@ -73,7 +75,10 @@ def test_readers_see_only_approved_or_provisionally_published_revisions(client, 
 
     # Only a provisional publication shows an unapproved revision, and it says so.
     SiteSettings.objects.update_or_create(pk=1, defaults={"allow_provisional_publishing": True})
-    publishing.publish(article=article, actor=editor, reason="urgent safety update", provisional=True)
+    publishing.publish(
+        article=article, actor=editor, reason="urgent safety update", provisional=True,
+        change_kind="correction", change_reason="Urgent safety change.",
+    )  # fmt: skip
     article.refresh_from_db()
     html = _shown(client, article)
     assert "UNAPPROVED-EDIT-THREE" in html and "Pending review." in html

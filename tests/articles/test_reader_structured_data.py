@@ -45,10 +45,13 @@ def test_json_ld_carries_reviewer_and_review_date_of_the_approving_review(client
     review = Review.objects.get(article=article, decision="approve")
     data = _json_ld(client.get(article.get_absolute_url()).content.decode())
     assert data["@context"] == "https://schema.org" and data["@type"] == "MedicalWebPage"
+    profile_url = f"https://imprimatur.example/reviewers/{reviewer.pk}/"
     assert data["reviewedBy"] == [
         {
             "@type": "Person",
             "name": reviewer.display_name,
+            "@id": profile_url,
+            "url": profile_url,
             "honorificSuffix": "MD",
             "hasCredential": {"@type": "EducationalOccupationalCredential", "credentialCategory": "MD"},
             "knowsAbout": "Neuroradiology",
@@ -72,7 +75,7 @@ def test_page_shows_the_same_credit_as_the_json_ld(client, reviewed):
     review = Review.objects.get(article=article, decision="approve")
     html = client.get(article.get_absolute_url()).content.decode()
     when = timezone.localtime(review.created_at)
-    assert f"Reviewed by <strong>{reviewer.display_line}</strong>" in html
+    assert f'Reviewed by <strong><a href="/reviewers/{reviewer.pk}/">{reviewer.display_line}</a></strong>' in html
     assert f"{when.day} {when:%B %Y}</time>" in html
 
 

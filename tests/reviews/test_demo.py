@@ -36,6 +36,15 @@ def test_demo_setup_shows_every_state_and_is_idempotent():
     assert {a.status for a in Article.objects.filter(author__username="author")} == own
 
 
+def test_demo_reviewers_have_pages_linked_from_their_credits(client):
+    call_command("demo_setup", stdout=StringIO())
+    article = Article.objects.get(slug="malignant-spinal-cord-compression")
+    [credit] = article.live_publication.reviewer_credits
+    page = client.get(f"/reviewers/{credit['reviewer_id']}/").content.decode()
+    assert "Demo Teaching Hospital" in page and article.live_publication.title in page
+    assert f'href="/reviewers/{credit["reviewer_id"]}/"' in client.get(article.get_absolute_url()).content.decode()
+
+
 def test_demo_setup_refuses_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="never runs in production"):

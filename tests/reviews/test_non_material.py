@@ -75,7 +75,9 @@ def test_a_non_material_revision_can_be_published_at_once_with_the_carried_credi
         article=article, actor=editor, content=_content(article, body=BODY.replace("patiens", "patients")),
         reason="Spelling", non_material="Fix the spelling of patients",
     )  # fmt: skip
-    publication = publishing.publish(article=article, actor=editor, reason="Corrected spelling")
+    publication = publishing.publish(
+        article=article, actor=editor, reason="Corrected spelling", change_kind="update", change_reason="Spelling."
+    )
     assert publication.revision.number == 2 and not publication.provisional
     [credit] = publication.reviewer_credits
     assert credit["display"] == assignment.reviewer.display_line

@@ -50,7 +50,7 @@ def test_publish_after_approval_promotes_the_provisional_revision(client, editor
     assert [c["display"] for c in promoted.reviewer_credits] == [reviewer.display_line]
     html = _page(client, article)
     assert 'data-testid="pending-banner"' not in html and "Not yet reviewed" not in html
-    assert f"Reviewed by <strong>{reviewer.display_line}</strong>" in html
+    assert f'Reviewed by <strong><a href="/reviewers/{reviewer.pk}/">{reviewer.display_line}</a></strong>' in html
     assert "Approved by the medical advisory board." in html
 
     record = dossier.dossier_for_article(article=article)

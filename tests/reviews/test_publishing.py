@@ -85,9 +85,12 @@ def test_republishing_an_older_revision_is_a_new_publication(editor, approved):
     first = publishing.publish(article=article, actor=editor, reason="r1")
     article = _edit(article, editor, "Second version [1].")
     article = take_through_review(article, editor=editor, reviewer=reviewer)
-    second = publishing.publish(article=article, actor=editor, reason="r2")
+    second = publishing.publish(article=article, actor=editor, reason="r2", change_kind="update", change_reason="New.")
     assert second.revision.number == 2
-    again = publishing.publish(article=article, actor=editor, reason="r2 was wrong", revision_number=1)
+    again = publishing.publish(
+        article=article, actor=editor, reason="r2 was wrong", revision_number=1,
+        change_kind="correction", change_reason="Back to the earlier text.",
+    )  # fmt: skip
     article.refresh_from_db()
     assert again.pk not in (first.pk, second.pk)
     assert again.revision_id == first.revision_id and article.live_publication == again

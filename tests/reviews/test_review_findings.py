@@ -46,12 +46,15 @@ def test_authors_see_only_their_own_articles_in_the_desk(client):
 def test_verifying_credentials_records_the_acting_editor(admin_client):
     profile = make_reviewer("unverified", verified=False)
     url = reverse("admin:reviews_reviewerprofile_changelist")
-    admin_client.post(url, {"action": "verify_credentials", "_selected_action": [profile.pk]})
+    check = {"apply": "1", "checked": "MD degree and licence L-1234", "register": "GMC register"}
+    admin_client.post(url, {"action": "verify_credentials", "_selected_action": [profile.pk], **check})
     profile.refresh_from_db()
     assert profile.credentials_verified_at is not None
     assert profile.credentials_verified_by.username == "admin"
     lapsed = make_reviewer("lapsed", verified=False, licence_expires=timezone.localdate().replace(year=2020))
-    response = admin_client.post(url, {"action": "verify_credentials", "_selected_action": [lapsed.pk]}, follow=True)
+    response = admin_client.post(
+        url, {"action": "verify_credentials", "_selected_action": [lapsed.pk], **check}, follow=True
+    )
     assert "no current expiry date" in response.content.decode()
     lapsed.refresh_from_db()
     assert lapsed.credentials_verified_at is None

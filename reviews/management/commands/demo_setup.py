@@ -103,6 +103,10 @@ class Command(BaseCommand):
                 "licence_number": f"DEMO-{user.pk:05d}", "licence_jurisdiction": "England",
                 "licence_expires": timezone.localdate() + timedelta(days=400),
                 "credentials_verified_at": timezone.now(), "credentials_verified_by": verifier,
+                "credentials_checked": f"{degree} degree, board certification and licence DEMO-{user.pk:05d}",
+                "credentials_register": "demo register (no real register was consulted)",
+                "credentials_recheck_due": timezone.localdate() + timedelta(days=365),
+                "affiliation": "Demo Teaching Hospital",
             },
         )  # fmt: skip
         for topic_name in topics:
