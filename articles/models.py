@@ -124,7 +124,7 @@ class Article(TimeStamped):
                 fields=["next_review_due", "id"],
                 name="article_rereview_running",
                 condition=Q(live_publication__isnull=False) & ~Q(status__in=["approved", "archived"]),
-            ),  # fmt: skip
+            ),
         ]
         constraints = [
             models.CheckConstraint(

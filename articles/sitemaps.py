@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.core.cache import cache
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse

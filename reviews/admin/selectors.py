@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Upper
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 
 from articles.models import Article, ArticleRevision, Reference, ScheduledPublication, ValidationReport
 from articles.validation import reports
