@@ -175,7 +175,9 @@ def seed(n: int) -> dict:
                 table = model._meta.db_table
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # As autovacuum leaves a live database: planner statistics, and the visibility map that lets
+        # the topics' counts read their index only.
+        cursor.execute("VACUUM ANALYZE")
     return {"seconds": time.perf_counter() - start, "counts": counts, "reviewer_ids": profile_ids}
 
 
