@@ -36,7 +36,7 @@ from reviews.models import ReviewAssignment, ReviewerProfile  # noqa: E402
 TOPICS = 20
 HISTORY_PER_ARTICLE = 10
 ARTICLES_PER_REVIEWER = 20
-REPEATS = 5
+REPEATS = 9
 WORDS = ["spinal", "cord", "compression", "myelopathy", "radiotherapy", "steroid", "imaging", "surgery",
          "oedema", "marrow", "cervical", "lumbar", "fracture", "infection", "tumour", "stenosis"]  # fmt: skip
 S = Article.Status

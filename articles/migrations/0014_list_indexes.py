@@ -56,6 +56,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["title"], name="publication_title"),
         ),
         migrations.AddIndex(
+            model_name="publication",
+            index=models.Index(condition=models.Q(("provisional", True)), fields=["id"], name="publication_provisional"),
+        ),
+        migrations.AddIndex(
             model_name="reference",
             index=models.Index(django.db.models.functions.text.Upper("doi"), name="reference_doi_upper"),
         ),

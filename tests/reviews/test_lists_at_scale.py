@@ -7,7 +7,7 @@ from django.urls import reverse
 from articles.models import Article
 from reviews.admin import selectors as desk_reads
 from reviews.admin.articles import ArticleAdmin, CappedCountPaginator
-from tests.factories import CLEAN_REFERENCES, make_article
+from tests.factories import CLEAN_REFERENCES, make_article, make_reviewer
 
 S = Article.Status
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -63,3 +63,14 @@ def test_the_editors_desk_shows_the_first_rows_of_a_list_and_says_there_are_more
     html = desk.get("/review/desk/").content.decode()
     assert 'aria-label="1+ need a reviewer: list the articles">1+</a>' in html
     assert "Each list shows its first 1" in html
+
+
+def test_the_reviewer_filter_offers_the_first_reviewers_and_the_one_chosen(desk, monkeypatch):
+    from reviews.admin.filters import ReviewerFilter
+
+    monkeypatch.setattr(ReviewerFilter, "MAX_CHOICES", 1)
+    first, second = make_reviewer("dr-aaron"), make_reviewer("dr-zoe")  # listed by name: Aaron first
+    html = desk.get(CHANGELIST).content.decode()
+    assert f"?reviewer={first.pk}" in html and f"?reviewer={second.pk}" not in html
+    html = desk.get(CHANGELIST, {"reviewer": str(second.pk)}).content.decode()
+    assert f"?reviewer={first.pk}" in html and f"?reviewer={second.pk}" in html
