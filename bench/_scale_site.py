@@ -121,6 +121,8 @@ def _assignments(n: int, editor_id: int, profile_ids: list[int]):
         for k in range(2):
             aid += 1
             status = "accepted" if _STATUS[i % 10] == S.UNDER_REVIEW else "submitted" if k == 0 else "invited"
+            if _STATUS[i % 10] == S.APPROVED and status == "invited":
+                status = "withdrawn"  # approval ends the round (rounds.round_end): no invitation stays open
             yield {
                 "id": aid, "article_id": i, "reviewer_id": profile_ids[(i * 2 + k) % len(profile_ids)],
                 "revision": 1, "status": status, "assigned_by_id": editor_id,

@@ -1,6 +1,7 @@
 """Change-list filters of the article desk; each one asks a selector in ``reviews.desk``."""
 
 from django.contrib import admin
+from django.db.models import Q
 
 from reviews.admin import selectors as desk
 from reviews.models import ReviewerProfile
@@ -16,12 +17,10 @@ class ReviewerFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         active = ReviewerProfile.objects.filter(active=True).order_by("display_name", "pk")
-        choices = list(active.values_list("pk", "display_name")[: self.MAX_CHOICES])
         value = self.value()
         chosen = int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
-        if chosen is not None and chosen not in {pk for pk, _ in choices}:
-            choices += list(active.filter(pk=chosen).values_list("pk", "display_name"))
-        return choices
+        first = active.values("pk")[: self.MAX_CHOICES]
+        return list(active.filter(Q(pk__in=first) | Q(pk=chosen)).values_list("pk", "display_name"))  # one query
 
     def queryset(self, request, queryset):
         value = self.value()
