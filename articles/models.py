@@ -116,7 +116,7 @@ class Article(TimeStamped):
             models.Index(fields=["topic", "status"], name="article_topic_status"),
             models.Index(fields=["next_review_due"], name="article_next_review"),
             models.Index(fields=["-last_reviewed_at"], name="article_last_reviewed"),
-            # Lists at 100,000 articles (README "Scale out"): live articles by topic (the topics' counts on
+            # README "Lists at 100,000 articles": live articles by topic (the topics' counts on
             # home, the topic index and the sitemap read this index only) ...
             models.Index(fields=["topic"], name="article_live_topic", condition=Q(live_publication__isnull=False)),
             # ... and the publishing desk's "re-review running" (live, not approved): its first 50 by due date.

@@ -134,7 +134,7 @@ def query_text(raw: str) -> str:
 
 def publications_search(*, query: str) -> list[Hit]:
     """Live publications matching ``query``, best first, each with a highlighted snippet. One query.
-    On PostgreSQL "best" is among the MAX_CANDIDATES newest matches (README "Scale out").
+    On PostgreSQL "best" is among the MAX_CANDIDATES newest matches (README "Lists at 100,000 articles").
 
     An empty or blank query finds nothing; control characters are dropped (``query_text``) and
     overlong queries are cut to MAX_QUERY_LENGTH characters.

@@ -1,4 +1,4 @@
-"""Indexes that keep the lists fast at 100,000 articles (README "Scale out" names each and its page).
+"""Indexes that keep the lists fast at 100,000 articles (README "Lists at 100,000 articles" names each and its page).
 
 On PostgreSQL the desk's search also gets trigram indexes (pg_trgm) on the upper-cased title and slug,
 the expression Django's ``icontains`` compares; on SQLite (the demo) that step does nothing.

@@ -1,4 +1,4 @@
-"""The editors' desk lists its first open assignments by due date from this index (README "Scale out")."""
+"""The editors' desk lists its first open assignments by due date from this index (README "Lists at 100,000 articles")."""
 
 from django.db import migrations, models
 
