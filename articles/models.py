@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -140,6 +141,15 @@ class Article(TimeStamped):
             models.Index(fields=["topic", "status"], name="article_topic_status"),
             models.Index(fields=["next_review_due"], name="article_next_review"),
             models.Index(fields=["-last_reviewed_at"], name="article_last_reviewed"),
+            # README "Lists at 100,000 articles": live articles by topic (the topics' counts on
+            # home, the topic index and the sitemap read this index only) ...
+            models.Index(fields=["topic"], name="article_live_topic", condition=Q(live_publication__isnull=False)),
+            # ... and the publishing desk's "re-review running" (live, not approved): its first 50 by due date.
+            models.Index(
+                fields=["next_review_due", "id"],
+                name="article_rereview_running",
+                condition=Q(live_publication__isnull=False) & ~Q(status__in=["approved", "archived"]),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -205,6 +215,10 @@ class Reference(models.Model):
         indexes = [
             models.Index(fields=["doi"], name="reference_doi"),
             models.Index(fields=["pmid"], name="reference_pmid"),
+            # The desk's search finds a whole identifier whatever its case (DOIs are case-insensitive).
+            models.Index(Upper("doi"), name="reference_doi_upper"),
+            models.Index(Upper("pmcid"), name="reference_pmcid_upper"),
+            models.Index(Upper("isbn"), name="reference_isbn_upper"),
         ]
 
     def __str__(self) -> str:
@@ -294,7 +308,14 @@ class Publication(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
-        indexes = [models.Index(fields=["article", "-published_at"], name="publication_latest")]
+        indexes = [
+            models.Index(fields=["article", "-published_at"], name="publication_latest"),
+            # Home's "recently published" walks this index to its first rows; the topic pages walk the titles.
+            models.Index(fields=["-published_at", "-id"], name="publication_recent"),
+            models.Index(fields=["title"], name="publication_title"),
+            # The desk's "published provisionally" filter: the few provisional rows, not a walk of every one.
+            models.Index(fields=["id"], name="publication_provisional", condition=Q(provisional=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (r{self.revision.number if self.revision_id else '?'})"

@@ -21,6 +21,7 @@ from django.db.models import (
     Subquery,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from articles import reader
 from articles.models import (
@@ -177,12 +178,11 @@ class _LatestReview(Func):
 
 
 def topics_for_readers() -> QuerySet[Topic]:
-    """Topics with at least one live article, with how many."""
-    return (
-        Topic.objects.annotate(live_count=Count("articles", filter=Q(articles__live_publication__isnull=False)))
-        .filter(live_count__gt=0)
-        .order_by("name")
-    )
+    """Topics with at least one live article, with how many: one count per topic from the partial index
+    ``article_live_topic`` (index-only), never a join of every article to its topic."""
+    live = Article.objects.filter(topic=OuterRef("pk"), live_publication__isnull=False).order_by()
+    count = live.values("topic").annotate(n=Count("*")).values("n")
+    return Topic.objects.filter(Exists(live)).annotate(live_count=Coalesce(Subquery(count), 0)).order_by("name")
 
 
 def topic_for_readers(
@@ -204,13 +204,29 @@ def topic_for_readers(
     return topic, with_review_dates(page), page[-1].pk if more else None
 
 
+# How many of the latest publications home's "recently reviewed" looks among, besides the latest re-reviews.
+REVIEWED_WINDOW = 200
+
+
 def home_for_readers(*, limit: int = 8) -> dict[str, list]:
     """The home page: recently published, recently reviewed (approved publications only, by the date the
-    live revision was last reviewed, as its page says) and the topics. Articles carry ``reviewed_on``."""
+    live revision was last reviewed, as its page says) and the topics. Articles carry ``reviewed_on``.
+
+    "Recently reviewed" ranks candidates, never every live article: the ``limit`` latest re-reviews of
+    the live revision (``last_reviewed_at``, an index walk) and the REVIEWED_WINDOW latest publications
+    (the reviews a publication credits are pinned when it is published, so they are no later than it).
+    """
     live = live_articles()
     same_revision = Case(When(live_revision_number=F("revision"), then=F("last_reviewed_at")))
+    approved = live.filter(live_publication__provisional=False)
+    re_reviewed = (
+        approved.filter(live_revision_number=F("revision"), last_reviewed_at__isnull=False)
+        .order_by("-last_reviewed_at", "-pk")
+        .values("pk")[:limit]
+    )
+    published = approved.order_by("-live_publication__published_at", "-pk").values("pk")[:REVIEWED_WINDOW]
     reviewed = (
-        live.filter(live_publication__provisional=False)
+        approved.filter(pk__in=re_reviewed.union(published))
         .annotate(reviewed_key=_LatestReview(F("live_publication__reviewer_credits"), same_revision))
         .filter(reviewed_key__isnull=False)
         .order_by("-reviewed_key", "-pk")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.core.cache import cache
 from django.db.models import Max, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -74,20 +75,31 @@ class PageSitemap(_SiteUrlSitemap):
 SITEMAPS = {"articles": ArticleSitemap, "topics": TopicSitemap, "pages": PageSitemap}
 
 
-def _page_count(sitemap: Sitemap) -> int:
-    """Pages of a section: one COUNT query for a queryset (never loading the items), at least one."""
-    items = sitemap.items()
-    total = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
-    return max(1, -(-total // sitemap.limit))
+# How long the index remembers each section's number of pages. A count walks every live article (it grows
+# with the site) while the number changes once per 50,000 articles: a page that appears is listed within
+# this many seconds, and the index costs no query in between.
+PAGE_COUNT_SECONDS = 600
+
+
+def _page_count(section: str, sitemap: Sitemap) -> int:
+    """Pages of a section: one COUNT query for a queryset (never loading the items), at least one; cached."""
+    key = f"sitemap-pages:{section}"
+    pages = cache.get(key)
+    if pages is None:
+        items = sitemap.items()
+        total = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+        pages = max(1, -(-total // sitemap.limit))
+        cache.set(key, pages, PAGE_COUNT_SECONDS)
+    return pages
 
 
 @x_robots_tag
 def sitemap_index(request):
-    """/sitemap.xml: every page of every section, at SITE_URL (one COUNT per section, no items loaded)."""
+    """/sitemap.xml: every page of every section, at SITE_URL (a cached COUNT per section, no items loaded)."""
     entries = []
     for section, sitemap_class in SITEMAPS.items():
         location = reader.absolute_url(reverse("sitemap-section", kwargs={"section": section}))
-        pages = _page_count(sitemap_class())
+        pages = _page_count(section, sitemap_class())
         entries.append(SitemapIndexItem(location, None))
         entries.extend(SitemapIndexItem(f"{location}?p={page}", None) for page in range(2, pages + 1))
     response = TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")

@@ -44,8 +44,12 @@ def _summary(results: dict) -> None:
     validation = results.get("validation") or {}
     if validation:
         print(f"  {'validation, references per second':<48} {validation['validate_per_second']:>8,.0f}")
-    for label, ratio in ((results.get("scale") or {}).get("ratios") or {}).items():
-        print(f"  {'scale ratio: ' + label:<48} {ratio:>8.2f}  goal ≤ 1.5")
+    scale = results.get("scale") or {}
+    for label, ratio in (scale.get("ratios") or {}).items():
+        verdict = "PASS" if label not in scale.get("failed", []) else "FAIL"
+        print(f"  {'scale ratio: ' + label:<48} {ratio:>8.2f}  goal ≤ 1.5, queries within budget  {verdict}")
+    if "seconds" in scale:
+        print(f"  {'scale bench, seconds':<48} {scale['seconds']:>8.0f}  goal < 900")
 
 
 if __name__ == "__main__":

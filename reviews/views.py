@@ -247,7 +247,8 @@ def article_decisions(request, pk: int):
 @editors_only
 def desk(request):
     board = desk_reads.dashboard_for_editor(user=request.user)
-    return _render(request, "reviews/desk/dashboard.html", {"board": board})
+    context = {"board": board, "board_limit": desk_reads.DESK_LIST_LIMIT}
+    return _render(request, "reviews/desk/dashboard.html", context)
 
 
 def _article_or_404(pk: int) -> Article:

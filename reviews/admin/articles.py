@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -41,6 +42,23 @@ from reviews.workflow import transitions as workflow
 LONG_BODY_PARAGRAPHS = 8
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_CAP rows (then the list says "10,000+"): a change list's COUNT over every
+    matching article grows with the site, this one stops at the cap. Pages past the cap are still
+    reachable by narrowing the filters or the search."""
+
+    COUNT_CAP = 10_000
+    capped = False
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_capped_count"):
+            found = self.object_list.order_by().values("pk")[: self.COUNT_CAP + 1].count()
+            self.capped = found > self.COUNT_CAP
+            self._capped_count = min(found, self.COUNT_CAP)
+        return self._capped_count
+
+
 def _editable_here(user, article: Article) -> bool:
     return perms.is_editor(user) or perms.can_edit_content(user, article)
 
@@ -61,6 +79,8 @@ class ArticleAdmin(
     search_fields = ("title", "slug", "=references__doi", "=references__pmid", "=references__pmcid",
                      "=references__isbn")  # fmt: skip
     search_help_text = "Words of the title, or a reference's DOI, PMID, PMCID or ISBN (whole identifier)."
+    paginator = CappedCountPaginator
+    show_full_result_count = False  # no second COUNT over every article on each filtered page
     # The author as text: a link would open the user admin, which only superusers may see.
     readonly_fields = ("status", "revision", "written_by", "last_reviewed_at", "next_review_due", "live_publication")
     prepopulated_fields = {"slug": ("title",)}
@@ -102,6 +122,9 @@ class ArticleAdmin(
     def get_queryset(self, request):
         articles = desk.articles_for_desk(super().get_queryset(request))
         return articles if perms.is_editor(request.user) else articles.filter(author=request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        return desk.search_for_desk(queryset, terms=search_term), False
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or perms.can_view_article(request.user, obj))
@@ -261,7 +284,11 @@ class ArticleAdmin(
 
     def changelist_view(self, request, extra_context=None):
         extra = {**(extra_context or {}), "is_editor": perms.is_editor(request.user)}
-        return super().changelist_view(request, extra_context=extra)
+        response = super().changelist_view(request, extra_context=extra)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None and changelist.paginator.capped:  # "all N selected" would understate
+            response.context_data["selection_note_all"] = f"All {changelist.result_count}+ selected"
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)

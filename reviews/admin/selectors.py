@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 
-from articles.models import Article, ArticleRevision, ScheduledPublication, ValidationReport
+from articles.models import Article, ArticleRevision, Reference, ScheduledPublication, ValidationReport
 from articles.validation import reports
 from articles.validation.source_rules import published_versions
 from reviews import permissions as perms
@@ -40,6 +41,36 @@ def articles_for_desk(queryset: QuerySet[Article]) -> QuerySet[Article]:
         report_errors=Subquery(latest.values("errors")[:1]),
         report_warnings=Subquery(latest.values("warnings")[:1]),
     ).prefetch_related(Prefetch("assignments", queryset=shown, to_attr="desk_assignments"))
+
+
+# Articles a reference identifier may name: enough for any real search, and a bound on the query.
+MAX_REFERENCE_MATCHES = 1000
+
+
+def search_for_desk(queryset: QuerySet[Article], *, terms: str) -> QuerySet[Article]:
+    """The change list's search: every word occurs in the title or the slug, or is a reference's whole DOI,
+    PMID, PMCID or ISBN (case-insensitive). Two queries whatever the number of articles: the references
+    first (their identifier indexes), then the articles by id or by the title and slug trigram indexes,
+    with no join that would make rows repeat (so no DISTINCT over the whole result)."""
+    words = [unescape_string_literal(w) if w[:1] in "\"'" and w[-1:] == w[:1] and len(w) > 1 else w
+             for w in smart_split(terms)]  # fmt: skip
+    words = [w for w in words if w.strip()]
+    if not words:
+        return queryset
+    upper = [w.upper() for w in words]
+    found = (
+        Reference.objects.annotate(u_doi=Upper("doi"), u_pmcid=Upper("pmcid"), u_isbn=Upper("isbn"))
+        .filter(Q(u_doi__in=upper) | Q(pmid__in=words) | Q(u_pmcid__in=upper) | Q(u_isbn__in=upper))
+        .values_list("article_id", "doi", "pmid", "pmcid", "isbn")[:MAX_REFERENCE_MATCHES]
+    )
+    named: dict[str, set[int]] = {w: set() for w in upper}
+    for article_id, *identifiers in found:
+        for identifier in identifiers:
+            if identifier and identifier.upper() in named:
+                named[identifier.upper()].add(article_id)
+    for word, key in zip(words, upper, strict=True):
+        queryset = queryset.filter(Q(title__icontains=word) | Q(slug__icontains=word) | Q(pk__in=sorted(named[key])))
+    return queryset
 
 
 def with_reviewer(queryset: QuerySet[Article], *, reviewer_id: int) -> QuerySet[Article]:
@@ -224,6 +255,7 @@ class Dashboard:
     interests: list[ReviewAssignment]
     ready: list[Article] = field(default_factory=list)
     evidence_run: EvidenceWatchRun | None = None  # the evidence watch's last run
+    more: set[str] = field(default_factory=set)  # the lists cut at DESK_LIST_LIMIT (their links list all)
 
 
 def _open_assignments() -> QuerySet[ReviewAssignment]:
@@ -259,6 +291,11 @@ def ready_to_publish(queryset: QuerySet[Article]) -> QuerySet[Article]:
     return approved.filter(Q(live_publication__isnull=True) | ~Q(live_publication__revision__number=F("revision")))
 
 
+# Each list of the editors' desk shows its first rows: at 100,000 articles a list of every overdue or
+# waiting article would be a page nobody reads (and grows with the site); the count links list them all.
+DESK_LIST_LIMIT = 50
+
+
 def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     """The editors' desk: articles by state, overdue assignments, rounds that need a reviewer,
     approved articles not yet live, articles past their re-review date, credentials expiring within
@@ -277,14 +314,20 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     interests = _open_assignments().filter(
         conflict=ReviewAssignment.Conflict.INTEREST, conflict_cleared_by__isnull=True, status=A.ACCEPTED
     )
+    lists = {
+        "overdue": _open_assignments().overdue(timezone.now()).order_by("due_at", "pk"),
+        "waiting": waiting_for_reviewers(articles).order_by("updated_at"),
+        "rereview_due": articles.rereview_due(today).order_by("next_review_due", "pk"),
+        "expiring": expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk"),
+        "interests": interests.order_by("pk"),
+        "ready": ready_to_publish(articles.select_related("live_publication__revision")).order_by("updated_at"),
+    }
+    shown = {name: list(rows[: DESK_LIST_LIMIT + 1]) for name, rows in lists.items()}
+    more = {name for name, rows in shown.items() if len(rows) > DESK_LIST_LIMIT}
     return Dashboard(
         by_state=[(value, label, counts.get(value, 0)) for value, label in Article.Status.choices],
-        overdue=list(_open_assignments().overdue(timezone.now()).order_by("due_at", "pk")),
-        waiting=list(waiting_for_reviewers(articles).order_by("updated_at")),
-        rereview_due=list(articles.rereview_due(today).order_by("next_review_due", "pk")),
-        expiring=list(expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk")),
-        interests=list(interests.order_by("pk")),
-        ready=list(ready_to_publish(articles.select_related("live_publication__revision")).order_by("updated_at")),
+        **{name: rows[:DESK_LIST_LIMIT] for name, rows in shown.items()},
+        more=more,
         evidence_run=EvidenceWatchRun.objects.first(),
     )
 
