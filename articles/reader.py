@@ -6,8 +6,11 @@ the audience switch) and into the page's identity (ETag, cache key, Last-Modifie
 a cached page changes exactly when something it shows changes.
 """
 
+import functools
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -258,10 +261,18 @@ def page_identity(*, stamp: dict, missing_variant: bool, today: date | None = No
     for its content; the rest is what can change around it (workflow state and review dates, which
     every workflow step and publishing step saves with the article's ``updated_at``; the topic; the
     disclaimer), whether the page says the reader's audience has no version, and today's overdue flag.
+    Remembered per process for the same stamp and day: every cached request asks.
     """
+    today = today or timezone.localdate()
+    return _page_identity(tuple(sorted(stamp.items())), missing_variant, today, settings.SITE_URL)
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_identity(items: tuple, missing_variant: bool, today: date, site_url: str) -> PageIdentity:
+    stamp = dict(items)
     due = _as_date(stamp["next_review_due"])
-    overdue = due is not None and due < (today or timezone.localdate())
-    parts = (PAGE_VERSION, settings.SITE_URL, missing_variant, overdue, *(str(stamp[name]) for name in sorted(stamp)))
+    overdue = due is not None and due < today
+    parts = (PAGE_VERSION, site_url, missing_variant, overdue, *(str(stamp[name]) for name in sorted(stamp)))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     # Publishing and every workflow step save the article row, so updated_at moves whenever the page could;
     # a profile, disclosure, provenance or change-log row can change on its own, so they count too.
@@ -286,6 +297,33 @@ class CachedPage:
     indexable: bool
     audience: str
     surrogate_keys: tuple[str, ...] = ()  # the CDN's purge keys: the article's and its topic's
+
+
+class RecentPages:
+    """The article pages one worker process served most recently, by cache key, at most ``READER_LOCAL_PAGES``.
+
+    A page's cache key is a digest of everything the page shows (``page_identity``), so the bytes kept
+    under a key are never out of date: with a shared cache, a cached page costs no round trip to it.
+    """
+
+    def __init__(self):
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            html = self._pages.get(key)
+            if html is not None:
+                self._pages.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: bytes) -> None:
+        size = settings.READER_LOCAL_PAGES
+        with self._lock:
+            self._pages[key] = html
+            self._pages.move_to_end(key)
+            while len(self._pages) > max(size, 0):
+                self._pages.popitem(last=False)
 
 
 def stale_page_key(*, slug: str, missing_variant: bool) -> str:
