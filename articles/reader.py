@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 
 from articles.models import (
     Article,
@@ -191,9 +193,34 @@ def _doi_url(doi: str) -> str:
 
 def references_of(publication: Publication) -> list[ReaderReference]:
     """The numbered reference list with type labels, identifier links and back links to each citation."""
-    backlinks = backlinks_of(publication.rendered_html)
+    return reference_list(rendered_html=publication.rendered_html, references=publication.references)
+
+
+# Bump when articles/_references.html or the list's rules change: stored lists of another version are not used.
+READER_PARTS_VERSION = 1
+
+
+def reader_parts(*, rendered_html: str, references: list) -> dict:
+    """The parts of the article page that depend on the publication alone, rendered once when it is made."""
+    items = reference_list(rendered_html=rendered_html, references=references)
+    html = render_to_string("articles/_references.html", {"references": items}).strip()
+    return {"version": READER_PARTS_VERSION, "references_html": html}
+
+
+def references_html(publication: Publication) -> str:
+    """The page's reference list: stored with the publication, or rendered now for an older one."""
+    parts = publication.reader_parts or {}
+    if parts.get("version") == READER_PARTS_VERSION and isinstance(parts.get("references_html"), str):
+        return mark_safe(parts["references_html"])  # rendered from the autoescaping template below
+    return mark_safe(
+        reader_parts(rendered_html=publication.rendered_html, references=publication.references)["references_html"]
+    )
+
+
+def reference_list(*, rendered_html: str, references: list) -> list[ReaderReference]:
+    backlinks = backlinks_of(rendered_html)
     out = []
-    for ref in sorted((r for r in publication.references or [] if isinstance(r, dict)), key=lambda r: r["number"]):
+    for ref in sorted((r for r in references or [] if isinstance(r, dict)), key=lambda r: r["number"]):
         number, pmid, pmcid = int(ref["number"]), str(ref.get("pmid") or ""), str(ref.get("pmcid") or "")
         out.append(
             ReaderReference(

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -202,14 +203,14 @@ def _article_context(article, disclaimer, preference, missing_variant, identity)
         "provenance": reader.provenance_of(publication),
         "changes": changes,
         "date_modified": modified,
-        "report_form": ErrorReportForm(),
+        "report_form_html": _report_form_html(article.slug),
         "article": article,
         "publication": publication,
         "canonical_url": url,
         "steps": reader.review_steps(article, publication),
         "status_summary": reader.status_summary(article, publication),
         "credits": [] if publication.provisional else credits,
-        "references": references,
+        "references_html": reader.references_html(publication),
         "last_reviewed": None if publication.provisional else last_reviewed,
         "identity": identity,
         "audiences": Audience.choices,
@@ -219,6 +220,14 @@ def _article_context(article, disclaimer, preference, missing_variant, identity)
         "json_ld": structured_data.json_ld(page),
         "open_graph": structured_data.open_graph(publication=publication, url=url, modified=modified),
     }
+
+
+@functools.lru_cache(maxsize=4096)
+def _report_form_html(slug: str) -> str:
+    """The article page's empty "report a problem" form: the same for every reader of an address (no token, no
+    values), so each process renders it once per address."""
+    context = {"report_form": ErrorReportForm(), "article": {"slug": slug}}
+    return mark_safe(render_to_string("articles/_report_form.html", context))
 
 
 @require_safe

@@ -146,7 +146,7 @@ def _report(label: str, size: int, article_rps: float, base_rps: float, base_lab
         f"{label}, page {size:,} bytes\n"
         f"  {base_label:<38}{base_rps:>8,.0f} requests/s\n"
         f"  {'article page:':<38}{article_rps:>8,.0f} requests/s\n"
-        f"  ratio: {ratio:.2f} (goal ≥ {goal})"
+        f"  ratio: {ratio:.2f} (goal ≥ {goal}): {'PASS' if ratio >= goal else 'FAIL'}"
     )
     return ratio
 

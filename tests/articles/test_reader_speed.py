@@ -136,3 +136,26 @@ def test_a_fresh_render_does_not_fetch_texts_the_page_never_shows(live):
     assert article.get_deferred_fields() == {"body"}
     assert article.live_publication.get_deferred_fields() == {"search_text"}
     assert article.live_publication.revision.get_deferred_fields() == {"body", "references"}
+
+
+def test_a_publication_stores_its_reference_list_and_the_page_shows_it(client, live):
+    publication = live.live_publication
+    assert publication.reader_parts["version"] == reader.READER_PARTS_VERSION
+    stored = publication.reader_parts["references_html"]
+    assert stored.startswith('<section class="references"') and 'class="backlink" href="#cite-1-1"' in stored
+    assert stored in _page(client, live).content.decode()
+
+
+def test_an_older_publication_without_stored_parts_gets_the_same_list_rendered(client, live):
+    stored = live.live_publication.reader_parts["references_html"]
+    for parts in ({}, {"version": reader.READER_PARTS_VERSION - 1, "references_html": "<p>old list</p>"}):
+        type(live.live_publication).objects.filter(pk=live.live_publication_id).update(reader_parts=parts)
+        cache.clear()
+        html = _page(client, live).content.decode()
+        assert stored in html and "old list" not in html
+
+
+def test_the_report_form_is_the_same_empty_form_on_every_page(client, live):
+    html = _page(client, live).content.decode()
+    assert f'action="/articles/{live.slug}/report/"' in html and 'name="website"' in html
+    assert views._report_form_html(live.slug) in html
