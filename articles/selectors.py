@@ -390,7 +390,8 @@ def _stamp_query(slug: str) -> dict | None:
 # survive rolled-back transactions): planning a ten-table join costs several times running it. Prepared
 # statements belong to the session, so a pooler in front of PostgreSQL must keep sessions (pgbouncer's
 # session mode); elsewhere the statement is simply executed.
-_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection → {statement name: prepared?}
+_UNSURE = "unsure"
 
 
 def _fetch_one(alias: str, name: str, sql: str, params: tuple) -> tuple | None:
@@ -399,16 +400,23 @@ def _fetch_one(alias: str, name: str, sql: str, params: tuple) -> tuple | None:
         if connection.vendor != "postgresql":
             cursor.execute(sql, params)
             return cursor.fetchone()
-        names = _prepared.setdefault(connection.connection, set())
+        prepared = _prepared.setdefault(connection.connection, {})
+        if prepared.get(name) == _UNSURE:  # a failure last time: ask the session (once) whether it has it
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [name])
+            prepared[name] = cursor.fetchone()[0] == 1
         run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
-        if name in names:
-            cursor.execute(run, params)
-        else:  # prepared and run in one round trip; the second result holds the row
-            numbered = iter(range(1, len(params) + 1))
-            positional = re.sub(r"%(s|%)", lambda m: f"${next(numbered)}" if m.group(1) == "s" else "%%", sql)
-            cursor.execute(f"PREPARE {name} AS {positional}; {run}", params)
-            cursor.nextset()
-            names.add(name)
+        try:
+            if prepared.get(name):
+                cursor.execute(run, params)
+            else:  # prepared and run in one round trip; the second result holds the row
+                numbered = iter(range(1, len(params) + 1))
+                positional = re.sub(r"%(s|%)", lambda m: f"${next(numbered)}" if m.group(1) == "s" else "%%", sql)
+                cursor.execute(f"PREPARE {name} AS {positional}; {run}", params)
+                cursor.nextset()
+                prepared[name] = True
+        except Exception:
+            prepared[name] = _UNSURE  # prepared before it failed, or dropped by a pooler: unknown until asked
+            raise
         return cursor.fetchone()
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles import reader, selectors, views
@@ -159,3 +159,16 @@ def test_the_report_form_is_the_same_empty_form_on_every_page(client, live):
     html = _page(client, live).content.decode()
     assert f'action="/articles/{live.slug}/report/"' in html and 'name="website"' in html
     assert views._report_form_html(live.slug) in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_statement_dropped_behind_the_page_s_back_is_prepared_again(live):
+    selectors.article_for_readers(slug=live.slug)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # what a pooler's DISCARD ALL does to a session
+    with pytest.raises(DatabaseError), transaction.atomic():
+        selectors.article_for_readers(slug=live.slug)
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.article_for_readers(slug=live.slug).pk == live.pk
+    assert [q["sql"].split(" ")[0] for q in queries] == ["SELECT", "PREPARE"]  # asked once, then prepared
+    assert selectors.article_for_readers(slug=live.slug).pk == live.pk
