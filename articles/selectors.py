@@ -8,7 +8,7 @@ import weakref
 from datetime import date
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import ProgrammingError, connections, router
 from django.db.models import (
     Case,
     Count,
@@ -392,6 +392,7 @@ def _stamp_query(slug: str) -> dict | None:
 # session mode); elsewhere the statement is simply executed.
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection → {statement name: prepared?}
 _UNSURE = "unsure"
+_NO_SUCH_STATEMENT = "26000"  # SQLSTATE invalid_sql_statement_name
 
 
 def _fetch_one(alias: str, name: str, sql: str, params: tuple) -> tuple | None:
@@ -407,15 +408,20 @@ def _fetch_one(alias: str, name: str, sql: str, params: tuple) -> tuple | None:
         run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
         try:
             if prepared.get(name):
-                cursor.execute(run, params)
-            else:  # prepared and run in one round trip; the second result holds the row
-                numbered = iter(range(1, len(params) + 1))
-                positional = re.sub(r"%(s|%)", lambda m: f"${next(numbered)}" if m.group(1) == "s" else "%%", sql)
-                cursor.execute(f"PREPARE {name} AS {positional}; {run}", params)
-                cursor.nextset()
-                prepared[name] = True
+                try:
+                    cursor.execute(run, params)
+                    return cursor.fetchone()
+                except ProgrammingError as error:
+                    # Dropped behind our back (a pooler's DISCARD ALL): outside a transaction, prepare it again.
+                    if getattr(error.__cause__, "sqlstate", None) != _NO_SUCH_STATEMENT or connection.in_atomic_block:
+                        raise
+            numbered = iter(range(1, len(params) + 1))
+            positional = re.sub(r"%(s|%)", lambda m: f"${next(numbered)}" if m.group(1) == "s" else "%%", sql)
+            cursor.execute(f"PREPARE {name} AS {positional}; {run}", params)  # one round trip
+            cursor.nextset()  # the second result holds the row
+            prepared[name] = True
         except Exception:
-            prepared[name] = _UNSURE  # prepared before it failed, or dropped by a pooler: unknown until asked
+            prepared[name] = _UNSURE  # prepared before it failed, or dropped: unknown until asked
             raise
         return cursor.fetchone()
 

@@ -124,7 +124,7 @@ def _article_page(request, slug, preference):
     return _page_response(request, page)
 
 
-# With a shared cache, the pages this worker served last (READER_LOCAL_PAGES), kept without a round trip.
+# The pages this worker served last (READER_LOCAL_PAGES), kept as sent: no round trip, no unpickled copy.
 _recent_pages = reader.RecentPages()
 
 
