@@ -304,6 +304,13 @@ class Publication(models.Model):
     published_at = models.DateTimeField()
     reason = models.TextField(blank=True)
     search_text = models.TextField(blank=True, help_text="Plain text of title, summary and body, for search.")
+    reader_parts = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Parts of the article page rendered once, when the publication was made: "
+        '{"version": n, "references_html": ...}; empty for older publications (rendered per page then).',
+    )
 
     class Meta:
         ordering = ["-published_at", "-pk"]

@@ -7,11 +7,13 @@ renders, so the reader pages, the publisher and the audit share one rendering.
 import hashlib
 
 from articles.models import ArticleRevision, Publication
+from articles.reader import reader_parts
 from articles.rendering import plain_text, render_body
 
 
 def publication_render(*, revision: ArticleRevision) -> dict:
-    """The Publication fields that come from the revision: title, summary, HTML, references, search text."""
+    """The Publication fields that come from the revision: title, summary, HTML, references, search text, and
+    the reader page's parts that depend on nothing else (rendered once here, since a publication never changes)."""
     numbers = {int(ref["number"]) for ref in revision.references if isinstance(ref, dict) and ref.get("number")}
     rendered = render_body(body=revision.body, reference_numbers=numbers)
     return {
@@ -20,6 +22,7 @@ def publication_render(*, revision: ArticleRevision) -> dict:
         "rendered_html": rendered.html,
         "references": revision.references,
         "search_text": " ".join(filter(None, (revision.title, revision.summary, plain_text(rendered.html)))),
+        "reader_parts": reader_parts(rendered_html=rendered.html, references=revision.references),
     }
 
 

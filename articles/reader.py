@@ -6,15 +6,20 @@ the audience switch) and into the page's identity (ETag, cache key, Last-Modifie
 a cached page changes exactly when something it shows changes.
 """
 
+import functools
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import mark_safe
 
 from articles.models import (
     Article,
@@ -205,9 +210,34 @@ def _doi_url(doi: str) -> str:
 
 def references_of(publication: Publication) -> list[ReaderReference]:
     """The numbered reference list with type labels, identifier links and back links to each citation."""
-    backlinks = backlinks_of(publication.rendered_html)
+    return reference_list(rendered_html=publication.rendered_html, references=publication.references)
+
+
+# Bump when articles/_references.html or the list's rules change: stored lists of another version are not used.
+READER_PARTS_VERSION = 1
+
+
+def reader_parts(*, rendered_html: str, references: list) -> dict:
+    """The parts of the article page that depend on the publication alone, rendered once when it is made."""
+    items = reference_list(rendered_html=rendered_html, references=references)
+    html = render_to_string("articles/_references.html", {"references": items}).strip()
+    return {"version": READER_PARTS_VERSION, "references_html": html}
+
+
+def references_html(publication: Publication) -> str:
+    """The page's reference list: stored with the publication, or rendered now for an older one."""
+    parts = publication.reader_parts or {}
+    if parts.get("version") == READER_PARTS_VERSION and isinstance(parts.get("references_html"), str):
+        return mark_safe(parts["references_html"])  # rendered from the autoescaping template below
+    return mark_safe(
+        reader_parts(rendered_html=publication.rendered_html, references=publication.references)["references_html"]
+    )
+
+
+def reference_list(*, rendered_html: str, references: list) -> list[ReaderReference]:
+    backlinks = backlinks_of(rendered_html)
     out = []
-    for ref in sorted((r for r in publication.references or [] if isinstance(r, dict)), key=lambda r: r["number"]):
+    for ref in sorted((r for r in references or [] if isinstance(r, dict)), key=lambda r: r["number"]):
         number, pmid, pmcid = int(ref["number"]), str(ref.get("pmid") or ""), str(ref.get("pmcid") or "")
         out.append(
             ReaderReference(
@@ -275,10 +305,18 @@ def page_identity(*, stamp: dict, missing_variant: bool, today: date | None = No
     for its content; the rest is what can change around it (workflow state and review dates, which
     every workflow step and publishing step saves with the article's ``updated_at``; the topic; the
     disclaimer), whether the page says the reader's audience has no version, and today's overdue flag.
+    Remembered per process for the same stamp and day: every cached request asks.
     """
+    today = today or timezone.localdate()
+    return _page_identity(tuple(sorted(stamp.items())), missing_variant, today, settings.SITE_URL)
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_identity(items: tuple, missing_variant: bool, today: date, site_url: str) -> PageIdentity:
+    stamp = dict(items)
     due = _as_date(stamp["next_review_due"])
-    overdue = due is not None and due < (today or timezone.localdate())
-    parts = (PAGE_VERSION, settings.SITE_URL, missing_variant, overdue, *(str(stamp[name]) for name in sorted(stamp)))
+    overdue = due is not None and due < today
+    parts = (PAGE_VERSION, site_url, missing_variant, overdue, *(str(stamp[name]) for name in sorted(stamp)))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     # Publishing and every workflow step save the article row, so updated_at moves whenever the page could;
     # a profile, disclosure, provenance or change-log row can change on its own, so they count too.
@@ -303,6 +341,33 @@ class CachedPage:
     indexable: bool
     audience: str
     surrogate_keys: tuple[str, ...] = ()  # the CDN's purge keys: the article's and its topic's
+
+
+class RecentPages:
+    """The article pages one worker process served most recently, by cache key, at most ``READER_LOCAL_PAGES``.
+
+    A page's cache key is a digest of everything the page shows (``page_identity``), so the bytes kept
+    under a key are never out of date: with a shared cache, a cached page costs no round trip to it.
+    """
+
+    def __init__(self):
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            html = self._pages.get(key)
+            if html is not None:
+                self._pages.move_to_end(key)
+            return html
+
+    def put(self, key: str, html: bytes) -> None:
+        size = settings.READER_LOCAL_PAGES
+        with self._lock:
+            self._pages[key] = html
+            self._pages.move_to_end(key)
+            while len(self._pages) > max(size, 0):
+                self._pages.popitem(last=False)
 
 
 def stale_page_key(*, slug: str, missing_variant: bool) -> str:

@@ -1,11 +1,14 @@
 """Reads for article screens. Each declares its joins so a page's query count is fixed."""
 
 import functools
+import re
+import threading
+import time
+import weakref
 from datetime import date
 
 from django.conf import settings
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import connections, router
+from django.db import ProgrammingError, connections, router
 from django.db.models import (
     Case,
     Count,
@@ -22,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import get_related_populators
 
 from articles import reader
 from articles.models import (
@@ -62,18 +66,66 @@ def article_for_readers(*, slug: str) -> Article:
     withdrawn article (410) from one never published (404). The same query joins the author's
     profile, the disclosure and the live revision's provenance, and carries the public change log
     as ``change_log`` (a JSON list, newest first). Raises Article.DoesNotExist.
+
+    Like the stamp, the query is compiled once per process and run with the slug swapped in (a fresh
+    render after a publish pays for running it, not for building it). Texts no reader page shows (the
+    working body, the live revision's source and references, the search text) are not fetched.
     """
+    alias = router.db_for_read(Article)
+    statement = _reader_statement(alias)
+    params = (*statement.params[: statement.at], slug, *statement.params[statement.at + 1 :])
+    row = _fetch_one(alias, "imprimatur_reader_article", statement.sql, params)
+    if row is None:
+        raise Article.DoesNotExist("Article matching query does not exist.")
+    return statement.instance(row)
+
+
+def _article_for_readers_query(slug: str) -> QuerySet[Article]:
     return (
-        Article.objects.select_related(
-            "live_publication__revision__provenance", "topic", "author__author_profile", "disclosure"
+        Article.objects.filter(slug=slug)
+        .select_related("live_publication__revision__provenance", "topic", "author__author_profile", "disclosure")
+        .defer(
+            "body",
+            "live_publication__search_text",
+            "live_publication__revision__body",
+            "live_publication__revision__references",
         )
         .annotate(
             live_revision_number=F("live_publication__revision__number"),
             withdrawn=Exists(PublicationWithdrawal.objects.filter(article=OuterRef("pk"))),
             change_log=_ChangeLog(F("pk")),
         )
-        .get(slug=slug)
+        .order_by()
     )
+
+
+class _ReaderStatement:
+    """``_article_for_readers_query`` compiled once: its SQL, where the slug goes, and how a row becomes an
+    Article with its joined rows (what Django's model iterable does with a freshly compiled query)."""
+
+    def __init__(self, alias: str):
+        compiler = _article_for_readers_query(_SLUG_PLACEHOLDER).query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        self.sql, self.params, self.at = sql, tuple(params), list(params).index(_SLUG_PLACEHOLDER)
+        self.alias, self._compiler = alias, compiler
+        start, end = compiler.klass_info["select_fields"][0], compiler.klass_info["select_fields"][-1] + 1
+        self._fields = (start, end, [column[0].target.attname for column in compiler.select[start:end]])
+        self._populators = get_related_populators(compiler.klass_info, compiler.select, alias)
+
+    def instance(self, row: tuple) -> Article:
+        (row,) = self._compiler.results_iter(results=[[row]])  # the fields' converters (JSON, dates)
+        start, end, names = self._fields
+        article = Article.from_db(self.alias, names, row[start:end])
+        for populator in self._populators:
+            populator.populate(row, article)
+        for name, position in self._compiler.annotation_col_map.items():
+            setattr(article, name, row[position])
+        return article
+
+
+@functools.cache
+def _reader_statement(alias: str) -> _ReaderStatement:
+    return _ReaderStatement(alias)
 
 
 class _ChangeLog(Func):
@@ -297,8 +349,34 @@ def _stamp_statement(alias: str) -> tuple[str, tuple, int]:
 
 # Each worker process may remember stamps for READER_STAMP_SECONDS (1 in production, 0 = off):
 # at thousands of requests a second this saves nearly every query, and a publish or withdrawal
-# reaches readers within that second. Deliberately per process (never the shared cache).
-_stamp_memo = LocMemCache("reader-stamps", {"OPTIONS": {"MAX_ENTRIES": 5000}})
+# reaches readers within that second. Deliberately per process (never the shared cache), and a plain
+# dictionary: a stamp is read on every request, so it is neither copied nor pickled.
+class _StampMemo:
+    MAX_ENTRIES = 5000
+
+    def __init__(self):
+        self._stamps: dict[str, tuple[float, dict | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, slug: str, default=None):
+        found = self._stamps.get(slug)
+        return found[1] if found is not None and found[0] > time.time() else default
+
+    def set(self, slug: str, stamp: dict | None, seconds: float) -> None:
+        with self._lock:
+            if len(self._stamps) >= self.MAX_ENTRIES:
+                now = time.time()
+                self._stamps = {k: v for k, v in self._stamps.items() if v[0] > now}
+                if len(self._stamps) >= self.MAX_ENTRIES:
+                    self._stamps.clear()
+            self._stamps[slug] = (time.time() + seconds, stamp)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._stamps.clear()
+
+
+_stamp_memo = _StampMemo()
 
 
 def article_page_stamp(*, slug: str) -> dict | None:
@@ -320,11 +398,48 @@ def article_page_stamp(*, slug: str) -> dict | None:
 def _stamp_query(slug: str) -> dict | None:
     alias = router.db_for_read(Article)
     sql, params, at = _stamp_statement(alias)
-    params = (*params[:at], slug, *params[at + 1 :])
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = _fetch_one(alias, "imprimatur_reader_stamp", sql, (*params[:at], slug, *params[at + 1 :]))
     return dict(zip(STAMP_FIELDS, row, strict=True)) if row else None
+
+
+# On PostgreSQL the two statements of the article page are prepared once per database connection (they
+# survive rolled-back transactions): planning a ten-table join costs several times running it. Prepared
+# statements belong to the session, so a pooler in front of PostgreSQL must keep sessions (pgbouncer's
+# session mode); elsewhere the statement is simply executed.
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # connection → {statement name: prepared?}
+_UNSURE = "unsure"
+_NO_SUCH_STATEMENT = "26000"  # SQLSTATE invalid_sql_statement_name
+
+
+def _fetch_one(alias: str, name: str, sql: str, params: tuple) -> tuple | None:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        prepared = _prepared.setdefault(connection.connection, {})
+        if prepared.get(name) == _UNSURE:  # a failure last time: ask the session (once) whether it has it
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [name])
+            prepared[name] = cursor.fetchone()[0] == 1
+        run = f"EXECUTE {name}({', '.join(['%s'] * len(params))})"
+        try:
+            if prepared.get(name):
+                try:
+                    cursor.execute(run, params)
+                    return cursor.fetchone()
+                except ProgrammingError as error:
+                    # Dropped behind our back (a pooler's DISCARD ALL): outside a transaction, prepare it again.
+                    if getattr(error.__cause__, "sqlstate", None) != _NO_SUCH_STATEMENT or connection.in_atomic_block:
+                        raise
+            numbered = iter(range(1, len(params) + 1))
+            positional = re.sub(r"%(s|%)", lambda m: f"${next(numbered)}" if m.group(1) == "s" else "%%", sql)
+            cursor.execute(f"PREPARE {name} AS {positional}; {run}", params)  # one round trip
+            cursor.nextset()  # the second result holds the row
+            prepared[name] = True
+        except Exception:
+            prepared[name] = _UNSURE  # prepared before it failed, or dropped: unknown until asked
+            raise
+        return cursor.fetchone()
 
 
 def counterpart_for_readers(*, article_id: int, audience: str, variant_of_id: int | None) -> dict | None:

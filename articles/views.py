@@ -2,6 +2,7 @@
 ``articles.reader`` (what a page shows and how it is identified) and ``articles.selectors``."""
 
 import dataclasses
+import functools
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -106,29 +108,58 @@ def _article_page(request, slug, preference):
         audience=stamp["audience"],
         surrogate_keys=(article_key(stamp["id"]), *([topic_key(stamp["topic_id"])] if stamp["topic_id"] else [])),
     )
-    if get_conditional_response(request, etag=page.etag, last_modified=page.last_modified) is None:
-        html = cache.get(identity.cache_key)
+    if _conditional_response(request, page) is None:
+        html = _cached_page(identity.cache_key)
         if html is None:
             article = selectors.article_for_readers(slug=slug)
             context = _article_context(article, reader.disclaimer_of(stamp), preference, missing_variant, identity)
             html = render_to_string("articles/article.html", context).encode()  # stored as the bytes sent
             if reader.stamp_matches(stamp, article):  # not if a publish landed between the two reads
                 cache.set(identity.cache_key, html, PAGE_CACHE_SECONDS)
+                if settings.READER_LOCAL_PAGES > 0:
+                    _recent_pages.put(identity.cache_key, html)
                 stale = dataclasses.replace(page, html=html)
                 cache.set(reader.stale_page_key(slug=slug, missing_variant=missing_variant), stale, STALE_PAGE_SECONDS)
         page = dataclasses.replace(page, html=html)
     return _page_response(request, page)
 
 
+# The pages this worker served last (READER_LOCAL_PAGES), kept as sent: no round trip, no unpickled copy.
+_recent_pages = reader.RecentPages()
+
+
+def _cached_page(key: str) -> bytes | None:
+    """The rendered page under ``key``: this worker's recent copy, else the shared cache (then kept here)."""
+    if settings.READER_LOCAL_PAGES <= 0:
+        return cache.get(key)
+    html = _recent_pages.get(key)
+    if html is None:
+        html = cache.get(key)
+        if html is not None:
+            _recent_pages.put(key, html)
+    return html
+
+
+_CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+_http_date = functools.lru_cache(maxsize=1024)(http_date)
+
+
+def _conditional_response(request, page):
+    """The 304 (or 412) a conditional request gets for this page, or None; a plain GET skips the parsing."""
+    if not any(header in request.META for header in _CONDITIONAL_HEADERS):
+        return None
+    return get_conditional_response(request, etag=page.etag, last_modified=page.last_modified)
+
+
 def _page_response(request, page, *, stale: bool = False):
     """The page's response (or a 304), with the CSP nonce of this response on its JSON-LD script."""
-    response = get_conditional_response(request, etag=page.etag, last_modified=page.last_modified)
+    response = _conditional_response(request, page)
     if response is None:
         nonce = getattr(request, "csp_nonce", None)
         html = structured_data.with_nonce(page.html, str(nonce)) if nonce is not None else page.html
         response = HttpResponse(html)
     response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(page.last_modified)
+    response["Last-Modified"] = _http_date(page.last_modified)
     if not page.indexable:
         response["X-Robots-Tag"] = "noindex"
     if stale:
@@ -172,14 +203,14 @@ def _article_context(article, disclaimer, preference, missing_variant, identity)
         "provenance": reader.provenance_of(publication),
         "changes": changes,
         "date_modified": modified,
-        "report_form": ErrorReportForm(),
+        "report_form_html": _report_form_html(article.slug),
         "article": article,
         "publication": publication,
         "canonical_url": url,
         "steps": reader.review_steps(article, publication),
         "status_summary": reader.status_summary(article, publication),
         "credits": [] if publication.provisional else credits,
-        "references": references,
+        "references_html": reader.references_html(publication),
         "last_reviewed": None if publication.provisional else last_reviewed,
         "identity": identity,
         "audiences": Audience.choices,
@@ -189,6 +220,14 @@ def _article_context(article, disclaimer, preference, missing_variant, identity)
         "json_ld": structured_data.json_ld(page),
         "open_graph": structured_data.open_graph(publication=publication, url=url, modified=modified),
     }
+
+
+@functools.lru_cache(maxsize=4096)
+def _report_form_html(slug: str) -> str:
+    """The article page's empty "report a problem" form: the same for every reader of an address (no token, no
+    values), so each process renders it once per address."""
+    context = {"report_form": ErrorReportForm(), "article": {"slug": slug}}
+    return mark_safe(render_to_string("articles/_report_form.html", context))
 
 
 @require_safe

@@ -168,6 +168,11 @@ else:
 # (its ETag and cache key). 0 re-reads it on every request; 1 s keeps readers within a second of a
 # publish or withdrawal and saves nearly every query under load.
 READER_STAMP_SECONDS = env_int("READER_STAMP_SECONDS", 1 if PRODUCTION else 0)
+# Each web worker also keeps the article pages it served most recently, up to this many (about 35 KB each),
+# as the bytes sent: a page's cache key is a digest of everything it shows, so a kept copy is never out of
+# date, and a cached page then costs no round trip to Redis (nor, with the in-process cache, unpickling a
+# copy). 0 turns the copy off.
+READER_LOCAL_PAGES = env_int("READER_LOCAL_PAGES", 200)
 # While the database cannot be reached, a reader article page rendered within this long is still served
 # from the cache (stale-if-error); other pages answer 503. A withdrawal forgets the page at once.
 READER_STALE_IF_ERROR_SECONDS = env_int("READER_STALE_IF_ERROR_SECONDS", 24 * 3600)
