@@ -1,5 +1,6 @@
 """ARCHITECTURE.md, held: no import circle, no import up a layer, articles never imports reviews,
-reads never import writes; modules under 400 lines and functions under 40 in reviews/.
+reads never import writes; modules under 400 lines and functions under 40 in reviews/; the layer
+table of ARCHITECTURE.md is the one in tests/architecture.py.
 
 The checker itself is tested on small trees in tmp_path, so these tests provably fail on a bad import.
 """
