@@ -5,6 +5,7 @@ path; ``from a.b import c`` is an edge to ``a.b.c`` when that is a module, else 
 """
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -197,3 +198,24 @@ def figures(graph: dict[str, set[str]], package: str) -> dict[str, int]:
         "edges": sum(len(targets) for targets in sub.values()),
         "circles": len(cycles(sub)),
     }
+
+
+def documented_layers(markdown: str) -> dict[int, set[str]]:
+    """The modules column of the layer table in ARCHITECTURE.md ("## Layers, bottom first"), by layer number."""
+    section = markdown.split("## Layers, bottom first", 1)[1].split("\n## ", 1)[0]
+    out: dict[int, set[str]] = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) == 5 and cells[1][:1].isdigit():
+            out[int(cells[1].split()[0])] = set(re.findall(r"`([^`]+)`", cells[3]))
+    return out
+
+
+def layer_table_mismatches(documented: dict[int, set[str]], layers=REVIEWS_LAYERS) -> list[str]:
+    """Each module the document puts on another layer than ``layers`` does, or names that one of them lacks."""
+    out = []
+    for number in sorted(set(documented) | set(range(len(layers)))):
+        written, coded = documented.get(number, set()), set(layers[number]) if number < len(layers) else set()
+        out += [f"layer {number}: {name} is in ARCHITECTURE.md only" for name in sorted(written - coded)]
+        out += [f"layer {number}: {name} is in tests/architecture.py only" for name in sorted(coded - written)]
+    return out

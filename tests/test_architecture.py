@@ -1,5 +1,6 @@
 """ARCHITECTURE.md, held: no import circle, no import up a layer, articles never imports reviews,
-reads never import writes; modules under 400 lines and functions under 40 in reviews/.
+reads never import writes; modules under 400 lines and functions under 40 in reviews/; the layer
+table of ARCHITECTURE.md is the one in tests/architecture.py.
 
 The checker itself is tested on small trees in tmp_path, so these tests provably fail on a bad import.
 """
@@ -23,6 +24,26 @@ def test_the_project_has_no_import_circle():
 
 def test_every_reviews_module_has_a_layer():
     assert arch.unclassified(_graph()) == []
+
+
+def test_the_layer_table_of_architecture_md_matches_the_checker():
+    documented = arch.documented_layers((ROOT / "ARCHITECTURE.md").read_text())
+    assert arch.layer_table_mismatches(documented) == []
+
+
+def test_layer_table_check_catches_a_module_on_another_layer_or_missing():
+    layers = (("reviews.models",), ("reviews.permissions", "reviews.locking"))
+    table = (
+        "## Layers, bottom first\n\n| layer | what | modules |\n| --- | --- | --- |\n"
+        "| 0 models | fields | `reviews.models`, `reviews.permissions` |\n| 1 predicates | who | `reviews.locking` |\n"
+        "\n## Next\n| 2 x | y | `reviews.elsewhere` |\n"
+    )
+    documented = arch.documented_layers(table)
+    assert documented == {0: {"reviews.models", "reviews.permissions"}, 1: {"reviews.locking"}}
+    assert arch.layer_table_mismatches(documented, layers) == [
+        "layer 0: reviews.permissions is in ARCHITECTURE.md only",
+        "layer 1: reviews.permissions is in tests/architecture.py only",
+    ]
 
 
 def test_no_import_breaks_the_layers():
