@@ -1,4 +1,4 @@
-"""The one client for registries: Crossref (DOIs) and NCBI E-utilities (PMIDs, PMCIDs).
+"""The one client for registries: Crossref (DOIs) and NCBI E-utilities (PMIDs, PMCIDs, the NLM Catalog).
 
 Each reference is checked by its strongest identifier (DOI, else PMID, else PMCID). Answers
 are cached in ``ResolverLookup`` (one row per registry and identifier, with its ``fetched_at``) so an
@@ -28,6 +28,7 @@ from datetime import timedelta
 import httpx
 from django.conf import settings
 from django.utils import timezone
+from stdnum import issn as stdnum_issn
 
 from articles.models import ResolverLookup
 from articles.validation.base import Resolution
@@ -35,7 +36,6 @@ from articles.validation.records import crossref_resolution, ncbi_resolution
 
 NCBI_BATCH = 200  # ids per E-utilities request
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
-ISSN = re.compile(r"\d{4}-\d{3}[\dX]")
 
 
 class ResolverUnavailable(Exception):
@@ -211,7 +211,7 @@ class RegistryResolver:
     def catalog(self, resolution: Resolution) -> Resolution:
         """The resolution with the NLM Catalog's answer on whether its journal (by any of its ISSNs)
         is a journal in NCBI's databases; unchanged when there is no ISSN or the catalog failed."""
-        issns = sorted({issn.upper() for issn in resolution.issns if ISSN.fullmatch(issn.upper())})
+        issns = sorted({stdnum_issn.format(issn) for issn in resolution.issns if stdnum_issn.is_valid(issn)})
         if not issns:
             return resolution
         key = ",".join(issns)
@@ -226,7 +226,7 @@ class RegistryResolver:
         self._mark("NLM Catalog", at=lookup.fetched_at)
         return replace(
             resolution,
-            catalog_indexed=bool(lookup.payload.get("ids")),
+            catalog_indexed=int(lookup.payload.get("count") or 0) > 0,
             catalog_query=term,
             catalog_answered_at=lookup.fetched_at.isoformat(),
         )

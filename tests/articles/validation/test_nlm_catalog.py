@@ -10,7 +10,7 @@ NOT_INDEXED = (
     "[Research] Example A. Turmeric extract for knee osteoarthritis: a randomised trial. "
     "International Journal of Example Remedies. 2019. doi:10.5555/not.indexed"
 )
-TERM = "(2345-6780[issn]) AND ncbijournals[filter]"
+TERM = "(2345-6787[issn]) AND ncbijournals[filter]"
 
 
 def catalog_requests(recorder):
@@ -31,10 +31,10 @@ def test_indexed_journal_gives_no_finding():
 def test_journal_not_in_the_catalog_is_a_warning_naming_journal_issn_and_evidence():
     report = run(Recorder(), NOT_INDEXED, year=2020)
     [finding] = [f for f in report.findings if f.rule == "source-not-indexed"]
-    answered = ResolverLookup.objects.get(source="nlmcatalog", identifier="2345-6780").fetched_at
+    answered = ResolverLookup.objects.get(source="nlmcatalog", identifier="2345-6787").fetched_at
     assert (finding.severity, finding.reference) == ("warning", 1)
     assert finding.message == (
-        'Reference 1: "International Journal of Example Remedies" (ISSN 2345-6780) is not indexed in PubMed: '
+        'Reference 1: "International Journal of Example Remedies" (ISSN 2345-6787) is not indexed in PubMed: '
         f'the NLM Catalog search "{TERM}" found no journal in NCBI databases (answered {answered.date().isoformat()})'
     )
 
@@ -55,7 +55,7 @@ def test_catalog_answer_is_cached_with_its_fetch_time():
     first = run(recorder, NOT_INDEXED, year=2020)
     second = run(recorder, NOT_INDEXED, year=2020)
     assert len(catalog_requests(recorder)) == 1  # the second check reads the cached answer
-    lookup = ResolverLookup.objects.get(source="nlmcatalog", identifier="2345-6780")
+    lookup = ResolverLookup.objects.get(source="nlmcatalog", identifier="2345-6787")
     assert lookup.payload == {"term": TERM, "count": 0, "ids": []}
     assert [f.message for f in first.findings] == [f.message for f in second.findings]
     [_crossref, catalog] = resolver_registries(recorder, NOT_INDEXED)
@@ -71,3 +71,18 @@ def test_no_catalog_question_without_an_issn_or_for_a_preprint():
         year=2020,
     )
     assert catalog_requests(recorder) == []
+
+
+def test_catalog_error_answer_is_not_a_finding_and_not_cached():
+    import httpx
+
+    recorder = Recorder()
+
+    def handler(request):
+        if request.url.path.endswith("/esearch.fcgi"):  # E-utilities reports a bad query inside a 200
+            return httpx.Response(200, json={"esearchresult": {"ERROR": "Invalid query"}})
+        return recorder(request)
+
+    report = run(handler, NOT_INDEXED, year=2020)
+    assert "source-not-indexed" not in {f.rule for f in report.findings}
+    assert not ResolverLookup.objects.filter(source="nlmcatalog").exists()

@@ -82,9 +82,9 @@ def test_check_references_reports_notices_from_the_standin(tmp_path):
     [not_indexed] = [f for f in data["findings"] if f["rule"] == "source-not-indexed"]  # the other journals are
     assert (not_indexed["reference"], not_indexed["severity"]) == (7, "warning")
     message = not_indexed["message"]
-    assert '"International Journal of Example Remedies" (ISSN 2345-6780) is not indexed in PubMed' in message
-    assert 'the NLM Catalog search "(2345-6780[issn]) AND ncbijournals[filter]" found no' in message
+    assert '"International Journal of Example Remedies" (ISSN 2345-6787) is not indexed in PubMed' in message
+    assert 'the NLM Catalog search "(2345-6787[issn]) AND ncbijournals[filter]" found no' in message
     assert {r["registry"]: r["error"] for r in data["registries"]} == {"Crossref": "", "NCBI": "", "NLM Catalog": ""}
     assert "/works?filter=updates%3A10.5555%2Fnotice.only&rows=100&mailto=editorial%40localhost" in requests
     assert any(r.startswith("/eutils/esummary.fcgi?db=pubmed&id=9500320") for r in requests)
-    assert any(r.startswith("/eutils/esearch.fcgi?db=nlmcatalog&term=%282345-6780%5Bissn%5D%29") for r in requests)
+    assert any(r.startswith("/eutils/esearch.fcgi?db=nlmcatalog&term=%282345-6787%5Bissn%5D%29") for r in requests)

@@ -34,7 +34,7 @@ ROUTES = {
 UPDATES = {"10.5555/notice.only": "crossref_updates_notice_only.json"}
 NO_UPDATES = "crossref_updates_none.json"
 # Answers to the NLM Catalog ESearch: this ISSN has no journal in NCBI databases; every other is indexed.
-NOT_INDEXED_ISSNS = {"2345-6780"}
+NOT_INDEXED_ISSNS = {"2345-6787"}
 
 
 def recording_for(path: str, params) -> str:
