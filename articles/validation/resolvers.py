@@ -274,11 +274,13 @@ def catalog_term(issns: list[str]) -> str:
     """The NLM Catalog query for a journal by its ISSNs, limited to the journals in NCBI's databases.
 
     ``[issn]`` is the NLM Catalog's ISSN search field (print, electronic and linking ISSNs) and
-    ``ncbijournals[filter]`` its documented subset "Journals in NCBI Databases", the journals whose
-    articles PubMed or PMC hold (NLM Catalog Help, "Journals in NCBI Databases"; the MEDLINE FAQ,
-    https://www.nlm.nih.gov/medline/medline_faq.html, "How can I tell if a journal is indexed in
-    MEDLINE?", points to the same catalog search). A journal outside that subset has no PubMed
-    record to check a citation against, which is the signal ``source-not-indexed`` reports."""
+    ``ncbijournals[filter]`` its subset "Journals in NCBI Databases", the journals that NCBI's
+    records (PubMed, PMC) refer to. The filter is the one NCBI documents for ESearch on the catalog
+    (Entrez Programming Utilities Help, https://www.ncbi.nlm.nih.gov/books/NBK25499/, ESearch
+    examples: ``db=nlmcatalog&term=obstetrics+AND+ncbijournals[filter]``); the MEDLINE FAQ
+    (https://www.nlm.nih.gov/medline/medline_faq.html, "How can I tell if a journal is indexed in
+    MEDLINE?") points to the same catalog. A journal outside that subset has no PubMed record to
+    check a citation against, which is the signal ``source-not-indexed`` reports."""
     either = " OR ".join(f"{issn}[issn]" for issn in issns)
     return f"({either}) AND ncbijournals[filter]"
 
