@@ -63,6 +63,10 @@ class Resolution:
     journals: tuple[str, ...] = ()  # full and short journal names
     first_author: str = ""  # family name
     published_version: str = ""  # DOI of the journal article a preprint became
+    # The NLM Catalog's answer for the journal's ISSNs (None: not asked, or it did not answer).
+    catalog_indexed: bool | None = None
+    catalog_query: str = ""  # the ESearch term asked of db=nlmcatalog
+    catalog_answered_at: str = ""  # when the catalog answered it (ISO 8601)
 
 
 @dataclass

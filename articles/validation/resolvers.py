@@ -1,4 +1,4 @@
-"""The one client for registries: Crossref (DOIs) and NCBI E-utilities (PMIDs, PMCIDs).
+"""The one client for registries: Crossref (DOIs) and NCBI E-utilities (PMIDs, PMCIDs, the NLM Catalog).
 
 Each reference is checked by its strongest identifier (DOI, else PMID, else PMCID). Answers
 are cached in ``ResolverLookup`` (one row per registry and identifier, with its ``fetched_at``) so an
@@ -12,8 +12,9 @@ a proxy or a local stand-in can answer instead of the public services.
 
 For a DOI the resolver reads the work (``/works/{doi}``) and the works that declare they update
 it (``/works?filter=updates:{doi}``), the two places Crossref records notices; see
-``notices.py``. ``registry_status()`` says which registries answered the last ``resolve`` and
-which failed, for the report.
+``notices.py``. For a journal article Crossref gives ISSNs for, the NLM Catalog is asked through
+E-utilities ESearch whether the journal is in PubMed (``catalog``). ``registry_status()`` says
+which registries answered the last ``resolve`` and which failed, for the report.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from datetime import timedelta
 import httpx
 from django.conf import settings
 from django.utils import timezone
+from stdnum import issn as stdnum_issn
 
 from articles.models import ResolverLookup
 from articles.validation.base import Resolution
@@ -66,6 +68,7 @@ class RegistryResolver:
         )
         self.crossref_url = settings.CROSSREF_API_URL.rstrip("/") + "/"
         self.esummary_url = settings.NCBI_EUTILS_URL.rstrip("/") + "/esummary.fcgi"
+        self.esearch_url = settings.NCBI_EUTILS_URL.rstrip("/") + "/esearch.fcgi"
         self._registries: dict[str, dict] = {}
 
     def registry_status(self) -> list[dict]:
@@ -101,6 +104,9 @@ class RegistryResolver:
         out.update({number: found[number] for number in pubmed})
         out.update({number: merged_notices(out[number], found[number]) for number in also_pubmed})
         out.update(self._ncbi("pmc", pmc))
+        for number, resolution in list(out.items()):
+            if resolution.ok and resolution.source == "Crossref" and resolution.work_type == "journal-article":
+                out[number] = self.catalog(resolution)
         return out
 
     def _cached(self, source: str, identifier: str) -> ResolverLookup | None:
@@ -200,6 +206,45 @@ class RegistryResolver:
                 out[ident] = _store(db, ident, ok=False, error=f"NCBI {db} does not know {ident}")
         return out
 
+    # --- NLM Catalog ------------------------------------------------------------------------
+
+    def catalog(self, resolution: Resolution) -> Resolution:
+        """The resolution with the NLM Catalog's answer on whether its journal (by any of its ISSNs)
+        is a journal in NCBI's databases; unchanged when there is no ISSN or the catalog failed."""
+        issns = sorted({stdnum_issn.format(issn) for issn in resolution.issns if stdnum_issn.is_valid(issn)})
+        if not issns:
+            return resolution
+        key = ",".join(issns)
+        term = catalog_term(issns)
+        lookup = self._cached("nlmcatalog", key)
+        if lookup is None:
+            try:
+                lookup = self._esearch_catalog(key, term)
+            except ResolverUnavailable as exc:
+                self._mark("NLM Catalog", error=str(exc))
+                return resolution
+        self._mark("NLM Catalog", at=lookup.fetched_at)
+        return replace(
+            resolution,
+            catalog_indexed=int(lookup.payload.get("count") or 0) > 0,
+            catalog_query=term,
+            catalog_answered_at=lookup.fetched_at.isoformat(),
+        )
+
+    def _esearch_catalog(self, key: str, term: str) -> ResolverLookup:
+        params = {"db": "nlmcatalog", "term": term, "retmode": "json", "tool": "imprimatur", "email": self.email}
+        if settings.NCBI_API_KEY:
+            params["api_key"] = settings.NCBI_API_KEY
+        response = self._get(self.esearch_url, params=params)
+        try:
+            result = response.json()["esearchresult"]
+            if "ERROR" in result:
+                raise ValueError(result["ERROR"])
+            count, ids = int(result["count"]), [str(i) for i in result["idlist"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ResolverUnavailable("NCBI sent a malformed answer for nlmcatalog") from exc
+        return _store("nlmcatalog", key, ok=True, payload={"term": term, "count": count, "ids": ids})
+
     # --- transport -------------------------------------------------------------------------
 
     def _get(self, url: str, *, params: dict) -> httpx.Response:
@@ -223,6 +268,21 @@ class RegistryResolver:
                 raise ResolverUnavailable(f"{_host(url)} answered HTTP {response.status_code}")
             return response
         raise ResolverUnavailable(f"{reason} after {self.retries + 1} attempts")
+
+
+def catalog_term(issns: list[str]) -> str:
+    """The NLM Catalog query for a journal by its ISSNs, limited to the journals in NCBI's databases.
+
+    ``[issn]`` is the NLM Catalog's ISSN search field (print, electronic and linking ISSNs) and
+    ``ncbijournals[filter]`` its subset "Journals in NCBI Databases", the journals that NCBI's
+    records (PubMed, PMC) refer to. The filter is the one NCBI documents for ESearch on the catalog
+    (Entrez Programming Utilities Help, https://www.ncbi.nlm.nih.gov/books/NBK25499/, ESearch
+    examples: ``db=nlmcatalog&term=obstetrics+AND+ncbijournals[filter]``); the MEDLINE FAQ
+    (https://www.nlm.nih.gov/medline/medline_faq.html, "How can I tell if a journal is indexed in
+    MEDLINE?") points to the same catalog. A journal outside that subset has no PubMed record to
+    check a citation against, which is the signal ``source-not-indexed`` reports."""
+    either = " OR ".join(f"{issn}[issn]" for issn in issns)
+    return f"({either}) AND ncbijournals[filter]"
 
 
 def merged_notices(primary: Resolution, pubmed: Resolution) -> Resolution:

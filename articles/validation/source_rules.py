@@ -6,7 +6,7 @@ and source-quality signals. Each is a checkable fact with its evidence in the me
   it for the revision with a reason (the gate's override of that finding).
 * ``reference-corrected`` (warning): a correction or erratum, named so a reviewer checks it.
 * ``reference-preprint`` (warning): a preprint cited for a claim; names the published version.
-* ``source-no-issn``, ``metadata-author-mismatch``, ``metadata-journal-mismatch``,
+* ``source-no-issn``, ``source-not-indexed``, ``metadata-author-mismatch``, ``metadata-journal-mismatch``,
   ``doi-unresolved`` (warnings): source-quality signals.
 
 Every notice finding ends with the notice's address, so the report links it.
@@ -137,6 +137,25 @@ def source_no_issn(ctx: Context):
             )
 
 
+def source_not_indexed(ctx: Context):
+    """The NLM Catalog has no entry among the journals in NCBI's databases (PubMed) for any ISSN
+    of the cited journal article's journal. No finding when the catalog was not asked or did not answer."""
+    for ref, resolution, line in metadata.answered(ctx):
+        if resolution.catalog_indexed is not False:
+            continue
+        journal = f'"{html.unescape(resolution.journals[0])}"' if resolution.journals else "the journal"
+        issns = ", ".join(resolution.issns)
+        yield (
+            ref["number"],
+            line,
+            (
+                f"Reference {ref['number']}{_at(line)}: {journal} (ISSN {issns}) is not indexed in PubMed: "
+                f'the NLM Catalog search "{resolution.catalog_query}" found no journal in NCBI databases '
+                f"(answered {resolution.catalog_answered_at[:10]})"
+            ),
+        )
+
+
 def metadata_author_mismatch(ctx: Context):
     """The registry's first author is not the entered first author (accents and case aside)."""
     for ref, resolution, line in metadata.answered(ctx):
@@ -207,6 +226,7 @@ SOURCE_RULES: tuple[Rule, ...] = (
     Rule("reference-corrected", WARNING, reference_corrected),
     Rule("reference-preprint", WARNING, reference_preprint),
     Rule("source-no-issn", WARNING, source_no_issn),
+    Rule("source-not-indexed", WARNING, source_not_indexed),
     Rule("metadata-author-mismatch", WARNING, metadata_author_mismatch),
     Rule("metadata-journal-mismatch", WARNING, metadata_journal_mismatch),
     Rule("doi-unresolved", WARNING, doi_unresolved),

@@ -86,7 +86,7 @@ def test_resolver_with_max_age_looks_up_stale_answers_again():
     refs = [{"number": 1, "doi": RETRACTED_DOI}]
     cached = resolver_for(recorder)
     cached.resolve(references=refs), cached.resolve(references=refs)
-    assert len(recorder.requests) == 2  # the work and the notices that update it
+    assert len(recorder.requests) == 3  # the work, the notices that update it, the NLM Catalog on its ISSNs
     fresh = RegistryResolver(transport=httpx.MockTransport(recorder), sleep=lambda s: None, max_age=timedelta(0))
     fresh.resolve(references=refs)
-    assert len(recorder.requests) == 4
+    assert len(recorder.requests) == 6

@@ -150,10 +150,10 @@ def test_notices_are_cached_with_their_fetch_time():
     recorder = Recorder()
     run(recorder, cite("10.5555/notice.only"))
     run(recorder, cite("10.5555/notice.only"))
-    assert len(recorder.requests) == 2  # the work and its updating notices, each fetched once
+    assert len(recorder.requests) == 3  # the work, its updating notices and the NLM Catalog, each fetched once
     assert ResolverLookup.objects.filter(source="crossref-updates", identifier="10.5555/notice.only").exists()
     work = ResolverLookup.objects.get(source="crossref", identifier="10.5555/notice.only")
-    [registry] = resolver_registries(recorder, cite("10.5555/notice.only"))
+    registry, _catalog = resolver_registries(recorder, cite("10.5555/notice.only"))
     assert registry["answered_at"] == work.fetched_at.isoformat()  # when the oldest cached answer was fetched
 
 

@@ -56,7 +56,8 @@ def test_offline_gate_report_is_followed_by_the_online_check_which_blocks_approv
         assert requests  # the online check ran after commit
     online = reports.latest_report(revision=offline.revision)
     assert online.pk != offline.pk and online.resolvers_used and online.consulted_at is not None
-    assert [(r["registry"], r["error"]) for r in online.registries] == [("Crossref", ""), ("NCBI", "")]
+    registries = [(r["registry"], r["error"]) for r in online.registries]
+    assert registries == [("Crossref", ""), ("NCBI", ""), ("NLM Catalog", "")]
     assert gate.registries_note(article=article) is None
     [blocking] = gate.blocking_findings(article=article)
     assert (blocking["rule"], blocking["reference"]) == ("reference-retracted", 1)
@@ -107,14 +108,19 @@ def test_partial_outage_stores_what_answered_and_names_the_failure(approved_arti
         registries_at(url)
         settings.NCBI_EUTILS_URL = f"{closed_port_url()}/eutils/"
         report = reports.report_check_online(revision=revision)
-    [crossref, ncbi] = report.registries
+    [crossref, ncbi, catalog] = report.registries
     assert crossref["answered_at"] and not crossref["error"]
     assert ncbi["registry"] == "NCBI" and not ncbi["answered_at"] and "could not be reached" in ncbi["error"]
-    assert report.consulted_at is None and "reference-retracted" in {f["rule"] for f in report.findings}
+    # The NLM Catalog is reached through the same E-utilities address: not answered, so no index finding.
+    assert catalog["registry"] == "NLM Catalog" and not catalog["answered_at"]
+    assert "could not be reached" in catalog["error"]
+    rules = {f["rule"] for f in report.findings}
+    assert report.consulted_at is None and "reference-retracted" in rules and "source-not-indexed" not in rules
     note = gate.registries_note(article=article)
     assert note.startswith("registries not consulted yet: NCBI (127.0.0.1 could not be reached") and note.endswith(
         "did not answer"
     )
+    assert "; NLM Catalog (127.0.0.1 could not be reached" in note
 
 
 def test_with_resolvers_off_the_offline_report_is_the_normal_one(approved_article, settings, tasks):

@@ -20,6 +20,10 @@ REFERENCES = [
     f"Oral anticoagulants after ischaemic stroke. {JOURNAL}. doi:10.5555/withdrawn",
     "Prone positioning in awake patients with hypoxaemia. medRxiv. 2020. doi:10.1101/2020.04.01.20050000",
 ]
+NOT_INDEXED = (
+    "[Research] Example A. Turmeric extract for knee osteoarthritis: a randomised trial. "
+    "International Journal of Example Remedies. 2019. doi:10.5555/not.indexed"
+)
 WAKEFIELD = (
     "[Research] Wakefield AJ. Ileal-lymphoid-nodular hyperplasia, non-specific colitis, and pervasive "
     "developmental disorder in children. Lancet. 1998;351(9103):637-41. PMID: 9500320"
@@ -31,11 +35,12 @@ ARTICLE = "\n".join(
         "audience: clinician",
         "---",
         "Early mobilisation helps [1]. Vitamin D lowers risk [2]. Dexamethasone 16 mg is usual [3].",
-        "Anticoagulants help [4]. Prone positioning helps 60% of patients [5]. An old claim [6].",
+        "Anticoagulants help [4]. Prone positioning helps 60% of patients [5]. An old claim [6]. Turmeric helps [7].",
         "",
         "## References",
         *[f"{n}. [Research] Example A. {text}" for n, text in enumerate(REFERENCES, start=1)],
         f"6. {WAKEFIELD}",
+        f"7. {NOT_INDEXED}",
         "",
     ]
 )
@@ -74,6 +79,12 @@ def test_check_references_reports_notices_from_the_standin(tmp_path):
     assert severities[("reference-retracted", 1)] == severities[("reference-retracted", 4)] == "error"
     assert severities[("reference-retracted", 6)] == severities[("reference-concern", 2)] == "error"
     assert severities[("reference-corrected", 3)] == severities[("reference-preprint", 5)] == "warning"
-    assert {r["registry"]: r["error"] for r in data["registries"]} == {"Crossref": "", "NCBI": ""}
+    [not_indexed] = [f for f in data["findings"] if f["rule"] == "source-not-indexed"]  # the other journals are
+    assert (not_indexed["reference"], not_indexed["severity"]) == (7, "warning")
+    message = not_indexed["message"]
+    assert '"International Journal of Example Remedies" (ISSN 2345-6787) is not indexed in PubMed' in message
+    assert 'the NLM Catalog search "(2345-6787[issn]) AND ncbijournals[filter]" found no' in message
+    assert {r["registry"]: r["error"] for r in data["registries"]} == {"Crossref": "", "NCBI": "", "NLM Catalog": ""}
     assert "/works?filter=updates%3A10.5555%2Fnotice.only&rows=100&mailto=editorial%40localhost" in requests
     assert any(r.startswith("/eutils/esummary.fcgi?db=pubmed&id=9500320") for r in requests)
+    assert any(r.startswith("/eutils/esearch.fcgi?db=nlmcatalog&term=%282345-6787%5Bissn%5D%29") for r in requests)

@@ -1,6 +1,7 @@
 """Resolvers replay recorded registry answers; only the network is faked."""
 
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -27,10 +28,13 @@ ROUTES = {
     "/works/10.5555/prone.published": "crossref_preprint_published.json",
     "/works/10.5555/no.issn": "crossref_no_issn.json",
     "/works/10.5555/mismatch": "crossref_mismatch.json",
+    "/works/10.5555/not.indexed": "crossref_not_indexed.json",
 }
 # Answers to ``/works?filter=updates:{doi}``: the notices that declare they update the DOI.
 UPDATES = {"10.5555/notice.only": "crossref_updates_notice_only.json"}
 NO_UPDATES = "crossref_updates_none.json"
+# Answers to the NLM Catalog ESearch: this ISSN has no journal in NCBI databases; every other is indexed.
+NOT_INDEXED_ISSNS = {"2345-6787"}
 
 
 def recording_for(path: str, params) -> str:
@@ -40,6 +44,10 @@ def recording_for(path: str, params) -> str:
         return UPDATES.get(updates.removeprefix("updates:").lower(), NO_UPDATES)
     if path.endswith("/esummary.fcgi"):  # wherever NCBI_EUTILS_URL puts E-utilities
         return ROUTES["/entrez/eutils/esummary.fcgi"]
+    if path.endswith("/esearch.fcgi") and params.get("db") == "nlmcatalog":
+        asked = set(re.findall(r"([\dX-]{9})\[issn\]", str(params.get("term") or "")))
+        indexed = not asked <= NOT_INDEXED_ISSNS
+        return "esearch_nlmcatalog_indexed.json" if indexed else "esearch_nlmcatalog_not_indexed.json"
     return ROUTES[path]
 
 
@@ -96,12 +104,16 @@ def test_matching_doi_gives_no_resolver_findings_and_polite_requests(settings):
     recorder = Recorder()
     report = run(recorder, JCO + " doi:10.1200/JCO.1998.16.4.1613")
     assert report.findings == []
-    work, updates = recorder.requests  # the work, then the notices that declare they update it
+    # The work, the notices that declare they update it, then the NLM Catalog on the journal's ISSNs.
+    work, updates, catalog = recorder.requests
     for request in (work, updates):
         assert request.headers["User-Agent"] == "Imprimatur/0.1 (mailto:desk@example.org)"
         assert request.url.params["mailto"] == "desk@example.org"
     assert updates.url.path == "/works"
     assert updates.url.params["filter"] == "updates:10.1200/jco.1998.16.4.1613"
+    assert catalog.url.path == "/entrez/eutils/esearch.fcgi"
+    assert catalog.url.params["term"] == "(0732-183X[issn] OR 1527-7755[issn]) AND ncbijournals[filter]"
+    assert (catalog.url.params["db"], catalog.url.params["email"]) == ("nlmcatalog", "desk@example.org")
 
 
 def test_retracted_doi_is_an_error_naming_the_notice():
@@ -173,10 +185,11 @@ def test_answers_are_cached_so_each_identifier_is_looked_up_once():
     recorder = Recorder()
     run(recorder, JCO + " doi:10.1200/JCO.1998.16.4.1613", JCO + " PMID: 9552073")
     run(recorder, JCO + " doi:10.1200/JCO.1998.16.4.1613", JCO + " PMID: 9552073")
-    assert len(recorder.requests) == 3
+    assert len(recorder.requests) == 4
     assert set(ResolverLookup.objects.values_list("source", "identifier")) == {
         ("crossref", "10.1200/jco.1998.16.4.1613"),
         ("crossref-updates", "10.1200/jco.1998.16.4.1613"),
+        ("nlmcatalog", "0732-183X,1527-7755"),
         ("pubmed", "9552073"),
     }
 
