@@ -150,8 +150,9 @@ def source_not_indexed(ctx: Context):
             line,
             (
                 f"Reference {ref['number']}{_at(line)}: {journal} (ISSN {issns}) is not indexed in PubMed: "
-                f'the NLM Catalog search "{resolution.catalog_query}" found no journal in NCBI databases '
-                f"(answered {resolution.catalog_answered_at[:10]})"
+                f'the NLM Catalog search "{resolution.catalog_query}" found no journal in NCBI databases'
+                # no answer date here: the message is part of the finding's key, which must stay the same
+                # when the catalog is asked again (the date is kept with the cached answer)
             ),
         )
 
