@@ -70,7 +70,7 @@ class ArticleCreateView(_ArticleWrite):
 
 
 class ArticleView(_ArticleWrite):
-    """Read an article as the desk sees it (ETag: its revision), or replace its content (a new revision)."""
+    """Read an article as the desk sees it (ETag: "<revision>.<version>"), or replace its content (a new revision)."""
 
     required_scopes = {"GET": Scope.READ, "HEAD": Scope.READ, "PUT": Scope.SUBMIT}
 
