@@ -93,3 +93,12 @@ def test_production_refuses_to_start_with_debug_on():
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be off in production" in result.stderr
     assert _manage("check", env_extra={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": GOOD_KEY}).returncode == 0
+
+
+def test_the_demos_email_links_use_the_host_and_port_it_serves_on():
+    # `make demo` exports HOST and PORT to the web server, the worker and the jobs loop alike.
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "DJANGO_ENV")}
+    env.update(HOST="192.0.2.7", PORT="8123", DJANGO_SETTINGS_MODULE="editorial.settings")
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "http://192.0.2.7:8123", result.stderr
