@@ -361,3 +361,24 @@ def test_the_decisions_page_records_each_thread_with_its_replies_and_resolution(
     assert "Comments on the text: 0 open of 1" in text
     assert "It follows the guideline." in text and "resolved the thread" in text
     assert "/reply/" not in text  # the record, not a form
+
+
+@pytest.mark.parametrize("mode", ["single", "double"])
+def test_in_an_anonymous_review_each_side_sees_the_comment_not_the_commenter(people, client, mode):
+    Article.objects.filter(pk=people["article"].pk).update(anonymity=mode)
+    people["article"].refresh_from_db()
+    thread = _start(people, body="Lena Example thinks 16 mg is high.")  # the reviewer names herself
+    services.comment_reply(thread=thread, actor=people["author"], body="cara-author here: it is the guideline dose.")
+    as_author = selectors.comments_on_current(article=people["article"], viewer=people["author"])
+    first, own = as_author.threads[0].entries
+    assert first.label == "Reviewer 1 (reviewer)" and "Lena" not in first.body
+    assert "16 mg is high" in first.body and own.label == "cara-author (author)"  # the author sees their own name
+    as_reviewer = selectors.comments_on_current(article=people["article"], viewer=people["reviewer"])
+    reply = as_reviewer.threads[0].entries[1]
+    hidden = mode == "double"
+    assert (reply.label == "the author (author)") is hidden and ("cara-author" not in reply.body) is hidden
+    client.force_login(people["author"])
+    page = client.get(reverse("admin:articles_article_change", args=[people["article"].pk])).content.decode()
+    assert "Reviewer 1 (reviewer)" in page and "Lena Example" not in page
+    as_editor = selectors.comments_on_current(article=people["article"], viewer=people["editor"])
+    assert as_editor.threads[0].entries[0].label.startswith("Lena Example")
