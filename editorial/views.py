@@ -2,6 +2,8 @@
 ``reviews``, so ``articles`` never has to import ``reviews`` to show the board."""
 
 from django.conf import settings
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -70,3 +72,12 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def admin_shortcut(request, content_type_id: int, object_id: str):
+    """The admin's "view on site" redirect, with an id that does not fit the model's key (a word for a
+    UUID key) answering 404 like any unknown object, not 500."""
+    try:
+        return shortcut(request, content_type_id, object_id)
+    except ValidationError:
+        raise Http404("No such object.") from None

@@ -171,3 +171,16 @@ def test_reviewer_profile_verify_action_with_bad_ids(editor_client):
     )
     assert response.status_code == 200
     assert ReviewerProfile.objects.filter(credentials_verified_at__isnull=True).count() == 1
+
+
+def test_the_view_on_site_redirect_answers_404_for_an_id_its_model_cannot_hold(client, django_user_model):
+    from django.contrib.contenttypes.models import ContentType
+
+    staff = django_user_model.objects.create_user("shortcut-staff", password="x", is_staff=True)
+    client.force_login(staff)
+    uuid_keyed = next(ct for ct in ContentType.objects.all()
+                      if ct.model_class() and ct.model_class()._meta.pk.get_internal_type() == "UUIDField")  # fmt: skip
+    assert client.get(f"/admin/r/{uuid_keyed.pk}/not-a-uuid/").status_code == 404
+    assert client.get(f"/admin/r/{uuid_keyed.pk}/00000000-0000-0000-0000-000000000000/").status_code == 404
+    client.logout()
+    assert client.get(f"/admin/r/{uuid_keyed.pk}/not-a-uuid/").status_code == 302  # to the sign-in page
