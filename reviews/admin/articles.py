@@ -1,6 +1,7 @@
 """The editors' desk. Admin code parses input and calls services; the workflow decides."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
@@ -12,7 +13,7 @@ from django.utils.html import format_html
 from articles.admin import HistoryViewOnlyAdmin
 from articles.diffing import change_summary, paragraph_diff, paragraphs, revision_diff
 from articles.models import Anonymity, Article, ArticleRevision
-from articles.parsing import parse_int
+from articles.parsing import BadValue, parse_int
 from articles.revisions import Content, article_create
 from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
 from reviews import permissions as perms
@@ -50,13 +51,30 @@ class CappedCountPaginator(Paginator):
     COUNT_CAP = 10_000
     capped = False
 
+    def __init__(self, *args, count_cap: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_cap = count_cap or self.COUNT_CAP
+
     @property
     def count(self) -> int:
         if not hasattr(self, "_capped_count"):
-            found = self.object_list.order_by().values("pk")[: self.COUNT_CAP + 1].count()
-            self.capped = found > self.COUNT_CAP
-            self._capped_count = min(found, self.COUNT_CAP)
+            found = self.object_list.order_by().values("pk")[: self.count_cap + 1].count()
+            self.capped = found > self.count_cap
+            self._capped_count = min(found, self.count_cap)
         return self._capped_count
+
+
+def search_count_cap(request, per_page: int) -> int | None:
+    """A word search counts its matches only up to the page after the one shown ("200+ articles" on page 1),
+    so its count stops after a page or two of matches instead of reading every match of each word's
+    trigram index (which grows with the site); each next page counts one page further. None: no search."""
+    if not request.GET.get(SEARCH_VAR, "").strip():
+        return None
+    try:
+        page = parse_int(request.GET.get(PAGE_VAR, "1"), name=PAGE_VAR, low=1)
+    except BadValue:
+        page = 1  # the change list answers a bad page number itself
+    return (page + 1) * per_page
 
 
 def _editable_here(user, article: Article) -> bool:
@@ -123,6 +141,11 @@ class ArticleAdmin(
         articles = desk.articles_for_desk(super().get_queryset(request))
         return articles if perms.is_editor(request.user) else articles.filter(author=request.user)
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, count_cap=search_count_cap(request, per_page)
+        )
+
     def get_search_results(self, request, queryset, search_term):
         return desk.search_for_desk(queryset, terms=search_term), False
 
@@ -186,7 +209,7 @@ class ArticleAdmin(
             return format_html('<span class="finding-error">{} error(s)</span>', obj.report_errors)
         return f"{obj.report_warnings} warning(s)" if obj.report_warnings else "clean"
 
-    @admin.display(description="live revision", ordering="live_publication__revision__number")
+    @admin.display(description="live revision", ordering="live_revision")
     def live_revision(self, obj):
         if obj.live_revision is None:
             return "—"
