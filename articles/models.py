@@ -170,9 +170,10 @@ class Article(TimeStamped):
             models.Index(fields=["updated_at", "id"], name="article_ready", condition=READY_TO_PUBLISH),
             # Topic pages: one topic's live articles in the order of their live titles (keyset pagination).
             models.Index(
-                fields=["topic", "live_title", "id"], name="article_live_title",
+                fields=["topic", "live_title", "id"],
+                name="article_live_title",
                 condition=Q(live_publication__isnull=False),
-            ),  # fmt: skip
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -194,7 +194,10 @@ def make_publication(*, article, provisional: bool = False, credits=None, publis
     publication.save()
     # Like publishing, which saves the article row: its updated_at is the page's Last-Modified.
     Article.objects.filter(pk=article.pk).update(
-        live_publication=publication, live_revision=revision.number, live_title=publication.title, updated_at=timezone.now()
+        live_publication=publication,
+        live_revision=revision.number,
+        live_title=publication.title,
+        updated_at=timezone.now(),
     )
     article.refresh_from_db()
     return publication
