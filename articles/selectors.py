@@ -196,7 +196,10 @@ def topic_for_readers(
     articles = live_articles().filter(topic=topic)
     if after is not None:
         title = Subquery(Article.objects.filter(pk=after).order_by().values("live_title")[:1])
-        articles = articles.filter(Q(live_title__gt=title) | Q(live_title=title, pk__gt=after))
+        # The ``>=`` bounds the index range (the rows before the cursor are never read); the OR breaks ties.
+        articles = articles.filter(live_title__gte=title).filter(
+            Q(live_title__gt=title) | Q(live_title=title, pk__gt=after)
+        )
     page = list(articles.order_by("live_title", "pk")[: limit + 1])
     more = len(page) > limit
     page = page[:limit]

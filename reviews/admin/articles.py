@@ -1,9 +1,7 @@
 """The editors' desk. Admin code parses input and calls services; the workflow decides."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,7 +11,7 @@ from django.utils.html import format_html
 from articles.admin import HistoryViewOnlyAdmin
 from articles.diffing import change_summary, paragraph_diff, paragraphs, revision_diff
 from articles.models import Anonymity, Article, ArticleRevision
-from articles.parsing import BadValue, parse_int
+from articles.parsing import parse_int
 from articles.revisions import Content, article_create
 from articles.selectors import revision_pair, revisions_for_article, site_settings_for_readers
 from reviews import permissions as perms
@@ -29,6 +27,7 @@ from reviews.admin.filters import (
     ReviewerFilter,
 )
 from reviews.admin.forms import CompareViewForm, OverrideForm, StepForm
+from reviews.admin.paging import CappedCountPaginator, search_count_cap
 from reviews.admin.provenance import latest_provenance, provenance_missing
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
@@ -41,40 +40,6 @@ from reviews.workflow import transitions as workflow
 
 # A body of more paragraphs than this opens its comparison on the changed paragraphs only.
 LONG_BODY_PARAGRAPHS = 8
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most COUNT_CAP rows (then the list says "10,000+"): a change list's COUNT over every
-    matching article grows with the site, this one stops at the cap. Pages past the cap are still
-    reachable by narrowing the filters or the search."""
-
-    COUNT_CAP = 10_000
-    capped = False
-
-    def __init__(self, *args, count_cap: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_cap = count_cap or self.COUNT_CAP
-
-    @property
-    def count(self) -> int:
-        if not hasattr(self, "_capped_count"):
-            found = self.object_list.order_by().values("pk")[: self.count_cap + 1].count()
-            self.capped = found > self.count_cap
-            self._capped_count = min(found, self.count_cap)
-        return self._capped_count
-
-
-def search_count_cap(request, per_page: int) -> int | None:
-    """A word search counts its matches only up to the page after the one shown ("200+ articles" on page 1),
-    so its count stops after a page or two of matches instead of reading every match of each word's
-    trigram index (which grows with the site); each next page counts one page further. None: no search."""
-    if not request.GET.get(SEARCH_VAR, "").strip():
-        return None
-    try:
-        page = parse_int(request.GET.get(PAGE_VAR, "1"), name=PAGE_VAR, low=1)
-    except BadValue:
-        page = 1  # the change list answers a bad page number itself
-    return (page + 1) * per_page
 
 
 def _editable_here(user, article: Article) -> bool:
