@@ -38,4 +38,4 @@ def search_count_cap(request, per_page: int) -> int | None:
         page = parse_int(request.GET.get(PAGE_VAR, "1"), name=PAGE_VAR, low=1)
     except BadValue:
         page = 1  # the change list answers a bad page number itself
-    return (page + 1) * per_page
+    return min((page + 1) * per_page, CappedCountPaginator.COUNT_CAP)  # never past the change list's own cap
