@@ -8,7 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -77,7 +77,16 @@ class Topic(models.Model):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
+# Approved articles whose approved revision is not the one readers see (none live, or another revision):
+# the filter of the editors' desk's "approved, not yet live" and the condition of its index.
+READY_TO_PUBLISH = Q(status="approved") & (Q(live_revision__isnull=True) | ~Q(live_revision=F("revision")))
+
+
 class ArticleQuerySet(models.QuerySet):
+    def ready_to_publish(self) -> "ArticleQuerySet":
+        """Approved articles whose approved revision is not live (``READY_TO_PUBLISH``)."""
+        return self.filter(READY_TO_PUBLISH)
+
     def rereview_due(self, now: date) -> "ArticleQuerySet":
         """Approved articles whose re-review date has come: due on or before ``now`` (a date)."""
         return self.filter(status=Article.Status.APPROVED, next_review_due__lte=now)
@@ -127,7 +136,13 @@ class Article(TimeStamped):
         related_name="+",
         editable=False,
     )
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The live publication's revision number and title, copied when the article is put live or taken
+    # down (reviews/publishing/records.py, the only two paths that move ``live_publication``; a
+    # publication never changes): the desk's "approved, not yet live" and the topic pages read them
+    # from this row through the indexes below instead of joining every live publication.
+    live_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    live_title = models.CharField(max_length=300, blank=True, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "live_revision", "live_title"])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -149,6 +164,15 @@ class Article(TimeStamped):
                 fields=["next_review_due", "id"],
                 name="article_rereview_running",
                 condition=Q(live_publication__isnull=False) & ~Q(status__in=["approved", "archived"]),
+            ),
+            # The editors' desk's "approved, not yet live": its first rows by last change, from the few
+            # approved articles whose approved revision is not the live one, never every approved article.
+            models.Index(fields=["updated_at", "id"], name="article_ready", condition=READY_TO_PUBLISH),
+            # Topic pages: one topic's live articles in the order of their live titles (keyset pagination).
+            models.Index(
+                fields=["topic", "live_title", "id"],
+                name="article_live_title",
+                condition=Q(live_publication__isnull=False),
             ),
         ]
         constraints = [

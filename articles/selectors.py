@@ -241,16 +241,18 @@ def topic_for_readers(
     *, slug: str, after: int | None = None, limit: int = 50
 ) -> tuple[Topic, list[Article], int | None]:
     """A topic and one page of its live articles by title, each with ``reviewed_on``, and the cursor of the
-    next page (None on the last). Keyset pagination: ``after`` is the last article of the previous page,
-    so page 100 costs what page 1 does. Raises Topic.DoesNotExist."""
+    next page (None on the last). Keyset pagination over the index ``article_live_title`` (topic, the live
+    title the article row keeps, id): ``after`` is the last article of the previous page, so page 100 costs
+    what page 1 does. Raises Topic.DoesNotExist."""
     topic = Topic.objects.get(slug=slug)
     articles = live_articles().filter(topic=topic)
     if after is not None:
-        title = Subquery(Article.objects.filter(pk=after).values("live_publication__title")[:1])
-        articles = articles.filter(
-            Q(live_publication__title__gt=title) | Q(live_publication__title=title, pk__gt=after)
+        title = Subquery(Article.objects.filter(pk=after).order_by().values("live_title")[:1])
+        # The ``>=`` bounds the index range (the rows before the cursor are never read); the OR breaks ties.
+        articles = articles.filter(live_title__gte=title).filter(
+            Q(live_title__gt=title) | Q(live_title=title, pk__gt=after)
         )
-    page = list(articles.order_by("live_publication__title", "pk")[: limit + 1])
+    page = list(articles.order_by("live_title", "pk")[: limit + 1])
     more = len(page) > limit
     page = page[:limit]
     return topic, with_review_dates(page), page[-1].pk if more else None

@@ -105,7 +105,11 @@ def seed() -> None:
     publication.save()
     # The benchmark's own throwaway database: the article is put live directly, without the editorial steps.
     Article.objects.filter(pk=article.pk).update(
-        live_publication=publication, status=Article.Status.APPROVED, last_reviewed_at=publication.published_at
+        live_publication=publication,
+        live_revision=revision.number,
+        live_title=publication.title,
+        status=Article.Status.APPROVED,
+        last_reviewed_at=publication.published_at,
     )
     citations = publication.rendered_html.count('class="cite"')
     print(f"seeded {SLUG}: {len(revision.references)} references, {citations} citation links")

@@ -83,6 +83,7 @@ def _article(i: int, editor_id: int, topic_ids: list[int]) -> dict:
         "id": i, "title": _title(i), "slug": f"article-{i}", "summary": "A benchmark article.", "body": "Text [1].",
         "topic_id": topic_ids[i % TOPICS], "audience": "patient" if i % 4 == 0 else "clinician", "status": status,
         "revision": 1, "author_id": editor_id, "live_publication_id": i if live else None,
+        "live_revision": 1 if live else None, "live_title": _title(i) if live else "",
         "last_reviewed_at": NOW - timedelta(days=i % 365) if approved else None,
         "next_review_due": (NOW + timedelta(days=i % 400 - 30)).date() if approved else None,
         "created_at": NOW - timedelta(minutes=i), "updated_at": NOW - timedelta(minutes=i),

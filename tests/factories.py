@@ -193,7 +193,12 @@ def make_publication(*, article, provisional: bool = False, credits=None, publis
     publication.published_at = published_at or publication.published_at
     publication.save()
     # Like publishing, which saves the article row: its updated_at is the page's Last-Modified.
-    Article.objects.filter(pk=article.pk).update(live_publication=publication, updated_at=timezone.now())
+    Article.objects.filter(pk=article.pk).update(
+        live_publication=publication,
+        live_revision=revision.number,
+        live_title=publication.title,
+        updated_at=timezone.now(),
+    )
     article.refresh_from_db()
     return publication
 

@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,6 +27,7 @@ from reviews.admin.filters import (
     ReviewerFilter,
 )
 from reviews.admin.forms import CompareViewForm, OverrideForm, StepForm
+from reviews.admin.paging import CappedCountPaginator, search_count_cap
 from reviews.admin.provenance import latest_provenance, provenance_missing
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
@@ -40,23 +40,6 @@ from reviews.workflow import transitions as workflow
 
 # A body of more paragraphs than this opens its comparison on the changed paragraphs only.
 LONG_BODY_PARAGRAPHS = 8
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most COUNT_CAP rows (then the list says "10,000+"): a change list's COUNT over every
-    matching article grows with the site, this one stops at the cap. Pages past the cap are still
-    reachable by narrowing the filters or the search."""
-
-    COUNT_CAP = 10_000
-    capped = False
-
-    @property
-    def count(self) -> int:
-        if not hasattr(self, "_capped_count"):
-            found = self.object_list.order_by().values("pk")[: self.COUNT_CAP + 1].count()
-            self.capped = found > self.COUNT_CAP
-            self._capped_count = min(found, self.COUNT_CAP)
-        return self._capped_count
 
 
 def _editable_here(user, article: Article) -> bool:
@@ -123,6 +106,11 @@ class ArticleAdmin(
         articles = desk.articles_for_desk(super().get_queryset(request))
         return articles if perms.is_editor(request.user) else articles.filter(author=request.user)
 
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, count_cap=search_count_cap(request, per_page)
+        )
+
     def get_search_results(self, request, queryset, search_term):
         return desk.search_for_desk(queryset, terms=search_term), False
 
@@ -186,7 +174,7 @@ class ArticleAdmin(
             return format_html('<span class="finding-error">{} error(s)</span>', obj.report_errors)
         return f"{obj.report_warnings} warning(s)" if obj.report_warnings else "clean"
 
-    @admin.display(description="live revision", ordering="live_publication__revision__number")
+    @admin.display(description="live revision", ordering="live_revision")
     def live_revision(self, obj):
         if obj.live_revision is None:
             return "—"

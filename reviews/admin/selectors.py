@@ -36,7 +36,6 @@ def articles_for_desk(queryset: QuerySet[Article]) -> QuerySet[Article]:
         revision__article=OuterRef("pk"), revision__number=OuterRef("revision")
     ).order_by("-created_at", "-pk")
     return queryset.annotate(
-        live_revision=F("live_publication__revision__number"),
         live_provisional=F("live_publication__provisional"),
         report_errors=Subquery(latest.values("errors")[:1]),
         report_warnings=Subquery(latest.values("warnings")[:1]),
@@ -286,9 +285,9 @@ def waiting_for_reviewers(queryset: QuerySet[Article]) -> QuerySet[Article]:
 
 
 def ready_to_publish(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """Approved articles whose approved revision is not the one readers see."""
-    approved = queryset.filter(status=Article.Status.APPROVED)
-    return approved.filter(Q(live_publication__isnull=True) | ~Q(live_publication__revision__number=F("revision")))
+    """Approved articles whose approved revision is not the one readers see: the article row's own
+    ``live_revision`` against its ``revision``, which the partial index ``article_ready`` serves."""
+    return queryset.ready_to_publish()
 
 
 # Each list of the editors' desk shows its first rows: at 100,000 articles a list of every overdue or

@@ -16,7 +16,7 @@ from reviews.masking import credit_line
 from reviews.models import ReviewAssignment, TransitionLog
 from reviews.workflow import gate
 
-_LIVE = ("live_publication",)
+_LIVE = ("live_publication", "live_revision", "live_title")  # the live columns move together (Article)
 
 
 def step_record(
@@ -98,6 +98,7 @@ def put_live(
     )
     publication.save()
     article.live_publication = publication
+    article.live_revision, article.live_title = revision.number, publication.title
     label = f"revision {revision.number}" + (" provisionally" if provisional else "")
     step_record(article, step, actor=actor, reason=f"{label}: {reason}", revision=revision.number, fields=_LIVE)
     return publication
@@ -127,5 +128,6 @@ def withdraw_locked(*, article: Article, actor, reason: str) -> PublicationWithd
         article=article, publication=live, reason=reason, withdrawn_by=actor
     )
     article.live_publication = None
+    article.live_revision, article.live_title = None, ""
     step_record(article, "unpublish", actor=actor, reason=reason, revision=live.revision.number, fields=_LIVE)
     return withdrawal

@@ -90,7 +90,7 @@ def test_withdrawn_article_is_a_real_410_page(client, live):
     PublicationWithdrawal.objects.create(
         article=live, publication=live.live_publication, reason="evidence re-checked", withdrawn_by=editor
     )
-    Article.objects.filter(pk=live.pk).update(live_publication=None)
+    Article.objects.filter(pk=live.pk).update(live_publication=None, live_revision=None, live_title="")
     response = _page(client, live)
     assert response.status_code == 410
     assert "This article has been withdrawn" in response.content.decode()

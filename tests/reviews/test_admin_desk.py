@@ -64,7 +64,7 @@ def big_desk(db, editor):
                      published_at=timezone.now(), provisional=(i % 2 == 1)) for i, r in enumerate(revisions[:10])]
     )  # fmt: skip
     for pub in pubs[:8]:  # two publications are withdrawn (no longer live)
-        Article.objects.filter(pk=pub.article_id).update(live_publication=pub)
+        Article.objects.filter(pk=pub.article_id).update(live_publication=pub, live_revision=1, live_title=pub.title)
     for pub in pubs[8:]:
         PublicationWithdrawal.objects.create(article=pub.article, publication=pub, reason="x", withdrawn_by=editor)
     reviewer = make_reviewer("dr-bulk")

@@ -26,7 +26,9 @@ def _published(*, doi: str, status=Article.Status.APPROVED) -> Article:
         references=revision.references, published_by=make_user(f"pub{article.pk}", roles=["editor"]),
         published_at=timezone.now(),
     )  # fmt: skip
-    Article.objects.filter(pk=article.pk).update(live_publication=publication)
+    Article.objects.filter(pk=article.pk).update(
+        live_publication=publication, live_revision=revision.number, live_title=publication.title
+    )
     article.refresh_from_db()
     return article
 

@@ -42,6 +42,24 @@ def test_under_the_cap_the_article_list_gives_the_exact_count(desk, author):
     assert "2 articles" in response.content.decode() and "2+" not in response.content.decode()
 
 
+def test_a_word_search_counts_only_to_the_page_after_the_one_shown(desk, author, monkeypatch):
+    monkeypatch.setattr(ArticleAdmin, "list_per_page", 2)
+    for i in range(9):
+        make_article(author=author, title=f"Cauda equina {i}")
+    make_article(author=author, title="Spinal cord")
+    first = desk.get(CHANGELIST, {"q": "cauda"}).context["cl"]
+    assert (first.result_count, first.paginator.capped, len(first.result_list)) == (4, True, 2)  # "4+ articles"
+    third = desk.get(CHANGELIST, {"q": "cauda", "p": "3"})
+    assert third.status_code == 200
+    cl = third.context["cl"]
+    assert (cl.result_count, cl.paginator.capped, len(cl.result_list)) == (8, True, 2)
+    last = desk.get(CHANGELIST, {"q": "cauda", "p": "5"}).context["cl"]
+    assert (last.result_count, last.paginator.capped, len(last.result_list)) == (9, False, 1)  # the exact count
+    assert not desk.get(CHANGELIST).context["cl"].paginator.capped  # no search: the usual cap (10,000)
+    for bad in ("x", "0", "9" * 20):  # a bad or huge page number: the change list's own answer, never a 500
+        assert desk.get(CHANGELIST, {"q": "cauda", "p": bad}).status_code in (200, 302)
+
+
 def test_search_finds_a_doi_in_any_case_once_and_every_word(desk, author):
     doi = "10.1000/Scale.7"
     references = [{**CLEAN_REFERENCES[0], "doi": doi}, {**CLEAN_REFERENCES[1], "doi": doi}]

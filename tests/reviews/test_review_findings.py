@@ -67,7 +67,9 @@ def test_archiving_a_live_article_takes_it_off_the_public_site(client, editor):
         article=article, revision=revision, title=revision.title, rendered_html="<p>x</p>",
         published_by=editor, published_at=timezone.now(),
     )  # fmt: skip
-    Article.objects.filter(pk=article.pk).update(live_publication=publication)
+    Article.objects.filter(pk=article.pk).update(
+        live_publication=publication, live_revision=revision.number, live_title=publication.title
+    )
     workflow.archive(article=article, actor=editor, reason="Superseded by a new guideline")
     article.refresh_from_db()
     assert article.status == Article.Status.ARCHIVED and article.live_publication is None
