@@ -12,7 +12,6 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.dateparse import parse_date
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -35,14 +34,12 @@ from articles.models import (
     ValidationReport,
 )
 from articles.parsing import BadValue, contains_nul, parse_id, parse_int
-from articles.templatetags.people import when
+from articles.templatetags.people import dates_in_words, when
 from articles.validators import SingleLineValidator
 
 DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
-# A workflow change reason starts with its transition's code ("start_review: …") and may carry ISO
-# dates ("none → 2027-12-02"); people read words and dates.
+# A workflow change reason starts with its transition's code ("start_review: …"); people read words.
 TRANSITION_PREFIX = re.compile(r"^([a-z]+(?:_[a-z]+)+):")
-ISO_DATE = re.compile(r"\b\d{4}-\d\d-\d\d\b")
 
 
 class ParsedInputMixin:
@@ -91,7 +88,7 @@ class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
             record.shown_user = str(record.history_user) if record.history_user_id else ""
             reason = record.history_change_reason or ""
             reason = TRANSITION_PREFIX.sub(lambda m: m[1].replace("_", " ") + ":", reason, count=1)
-            record.shown_reason = ISO_DATE.sub(_date_in_words, reason)
+            record.shown_reason = dates_in_words(reason)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)
@@ -136,14 +133,6 @@ class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
             "fields": fields, "title": f"{obj} as of {when(version.history_date)}",
         }  # fmt: skip
         return TemplateResponse(request, "admin/history_version.html", context)
-
-
-def _date_in_words(match) -> str:
-    try:
-        day = parse_date(match[0])
-    except ValueError:  # shaped like a date, but not one (2027-13-40)
-        day = None
-    return when(day) if day else match[0]
 
 
 class ReadableChanges(HistoricalRecordContextHelper):

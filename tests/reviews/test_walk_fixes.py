@@ -85,3 +85,20 @@ def test_history_page_queries_do_not_grow_with_changes(client, editor):
     for day in range(2, 8):
         review_due_change(article=article, actor=editor, due=date(2027, 12, day), reason=f"Check {day}")
     assert _history_queries(client, article) <= few
+
+
+def test_change_page_and_audit_log_show_dates_inside_reasons_as_dates(client, editor):
+    article = make_article()
+    review_due_change(article=article, actor=editor, due=date(2027, 12, 2), reason="Yearly check")
+    client.force_login(editor)
+    for url in (reverse("admin:articles_article_change", args=[article.pk]), reverse("admin:articles_article_audit")):
+        html = client.get(url).content.decode()
+        assert "none → 2 Dec 2027: Yearly check" in html
+        assert "2027-12-02" not in html.replace('value="2027-12-02"', "")  # the date input keeps its ISO value
+
+
+def test_dates_in_words_leaves_what_is_not_a_date():
+    from articles.templatetags.people import dates_in_words
+
+    assert dates_in_words("due on 2026-11-29, ref 2027-13-40") == "due on 29 Nov 2026, ref 2027-13-40"
+    assert dates_in_words(None) == ""
