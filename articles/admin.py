@@ -9,6 +9,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -157,7 +158,19 @@ def _shown(version, model_field) -> object:
 
 
 class ReadOnlyAdmin(ParsedInputMixin, admin.ModelAdmin):
-    """History is sacred: these rows are shown, never added, changed or deleted."""
+    """History is sacred: these rows are shown, never added, changed or deleted.
+
+    People are named as text: a read-only relation links to its admin page, and the user admin
+    answers 403 to everyone but superusers."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.people_fields = {f.name for f in model._meta.concrete_fields if f.related_model is get_user_model()}
+        for name in self.people_fields:
+            setattr(self, f"{name}_named", _named(model._meta.get_field(name)))
+
+    def get_fields(self, request, obj=None):
+        return [f"{name}_named" if name in self.people_fields else name for name in super().get_fields(request, obj)]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -167,6 +180,14 @@ class ReadOnlyAdmin(ParsedInputMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _named(field):
+    @admin.display(description=field.verbose_name)
+    def named(obj):
+        return str(getattr(obj, field.name) or "—")
+
+    return named
 
 
 class TopicForm(forms.ModelForm):

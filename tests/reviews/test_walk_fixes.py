@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import ValidationReport
+from articles.models import Article, ValidationReport
 from articles.validation import reports
+from reviews.models import TransitionLog
+from reviews.publishing import services as publishing
 from reviews.workflow.review_due import review_due_change
 from tests.factories import make_article, make_assignment, make_reviewer, make_user
 
@@ -102,3 +104,17 @@ def test_dates_in_words_leaves_what_is_not_a_date():
 
     assert dates_in_words("due on 2026-11-29, ref 2027-13-40") == "due on 29 Nov 2026, ref 2027-13-40"
     assert dates_in_words(None) == ""
+
+
+def test_read_only_records_name_people_as_text_not_as_links_to_the_user_admin(client, editor):
+    article = make_article(status=Article.Status.APPROVED)
+    publication = publishing.publish(article=article, actor=editor, reason="live")
+    log = TransitionLog.objects.filter(article=article).first()
+    client.force_login(editor)
+    for url in (reverse("admin:articles_publication_change", args=[publication.pk]),
+                reverse("admin:reviews_transitionlog_change", args=[log.pk])):  # fmt: skip
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "/admin/auth/user/" not in html
+        assert f">{editor}</div>" in html or f"<p>{editor}</p>" in html
