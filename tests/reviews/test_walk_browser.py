@@ -30,3 +30,18 @@ def test_the_authors_article_list_shows_every_column_at_1280_and_390(page, login
     page.reload()
     page.screenshot(path=str(artifacts / "walk-author-list-390.png"), full_page=True)
     assert page.evaluate(FITS)[2] <= 390
+
+
+def test_the_authors_change_page_panels_hold_their_inputs_at_390(page, login, artifacts):
+    author = make_user("panel-author", roles=["author"], is_staff=True)
+    article = make_article(author=author, title="Steroids before spinal surgery")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(author, next_url=f"/admin/articles/article/{article.pk}/change/")
+    page.wait_for_url(re.compile(r"/change/$"))
+    outside = page.evaluate("""() => [...document.querySelectorAll('.desk-panel input:not([type=hidden]), .desk-panel select')]
+        .filter(e => e.getBoundingClientRect().width > 0
+                     && e.getBoundingClientRect().right > e.closest('.desk-panel').getBoundingClientRect().right + 1)
+        .map(e => e.id || e.name)""")
+    page.screenshot(path=str(artifacts / "walk-author-change-390.png"), full_page=True)
+    assert page.locator("#reason-submit").is_visible() and outside == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
