@@ -38,7 +38,8 @@ def test_the_authors_change_page_panels_hold_their_inputs_at_390(page, login, ar
     page.set_viewport_size({"width": 390, "height": 844})
     login(author, next_url=f"/admin/articles/article/{article.pk}/change/")
     page.wait_for_url(re.compile(r"/change/$"))
-    outside = page.evaluate("""() => [...document.querySelectorAll('.desk-panel input:not([type=hidden]), .desk-panel select')]
+    outside = page.evaluate("""() => [...document.querySelectorAll('.desk-panel input:not([type=hidden]), select')]
+        .filter(e => e.closest('.desk-panel'))
         .filter(e => e.getBoundingClientRect().width > 0
                      && e.getBoundingClientRect().right > e.closest('.desk-panel').getBoundingClientRect().right + 1)
         .map(e => e.id || e.name)""")
