@@ -118,3 +118,15 @@ def test_read_only_records_name_people_as_text_not_as_links_to_the_user_admin(cl
         assert response.status_code == 200
         assert "/admin/auth/user/" not in html
         assert f">{editor}</div>" in html or f"<p>{editor}</p>" in html
+
+
+def test_view_on_site_is_offered_only_for_an_article_on_the_public_site(client, editor):
+    draft = make_article(title="Not public yet")
+    live = make_article(status=Article.Status.APPROVED, title="On the site")
+    publishing.publish(article=live, actor=editor, reason="live")
+    client.force_login(editor)
+    draft_page = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    live_page = client.get(reverse("admin:articles_article_change", args=[live.pk])).content.decode()
+    assert "viewsitelink" not in draft_page
+    assert 'class="viewsitelink"' in live_page
+    assert client.get(live.get_absolute_url()).status_code == 200
