@@ -46,3 +46,18 @@ def test_the_authors_change_page_panels_hold_their_inputs_at_390(page, login, ar
     page.screenshot(path=str(artifacts / "walk-author-change-390.png"), full_page=True)
     assert page.locator("#reason-submit").is_visible() and outside == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_change_pages_buttons_sit_below_the_title_not_over_it(page, login, artifacts):
+    editor = make_user("tools-editor", roles=["editor"])
+    article = make_article(title="What is the treatment for malignant spinal cord compression in adults?")
+    login(editor, next_url=f"/admin/articles/article/{article.pk}/change/")
+    page.wait_for_url(re.compile(r"/change/$"))
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        title = page.locator("#content > h2").bounding_box()
+        tools = page.locator(".object-tools").bounding_box()
+        workflow = page.locator("#workflow-heading").bounding_box()
+        page.screenshot(path=str(artifacts / f"walk-change-tools-{width}.png"), full_page=True)
+        assert tools["y"] >= title["y"] + title["height"] - 1, width
+        assert workflow["y"] >= tools["y"] + tools["height"] - 1, width
