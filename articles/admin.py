@@ -4,13 +4,17 @@ The Article admin itself is registered by ``reviews.admin``: its buttons drive t
 and ``articles`` never imports ``reviews``.
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from articles import error_reports
 from articles.forms import DismissForm
@@ -31,9 +35,12 @@ from articles.models import (
     ValidationReport,
 )
 from articles.parsing import BadValue, contains_nul, parse_id, parse_int
+from articles.templatetags.people import dates_in_words, when
 from articles.validators import SingleLineValidator
 
 DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+# A workflow change reason starts with its transition's code ("start_review: …"); people read words.
+TRANSITION_PREFIX = re.compile(r"^([a-z]+(?:_[a-z]+)+):")
 
 
 class ParsedInputMixin:
@@ -75,10 +82,17 @@ class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
     object_history_list_template = "admin/history_list_shown.html"
 
     def history_shown(self, request, obj, records) -> None:
-        """Set ``shown_user`` and ``shown_reason`` on each history record (as recorded, by default)."""
+        """Set ``shown_user`` and ``shown_reason`` on each history record (as recorded, by default).
+
+        Names are text, never links: the user admin answers 403 to everyone but superusers."""
         for record in records:
             record.shown_user = str(record.history_user) if record.history_user_id else ""
-            record.shown_reason = record.history_change_reason or ""
+            reason = record.history_change_reason or ""
+            reason = TRANSITION_PREFIX.sub(lambda m: m[1].replace("_", " ") + ":", reason, count=1)
+            record.shown_reason = dates_in_words(reason)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
 
     def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
         super().set_history_delta_changes(request, historical_records, *args, **kwargs)
@@ -117,20 +131,46 @@ class HistoryViewOnlyAdmin(ParsedInputMixin, SimpleHistoryAdmin):
         self.history_shown(request, obj, [version])
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "object": obj, "version": version,
-            "fields": fields, "title": f"{obj} as of {version.history_date:%Y-%m-%d %H:%M}",
+            "fields": fields, "title": f"{obj} as of {when(version.history_date)}",
         }  # fmt: skip
         return TemplateResponse(request, "admin/history_version.html", context)
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """The history list's changes as people read them: choices by label, dates as dates, "—" for none."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if getattr(field, "choices", None):
+            return dict(field.flatchoices).get(value, value)
+        if value is None or value == "":
+            return "—"
+        return when(value) if hasattr(value, "year") else super().prepare_delta_change_value(change, value)
 
 
 def _shown(version, model_field) -> object:
     value = getattr(version, model_field.attname)
     if model_field.choices:
         return dict(model_field.flatchoices).get(value, value)
+    if hasattr(value, "year"):
+        return when(value)
     return "—" if value in (None, "") else value
 
 
 class ReadOnlyAdmin(ParsedInputMixin, admin.ModelAdmin):
-    """History is sacred: these rows are shown, never added, changed or deleted."""
+    """History is sacred: these rows are shown, never added, changed or deleted.
+
+    People are named as text: a read-only relation links to its admin page, and the user admin
+    answers 403 to everyone but superusers."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self.people_fields = {f.name for f in model._meta.concrete_fields if f.related_model is get_user_model()}
+        for name in self.people_fields:
+            setattr(self, f"{name}_named", _named(model._meta.get_field(name)))
+
+    def get_fields(self, request, obj=None):
+        return [f"{name}_named" if name in self.people_fields else name for name in super().get_fields(request, obj)]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -140,6 +180,14 @@ class ReadOnlyAdmin(ParsedInputMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _named(field):
+    @admin.display(description=field.verbose_name)
+    def named(obj):
+        return str(getattr(obj, field.name) or "—")
+
+    return named
 
 
 class TopicForm(forms.ModelForm):

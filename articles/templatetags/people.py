@@ -1,5 +1,6 @@
 """Filters that say stored values as people read them: dates from ISO strings, states by label."""
 
+import re
 from datetime import date, datetime
 
 from django import template
@@ -9,6 +10,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from articles.models import Article
 
 register = template.Library()
+ISO_DATE = re.compile(r"\b\d{4}-\d\d-\d\d\b")
 
 
 @register.filter
@@ -37,3 +39,17 @@ def state(value) -> str:
 def words(value) -> str:
     """A code such as ``request_changes`` or ``under_review`` as words."""
     return str(value or "").replace("_", " ")
+
+
+@register.filter
+def dates_in_words(value) -> str:
+    """ISO dates inside a stored text ("re-review due on 2026-11-29") as people read them ("29 Nov 2026")."""
+    return ISO_DATE.sub(_date_in_words, str(value or ""))
+
+
+def _date_in_words(match) -> str:
+    try:
+        day = parse_date(match[0])
+    except ValueError:  # shaped like a date, but not one (2027-13-40)
+        day = None
+    return when(day) if day else match[0]

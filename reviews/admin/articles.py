@@ -100,7 +100,7 @@ class ArticleAdmin(
                 return f"{len(states)} anonymous ({', '.join(states)})" if states else "—"
             return self.reviewers(obj)
 
-        return tuple(reviewers if name == "reviewers" else name for name in self.list_display)
+        return tuple(reviewers if name == "reviewers" else name for name in self.list_display if name != "author_name")
 
     def get_queryset(self, request):
         articles = desk.articles_for_desk(super().get_queryset(request))
@@ -271,7 +271,7 @@ class ArticleAdmin(
         return own + faces + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra = {**(extra_context or {}), "is_editor": perms.is_editor(request.user)}
+        extra = {**(extra_context or {}), "is_editor": perms.is_editor(request.user), "is_nav_sidebar_enabled": False}
         response = super().changelist_view(request, extra_context=extra)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if changelist is not None and changelist.paginator.capped:  # "all N selected" would understate

@@ -106,6 +106,10 @@ class DeskActionsMixin:
 class DeskViewsMixin:
     """Publishing controls, revert, override, dossier, audit and the dashboard."""
 
+    def view_on_site(self, obj):
+        """The public page, offered only while there is one: a draft's address answers 404."""
+        return obj.get_absolute_url() if obj.live_publication_id else None
+
     def desk_urls(self):
         wrap = self.admin_site.admin_view
         views = [
