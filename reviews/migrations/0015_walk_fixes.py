@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0013_list_indexes'),
+        ('reviews', '0014_list_columns'),
     ]
 
     operations = [
