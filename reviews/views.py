@@ -93,11 +93,13 @@ def _review_context(request, assignment, *, form=None, accept_form=None, decline
     page = selectors.review_page(assignment=assignment, since=since)
     form = form or ReviewForm(initial={"revision": page.revision.number}, warnings=page.warnings)
     if page.errors:
-        n = len(page.errors)
+        n, claims = len(page.errors), any(e.get("rule") == "claim-not-supported" for e in page.errors)
         form.block_approval(
             f"Approve is not available: the reference report has {n} error{'s' if n != 1 else ''} "
-            "(listed beside this form). Request changes, or ask the editor-in-chief to override them."
-        )
+            "(listed beside this form). Request changes, or ask the editor-in-chief to override them"
+            + ("; a source marked “does not support” blocks until the sentence or the reference changes."
+               if claims else ".")
+        )  # fmt: skip
     return {
         "page": page,
         "comments": comment_reads.comments_on_revision(

@@ -292,3 +292,16 @@ def test_the_claim_rule_is_a_topic_setting_editable_in_the_admin(client, django_
     assert client.post(url, data).status_code == 302
     topic.refresh_from_db()
     assert topic.claims_need_support
+
+
+def test_the_blocked_approve_says_a_not_supporting_source_stays_until_the_text_or_reference_changes(
+    client, editor, article, reviewer
+):
+    assignment = accepted(article, reviewer, editor)
+    client.force_login(reviewer.user)
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
+    assert "does not support” blocks" not in page
+    mark(assignment, 1, "does_not_support")
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content.decode()
+    assert "Approve is not available" in page
+    assert "a source marked “does not support” blocks until the sentence or the reference changes" in page
