@@ -37,7 +37,7 @@ def run() -> dict:
     from django.contrib.auth.models import Group
     from django.db import connection
 
-    from reviews.importing import import_file
+    from reviews.jobs.importing import import_file
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = (

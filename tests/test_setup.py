@@ -102,3 +102,30 @@ def test_the_demos_email_links_use_the_host_and_port_it_serves_on():
     code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "http://192.0.2.7:8123", result.stderr
+
+
+def test_every_name_the_benchmarks_import_exists():
+    # The benchmarks import inside their run() functions; a module moved in the code must not break `make bench`.
+    import ast
+    import importlib
+
+    missing = []
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                if node.module.split(".")[0] == "bench":
+                    continue
+                try:
+                    module = importlib.import_module(node.module)
+                except ImportError as error:
+                    missing.append(f"{path.name}: {node.module} ({error})")
+                    continue
+                missing += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                            if not hasattr(module, a.name) and not _is_submodule(node.module, a.name)]  # fmt: skip
+    assert missing == []
+
+
+def _is_submodule(package: str, name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(f"{package}.{name}") is not None
