@@ -269,7 +269,8 @@ def home_for_readers(*, limit: int = 8) -> dict[str, list]:
     "Recently reviewed" ranks candidates, never every live article: the ``limit`` latest re-reviews of
     the live revision (``last_reviewed_at``, an index walk) and the REVIEWED_WINDOW latest publications
     (the reviews a publication credits are pinned when it is published, so they are no later than it).
-    Two IN lists, not a UNION: SQLite (the demo) refuses LIMIT inside a compound subquery.
+    One IN over a UNION of the two on PostgreSQL (an OR of two IN lists makes it read every approved
+    article); two IN lists on SQLite (the demo), which refuses LIMIT inside a compound subquery.
     """
     live = live_articles()
     same_revision = Case(When(live_revision_number=F("revision"), then=F("last_reviewed_at")))
@@ -281,7 +282,11 @@ def home_for_readers(*, limit: int = 8) -> dict[str, list]:
     )
     published = approved.order_by("-live_publication__published_at", "-pk").values("pk")[:REVIEWED_WINDOW]
     reviewed = (
-        approved.filter(Q(pk__in=re_reviewed) | Q(pk__in=published))
+        approved.filter(
+            Q(pk__in=re_reviewed.union(published))
+            if connections["default"].vendor == "postgresql"
+            else Q(pk__in=re_reviewed) | Q(pk__in=published)
+        )
         .annotate(reviewed_key=_LatestReview(F("live_publication__reviewer_credits"), same_revision))
         .filter(reviewed_key__isnull=False)
         .order_by("-reviewed_key", "-pk")
