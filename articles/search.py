@@ -73,13 +73,14 @@ def _hit(publication: Publication, snippet: SafeString) -> Hit:
 
 def _postgres(query: str) -> list[Hit]:
     search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-    # Ranking reads each candidate's text again, so only the MAX_CANDIDATES newest matching publications
-    # are ranked (and of those, the live ones shown):
-    # a common word matches a share of every article, and ranking them all grows with the site.
+    # Ranking reads each candidate's text again, so only the MAX_CANDIDATES newest matching live
+    # publications are ranked: a common word matches a share of every article, and ranking them all
+    # grows with the site. Superseded and withdrawn versions take no candidate's place.
     candidates = (
         Publication.objects.annotate(document=search_vector())
         .filter(document=search_query)  # `@@` on the indexed expression: the GIN index answers it
-        .order_by("-published_at", "-pk")  # (the live ones among them are kept below: no join here)
+        .filter(article__live_publication=F("pk"))
+        .order_by("-published_at", "-pk")
         .values("pk")[:MAX_CANDIDATES]
     )
     rows = (

@@ -54,3 +54,14 @@ def test_the_sitemap_index_remembers_its_page_counts(client, django_assert_max_n
     with django_assert_max_num_queries(0):
         again = client.get("/sitemap.xml")
     assert again.status_code == 200 and b"sitemap-articles.xml" in again.content
+
+
+def test_superseded_versions_take_no_candidates_place(monkeypatch):
+    older = make_article(status=S.APPROVED, title="Dexamethasone dosing", body="Dexamethasone early [1].")
+    newer = make_article(status=S.APPROVED, title="Radiotherapy first", body="Dexamethasone is added [1].")
+    make_publication(article=older, published_at=timezone.now() - timedelta(days=2))
+    make_publication(article=newer, published_at=timezone.now() - timedelta(days=1))
+    make_publication(article=newer, published_at=timezone.now())  # supersedes the one of yesterday
+    if search.connection.vendor == "postgresql":
+        monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    assert sorted(h.slug for h in search.publications_search(query="dexamethasone")) == sorted([older.slug, newer.slug])
