@@ -284,7 +284,7 @@ def home_for_readers(*, limit: int = 8) -> dict[str, list]:
     reviewed = (
         approved.filter(
             Q(pk__in=re_reviewed.union(published))
-            if connections["default"].vendor == "postgresql"
+            if connections[approved.db].vendor == "postgresql"
             else Q(pk__in=re_reviewed) | Q(pk__in=published)
         )
         .annotate(reviewed_key=_LatestReview(F("live_publication__reviewer_credits"), same_revision))
