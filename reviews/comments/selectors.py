@@ -4,6 +4,8 @@ threads and comments; anyone who may not see an article's comments gets none (or
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import OuterRef, Prefetch, Subquery
 
@@ -36,7 +38,7 @@ def _label_entries(entries: list[Comment], viewer, masking: Masking) -> None:
     """Each entry's shown name; a hidden person's name typed into a comment becomes their label too."""
     for entry in entries:
         entry.label = comment_author_label(entry, viewer, masking)
-        entry.body = masking.text(entry.body)  # shown only, never saved
+        entry.shown_body = masking.text(entry.body)
 
 
 @dataclass
@@ -82,8 +84,14 @@ def _threads(article: Article):
 def _placement(thread: CommentThread, revision: ArticleRevision, paragraphs: list[str]) -> Placement:
     if thread.revision == revision.number:
         return Placement(ANCHORED, thread.paragraph, thread.start, thread.quote)
+    # A thread's passage and a revision's text never change: where one sits in the other is worked out
+    # once (re-anchoring a removed passage slides windows over every paragraph) and then remembered.
+    key = (
+        f"comment-place:{thread.pk}:{thread.started_at.timestamp()}:{revision.pk}:"
+        f"{revision.created_at.timestamp()}:{settings.COMMENT_REANCHOR_MIN_SIMILARITY}"
+    )
     anchor = Anchor(thread.paragraph, thread.quote, thread.start, thread.context_before, thread.context_after)
-    return reanchor(anchor, paragraphs)
+    return cache.get_or_set(key, lambda: reanchor(anchor, paragraphs), timeout=None)
 
 
 def comments_on_revision(*, article: Article, revision: ArticleRevision, viewer) -> CommentsOnRevision | None:

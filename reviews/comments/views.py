@@ -15,7 +15,7 @@ from reviews.assignments import selectors as assignment_reads
 from reviews.comments import selectors, services
 from reviews.comments.forms import CommentNoteForm, CommentReplyForm, CommentStartForm
 from reviews.comments.models import CommentThread
-from reviews.exceptions import CommentRefused, NotPermitted
+from reviews.exceptions import CommentRefused
 from reviews.models import ReviewAssignment
 
 # Each step on a thread: its form (whose fields are the service's arguments), its service, its message.
@@ -66,8 +66,6 @@ def _start(request, article: Article, back: str, base: str):
         return _refused(request, form, action=base, back=back)
     try:
         thread = services.comment_start(article=article, actor=request.user, **_arguments(form))
-    except NotPermitted:
-        raise
     except CommentRefused as error:
         stale = form.cleaned_data["revision"] != article.revision
         return _refused(request, form, action=base, back=back, message=str(error), status=409 if stale else 400)
@@ -87,8 +85,6 @@ def _act(request, article: Article, back: str, base: str, thread_pk: int, step: 
         return _refused(request, form, action=action, back=back)
     try:
         service(thread=thread, actor=request.user, **_arguments(form))
-    except NotPermitted:
-        raise
     except CommentRefused as error:
         return _refused(request, form, action=action, back=back, message=str(error))
     messages.success(request, done)
