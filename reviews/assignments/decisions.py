@@ -147,8 +147,9 @@ def _check_standing(*, article: Article, assignment: ReviewAssignment, actor, re
 def _check_claims_rule(*, article: Article) -> None:
     """With this approval counted, refuse it if it would complete the quorum while the topic's claim
     rule is unmet (raising inside the transaction undoes the Review just recorded)."""
-    if gate.quorum_missing(article=article) is None:
-        missing = gate.claims_missing(article=article)
+    approvals = gate.eligible_approvals(article=article)
+    if gate.quorum_missing(article=article, approvals=approvals) is None:
+        missing = gate.claims_missing(article=article, approvals=approvals)
         if missing:
             raise DecisionRefused(f"Cannot approve yet: {missing}. Mark them on the ledger above your decision.")
 

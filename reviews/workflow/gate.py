@@ -59,18 +59,19 @@ def carried_approvals(*, article: Article, number: int) -> tuple[list[Review], l
 
 def signoff_missing(*, article: Article) -> str | None:
     """What the topic's sign-off rule still lacks on the current revision, or None when it is met:
-    the quorum, the required specialties, then the claim rule."""
-    return quorum_missing(article=article) or claims_missing(article=article)
+    the quorum, the required specialties, then the claim rule (the approvals read once for both)."""
+    approvals = eligible_approvals(article=article)
+    return quorum_missing(article=article, approvals=approvals) or claims_missing(article=article, approvals=approvals)
 
 
-def quorum_missing(*, article: Article) -> str | None:
+def quorum_missing(*, article: Article, approvals: list[Review] | None = None) -> str | None:
     """What the quorum and the required specialties still lack on the current revision, or None.
 
     Where the topic requires credited sign-off, only approvals from reviewers who consent to public
     credit count (toward the quorum and the required specialties)."""
     quorum = article.topic.required_approvals if article.topic_id else 1
     required = article.topic.required_specialties if article.topic_id else []
-    approvals = eligible_approvals(article=article)
+    approvals = eligible_approvals(article=article) if approvals is None else approvals
     if article.topic_id and article.topic.requires_credited_signoff:
         unnamed = [r for r in approvals if not r.reviewer.consents_to_public_credit]
         approvals = [r for r in approvals if r.reviewer.consents_to_public_credit]
