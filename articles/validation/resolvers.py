@@ -105,6 +105,8 @@ class RegistryResolver:
         out.update({number: merged_notices(out[number], found[number]) for number in also_pubmed})
         out.update(self._ncbi("pmc", pmc))
         for number, resolution in list(out.items()):
+            if self._registries.get("NLM Catalog", {}).get("error"):
+                break  # the catalog is down: one outage, not one wait per reference
             if resolution.ok and resolution.source == "Crossref" and resolution.work_type == "journal-article":
                 out[number] = self.catalog(resolution)
         return out

@@ -52,6 +52,13 @@ def test_catalog_outage_gives_no_finding_and_records_the_registry_as_not_answere
     assert catalog["error"] == "eutils.ncbi.nlm.nih.gov did not answer in time after 3 attempts"
 
 
+def test_a_catalog_outage_is_waited_for_once_not_once_per_reference():
+    recorder = Recorder(timeout_hosts={"eutils.ncbi.nlm.nih.gov"})
+    report = run(recorder, NOT_INDEXED, JCO + " doi:10.1200/JCO.1998.16.4.1613", year=2020)
+    assert "source-not-indexed" not in {f.rule for f in report.findings}
+    assert len(catalog_requests(recorder)) == 3  # the attempts for the first journal; the second is not asked
+
+
 def test_catalog_answer_is_cached_with_its_fetch_time():
     recorder = Recorder()
     first = run(recorder, NOT_INDEXED, year=2020)
