@@ -102,6 +102,7 @@ def _review_context(request, assignment, *, form=None, accept_form=None, decline
         )  # fmt: skip
     return {
         "page": page,
+        "may_mark_claims": perms.can_mark_claims(request.user, assignment) and not page.stale,
         "comments": comment_reads.comments_on_revision(
             article=assignment.article, revision=page.revision, viewer=request.user
         ),
