@@ -5,10 +5,19 @@ figures as one JSON line. Used only by ``bench/scale.py``, which owns and drops 
 Seeded per article: one revision, ten history rows, one reference and two review assignments; 70 %
 are live (one Publication each), 2 % were withdrawn. 20 topics; one reviewer per 20 articles (a board
 grows with its site), so each reviewer has about 40 assignments at every size.
+
+Pages compared alike: every filtered list measured holds at least a full page of rows at every size.
+Proportions alone would leave the small site's lists of provisional or withdrawn articles, of a topic,
+of a word search or of the re-reviews due with fewer rows than a page (7 to 50 at 1,000 articles) while
+the large site's show a full page, and the ratio would time the rendering of more rows, not a slower
+query. So a floor of FLOOR articles of each such kind is spread evenly over the ids at every size (every
+``n // FLOOR``-th article: 200 at 1,000 articles, still 200 at 100,000, where the proportions above
+dominate). ``measure`` reports the rows each page shows, which ``bench/scale.py`` prints beside its time.
 """
 
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -42,6 +51,11 @@ WORDS = ["spinal", "cord", "compression", "myelopathy", "radiotherapy", "steroid
 S = Article.Status
 _STATUS = [S.APPROVED] * 6 + [S.UNDER_REVIEW, S.SUBMITTED, S.DRAFT, S.CHANGES_REQUESTED]
 NOW = timezone.now()
+# Articles of each floored kind (provisional, withdrawn, in topic-01, titled with the searched words, re-review
+# due) at every size: two pages of the change list (100 rows), so its filtered pages are full at 1,000 articles.
+FLOOR = 200
+PROVISIONAL_EVERY = 97  # at large sizes: one live publication in 97 is provisional
+WITHDRAWN_DECADES = 10  # ... and two ids of one decade of ten were withdrawn (2 %)
 
 
 def _default(field):
@@ -71,40 +85,67 @@ def _copy(model, rows) -> int:
     return count
 
 
-def _title(i: int) -> str:
+def _floored(i: int, n: int, kind: int) -> bool:
+    """Article ``i`` is one of the FLOOR articles of a kind (0-4) at a site of ``n``: every ``n // FLOOR``-th id,
+    from an offset of its own (at 1,000 articles the ids ending in 0 or 5 for kind 0, in 1 or 6 for kind 1 ...)."""
+    stride = max(1, n // FLOOR)
+    return i % stride == kind % stride
+
+
+def _provisional(i: int, n: int) -> bool:  # of the live ones (ids ending in 0-6), one in 97, or a floored one
+    return i % PROVISIONAL_EVERY == 0 or _floored(i, n, 1)
+
+
+def _withdrawn(i: int, n: int) -> bool:
+    """Published once, not live now: ids ending in 7 or 8 (submitted again, or a draft) of one decade in
+    WITHDRAWN_DECADES at large sizes (2 % of the articles), of more decades while that would be under FLOOR."""
+    decades = max(1, min(WITHDRAWN_DECADES, n // (5 * FLOOR)))
+    return i % 10 in (7, 8) and (i // 10) % decades == 0
+
+
+def _title(i: int, n: int) -> str:
+    if _floored(i, n, 3):  # the change list's word search ("cervical tumour") finds at least FLOOR at every size
+        return f"Cervical tumour and {WORDS[(i * 7) % 16]} {i}"
     return f"{WORDS[i % 16].capitalize()} {WORDS[(i // 16) % 16]} and {WORDS[(i * 7) % 16]} {i}"
 
 
-def _article(i: int, editor_id: int, topic_ids: list[int]) -> dict:
+def _review_in_days(i: int, n: int) -> int:
+    """Days until an approved article's re-review: spread over 400 days from 30 days ago (due now: 31 in 400),
+    and due now for the floored ones (FLOOR approved articles, ids ending in 0 or 5 at 1,000 articles)."""
+    return -1 - i % 30 if _floored(i, n, 0) else i % 400 - 30
+
+
+def _article(i: int, n: int, editor_id: int, topic_ids: list[int]) -> dict:
     status = _STATUS[i % 10]
     live = i % 10 <= 6
     approved = status == S.APPROVED
+    topic = topic_ids[1] if _floored(i, n, 2) else topic_ids[i % TOPICS]  # topic-01 holds at least FLOOR
     return {
-        "id": i, "title": _title(i), "slug": f"article-{i}", "summary": "A benchmark article.", "body": "Text [1].",
-        "topic_id": topic_ids[i % TOPICS], "audience": "patient" if i % 4 == 0 else "clinician", "status": status,
-        "revision": 1, "author_id": editor_id, "live_publication_id": i if live else None,
-        "live_revision": 1 if live else None, "live_title": _title(i) if live else "",
+        "id": i, "title": _title(i, n), "slug": f"article-{i}", "summary": "A benchmark article.",
+        "body": "Text [1].", "topic_id": topic, "audience": "patient" if i % 4 == 0 else "clinician",
+        "status": status, "revision": 1, "author_id": editor_id, "live_publication_id": i if live else None,
+        "live_revision": 1 if live else None, "live_title": _title(i, n) if live else "",
         "last_reviewed_at": NOW - timedelta(days=i % 365) if approved else None,
-        "next_review_due": (NOW + timedelta(days=i % 400 - 30)).date() if approved else None,
+        "next_review_due": (NOW + timedelta(days=_review_in_days(i, n))).date() if approved else None,
         "created_at": NOW - timedelta(minutes=i), "updated_at": NOW - timedelta(minutes=i),
     }  # fmt: skip
 
 
-def _publication(i: int, editor_id: int) -> dict:
+def _publication(i: int, n: int, editor_id: int) -> dict:
     reviewed = (NOW - timedelta(days=i % 365 + 1)).isoformat()
     return {
-        "id": i, "article_id": i, "revision_id": i, "title": _title(i), "summary": "A benchmark article.",
-        "rendered_html": f"<p>{_title(i)}</p>", "references": [], "provisional": i % 97 == 0,
+        "id": i, "article_id": i, "revision_id": i, "title": _title(i, n), "summary": "A benchmark article.",
+        "rendered_html": f"<p>{_title(i, n)}</p>", "references": [], "provisional": _provisional(i, n),
         "reviewer_credits": [{"display": "A Reviewer, MD, Neurology", "reviewed_at": reviewed}],
         "published_by_id": editor_id, "published_at": NOW - timedelta(minutes=i), "reason": "seed",
-        "search_text": f"{_title(i)} A benchmark article about {WORDS[(i * 3) % 16]} and {WORDS[(i * 5) % 16]}.",
+        "search_text": f"{_title(i, n)} A benchmark article about {WORDS[(i * 3) % 16]} and {WORDS[(i * 5) % 16]}.",
     }  # fmt: skip
 
 
 def _history(n: int, editor_id: int, topic_ids: list[int]):
     hid = 0
     for i in range(1, n + 1):
-        base = _article(i, editor_id, topic_ids)
+        base = _article(i, n, editor_id, topic_ids)
         for k in range(HISTORY_PER_ARTICLE):
             hid += 1
             yield {
@@ -155,18 +196,18 @@ def seed(n: int) -> dict:
     start = time.perf_counter()
     with transaction.atomic():  # foreign keys are checked at commit (Django makes them deferrable)
         editor_id, topic_ids, profile_ids = _people(n)
-        counts = {"articles": _copy(Article, (_article(i, editor_id, topic_ids) for i in range(1, n + 1)))}
+        counts = {"articles": _copy(Article, (_article(i, n, editor_id, topic_ids) for i in range(1, n + 1)))}
         counts["revisions"] = _copy(
             ArticleRevision,
-            ({"id": i, "article_id": i, "number": 1, "title": _title(i), "references": [], "content_hash": "0" * 64,
+            ({"id": i, "article_id": i, "number": 1, "title": _title(i, n), "references": [], "content_hash": "0" * 64,
               "reason": "seed", "created_at": NOW} for i in range(1, n + 1)),
         )  # fmt: skip
-        published = [i for i in range(1, n + 1) if i % 10 <= 6 or i % 50 == 8]
-        counts["publications"] = _copy(Publication, (_publication(i, editor_id) for i in published))
+        published = [i for i in range(1, n + 1) if i % 10 <= 6 or _withdrawn(i, n)]
+        counts["publications"] = _copy(Publication, (_publication(i, n, editor_id) for i in published))
         counts["withdrawals"] = _copy(
             PublicationWithdrawal,
             ({"article_id": i, "publication_id": i, "reason": "seed", "withdrawn_by_id": editor_id, "id": j}
-             for j, i in enumerate((i for i in published if i % 50 == 8), 1)),
+             for j, i in enumerate((i for i in published if _withdrawn(i, n)), 1)),
         )  # fmt: skip
         counts["references"] = _copy(
             Reference, ({"id": i, "article_id": i, "number": 1, "doi": f"10.9999/bench.{i}"} for i in range(1, n + 1))
@@ -214,6 +255,17 @@ def pages(n: int, profile_ids: list[int]) -> dict[str, tuple[str, str]]:
     }
 
 
+def rows_shown(response) -> int:
+    """How many rows a page shows: the change list's result rows; else its cards (reader lists), sitemap
+    entries and table body rows (the desks, the reviewer's assignments)."""
+    changelist = (getattr(response, "context_data", None) or {}).get("cl")
+    if changelist is not None:
+        return len(changelist.result_list)
+    html = response.content.decode()
+    bodies = re.findall(r"<tbody.*?</tbody>", html, flags=re.S)
+    return html.count('<li class="card"') + html.count("<sitemap>") + sum(body.count("<tr") for body in bodies)
+
+
 def measure(n: int, profile_ids: list[int]) -> dict:
     User = get_user_model()
     clients = {"reader": Client(), "editor": Client(), "reviewer": Client()}
@@ -233,7 +285,8 @@ def measure(n: int, profile_ids: list[int]) -> dict:
             start = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - start)
-        out[label] = {"queries": queries, "median_ms": statistics.median(times) * 1000, "url": url}
+        out[label] = {"queries": queries, "median_ms": statistics.median(times) * 1000, "url": url,
+                      "rows": rows_shown(response)}  # fmt: skip
     return out
 
 

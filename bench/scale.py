@@ -4,8 +4,10 @@ For each size, seeds a fresh database of its own (``<name>_bench_scale_<size>`` 
 PostgreSQL server, dropped afterwards) with COPY: the articles, one revision, ten history rows,
 one reference and two assignments each, 70 % live (see ``bench/_scale_site.py``). Then times, in
 process with Django's test client, the admin change list with each filter and search, the desks,
-a reviewer's assignments, home, topic pages, search and the sitemap index: queries and median
-time per page at each size, and the ratio largest ÷ smallest (goal ≤ 1.5).
+a reviewer's assignments, home, topic pages, search and the sitemap index: the rows each page shows,
+its queries and median time at each size, and the ratio largest ÷ smallest (goal ≤ 1.5). The seed gives
+every filtered list at least a full page of rows at every size (``FLOOR`` in ``bench/_scale_site.py``),
+so the pages compared are alike; the rows columns show it.
 
 ``python -m bench.scale --sizes 1000,100000`` (the default; also ``BENCH_SCALE_SIZES``).
 """
@@ -87,11 +89,12 @@ def run(sizes: tuple[int, ...] | None = None) -> dict:
         print(f"seeded {size:,} articles in {seed['seconds']:.0f} s: {counts}", flush=True)
         results[size] = result["pages"]
     small, large = min(sizes), max(sizes)
-    header = f"{'page':<28}" + "".join(f"{f'{s:,}: q':>12}{'ms':>9}" for s in sizes)
+    header = f"{'page':<28}" + "".join(f"{f'{s:,}: rows':>14}{'q':>4}{'ms':>8}" for s in sizes)
     print(f"{header}{'ratio':>8}  goal ≤ {GOAL}  queries ≤ budget, same at every size")
     ratios, failed = {}, []
     for label in results[small]:
-        row = "".join(f"{results[s][label]['queries']:>12}{results[s][label]['median_ms']:>9.1f}" for s in sizes)
+        row = "".join(f"{results[s][label]['rows']:>14}{results[s][label]['queries']:>4}"
+                      f"{results[s][label]['median_ms']:>8.1f}" for s in sizes)  # fmt: skip
         ratio = results[large][label]["median_ms"] / results[small][label]["median_ms"]
         ratios[label] = ratio
         counts = {results[s][label]["queries"] for s in sizes}

@@ -92,3 +92,30 @@ def test_the_reviewer_filter_offers_the_first_reviewers_and_the_one_chosen(desk,
     assert f"?reviewer={first.pk}" in html and f"?reviewer={second.pk}" not in html
     html = desk.get(CHANGELIST, {"reviewer": str(second.pk)}).content.decode()
     assert f"?reviewer={first.pk}" in html and f"?reviewer={second.pk}" in html
+
+
+def test_the_scale_seed_fills_a_page_of_each_filtered_list_at_every_size_and_keeps_its_proportions():
+    from bench import _scale_site as site
+
+    for n, shares in ((1000, None), (100_000, {"provisional": 919, "withdrawn": 2000, "topic": 5200})):
+        ids = range(1, n + 1)
+        live = [i for i in ids if i % 10 <= 6]
+        kinds = {
+            "provisional": sum(site._provisional(i, n) for i in live),
+            "withdrawn": sum(site._withdrawn(i, n) and i not in live for i in ids),
+            "topic": sum(site._floored(i, n, 2) or i % site.TOPICS == 1 for i in ids),
+            "words": sum("Cervical tumour" in site._title(i, n) for i in ids),
+            "due": sum(site._STATUS[i % 10] == S.APPROVED and site._review_in_days(i, n) <= 0 for i in ids),
+        }
+        assert min(kinds.values()) >= site.FLOOR  # two pages of the change list, at every size
+        if shares:  # at 100,000 the proportions rule: 1 live publication in 97 provisional, 2 % withdrawn
+            assert {kind: kinds[kind] for kind in shares} == shares
+
+
+def test_the_scale_bench_counts_the_rows_a_page_shows(desk, author):
+    from bench._scale_site import rows_shown
+
+    for _ in range(3):
+        make_article(author=author)
+    assert rows_shown(desk.get(CHANGELIST)) == 3
+    assert rows_shown(desk.get(CHANGELIST, {"published": "published"})) == 0
