@@ -82,6 +82,19 @@ class Topic(models.Model):
 READY_TO_PUBLISH = Q(status="approved") & (Q(live_revision__isnull=True) | ~Q(live_revision=F("revision")))
 
 
+class LiveState(models.TextChoices):
+    """What readers see of an article, kept on its row beside ``live_publication`` (Article.live_state)."""
+
+    NEVER = "", "Never published"
+    PUBLISHED = "published", "Published"
+    PROVISIONAL = "provisional", "Published provisionally"
+    WITHDRAWN = "withdrawn", "Withdrawn (unpublished)"
+
+
+# The change list's publication filter (``ArticleQuerySet.in_publication_state``); "unpublished": nothing live.
+PUBLICATION_STATES = ("published", "provisional", "unpublished", "withdrawn")
+
+
 class ArticleQuerySet(models.QuerySet):
     def ready_to_publish(self) -> "ArticleQuerySet":
         """Approved articles whose approved revision is not live (``READY_TO_PUBLISH``)."""
@@ -90,6 +103,18 @@ class ArticleQuerySet(models.QuerySet):
     def rereview_due(self, now: date) -> "ArticleQuerySet":
         """Approved articles whose re-review date has come: due on or before ``now`` (a date)."""
         return self.filter(status=Article.Status.APPROVED, next_review_due__lte=now)
+
+    def in_publication_state(self, state: str) -> "ArticleQuerySet":
+        """Articles by what readers see (one of PUBLICATION_STATES): ``published`` (live, approved),
+        ``provisional`` (live before the board's approval), ``unpublished`` (nothing live) or ``withdrawn``
+        (nothing live, taken down and not put live since). Read from the article row's ``live_state``, so
+        the few provisional and withdrawn articles are the first rows of their partial indexes in the change
+        list's order, never found by joining every live publication (README "Lists at 100,000 articles")."""
+        if state == "unpublished":
+            return self.filter(live_publication__isnull=True)
+        if state in PUBLICATION_STATES:
+            return self.filter(live_state=state)
+        raise ValueError(f"unknown publication state {state!r}; one of {', '.join(PUBLICATION_STATES)}")
 
 
 class Article(TimeStamped):
@@ -142,7 +167,10 @@ class Article(TimeStamped):
     # from this row through the indexes below instead of joining every live publication.
     live_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
     live_title = models.CharField(max_length=300, blank=True, default="", editable=False)
-    history = HistoricalRecords(excluded_fields=["updated_at", "live_revision", "live_title"])
+    # Moves with them: published or provisional while ``live_publication`` is set, withdrawn once taken
+    # down (until put live again), empty if never published; the change list's publication filter.
+    live_state = models.CharField(max_length=16, choices=LiveState, blank=True, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "live_revision", "live_title", "live_state"])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -168,6 +196,14 @@ class Article(TimeStamped):
             # The editors' desk's "approved, not yet live": its first rows by last change, from the few
             # approved articles whose approved revision is not the live one, never every approved article.
             models.Index(fields=["updated_at", "id"], name="article_ready", condition=READY_TO_PUBLISH),
+            # Approved articles by re-review date: the change list's "re-review" filters count from this index only.
+            models.Index(fields=["next_review_due", "id"], name="article_rereview_due", condition=Q(status="approved")),
+            # The change list's "published provisionally" and "withdrawn" filters: their first page in the
+            # change list's order (newest change first), from the few such rows, whatever the site's size.
+            models.Index(
+                fields=["-updated_at", "-id"], name="article_provisional", condition=Q(live_state="provisional")
+            ),
+            models.Index(fields=["-updated_at", "-id"], name="article_withdrawn", condition=Q(live_state="withdrawn")),
             # Topic pages: one topic's live articles in the order of their live titles (keyset pagination).
             models.Index(
                 fields=["topic", "live_title", "id"],

@@ -120,11 +120,12 @@ def _article(i: int, n: int, editor_id: int, topic_ids: list[int]) -> dict:
     live = i % 10 <= 6
     approved = status == S.APPROVED
     topic = topic_ids[1] if _floored(i, n, 2) else topic_ids[i % TOPICS]  # topic-01 holds at least FLOOR
+    state = ("provisional" if _provisional(i, n) else "published") if live else "withdrawn" if _withdrawn(i, n) else ""
     return {
         "id": i, "title": _title(i, n), "slug": f"article-{i}", "summary": "A benchmark article.",
         "body": "Text [1].", "topic_id": topic, "audience": "patient" if i % 4 == 0 else "clinician",
         "status": status, "revision": 1, "author_id": editor_id, "live_publication_id": i if live else None,
-        "live_revision": 1 if live else None, "live_title": _title(i, n) if live else "",
+        "live_revision": 1 if live else None, "live_title": _title(i, n) if live else "", "live_state": state,
         "last_reviewed_at": NOW - timedelta(days=i % 365) if approved else None,
         "next_review_due": (NOW + timedelta(days=_review_in_days(i, n))).date() if approved else None,
         "created_at": NOW - timedelta(minutes=i), "updated_at": NOW - timedelta(minutes=i),

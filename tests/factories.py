@@ -197,6 +197,7 @@ def make_publication(*, article, provisional: bool = False, credits=None, publis
         live_publication=publication,
         live_revision=revision.number,
         live_title=publication.title,
+        live_state="provisional" if provisional else "published",
         updated_at=timezone.now(),
     )
     article.refresh_from_db()

@@ -1,8 +1,10 @@
-"""Change-list filters of the article desk; each one asks a selector in ``reviews.desk``."""
+"""Change-list filters of the article desk; each one asks a selector in ``reviews.admin.selectors`` or the
+article queryset (``ArticleQuerySet``)."""
 
 from django.contrib import admin
 from django.db.models import Q
 
+from articles.models import PUBLICATION_STATES
 from reviews.admin import selectors as desk
 from reviews.models import ReviewerProfile
 
@@ -69,8 +71,8 @@ class PublicationFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() in ("published", "provisional", "unpublished", "withdrawn"):
-            return desk.in_publication_state(queryset, state=self.value())
+        if self.value() in PUBLICATION_STATES:
+            return queryset.in_publication_state(self.value())
         return queryset
 
 

@@ -8,7 +8,7 @@ have asked ``eligibility.publication_refusal`` (or, for a promotion, know the re
 from django.utils import timezone
 
 from articles.history import history_note
-from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal
+from articles.models import Article, ArticleRevision, LiveState, Publication, PublicationWithdrawal
 from articles.publications import publication_render
 from articles.selectors import site_settings_for_readers
 from reviews import webhooks
@@ -16,7 +16,7 @@ from reviews.masking import credit_line
 from reviews.models import ReviewAssignment, TransitionLog
 from reviews.workflow import gate
 
-_LIVE = ("live_publication", "live_revision", "live_title")  # the live columns move together (Article)
+_LIVE = ("live_publication", "live_revision", "live_title", "live_state")  # the live columns move together (Article)
 
 
 def step_record(
@@ -99,6 +99,7 @@ def put_live(
     publication.save()
     article.live_publication = publication
     article.live_revision, article.live_title = revision.number, publication.title
+    article.live_state = LiveState.PROVISIONAL if provisional else LiveState.PUBLISHED
     label = f"revision {revision.number}" + (" provisionally" if provisional else "")
     step_record(article, step, actor=actor, reason=f"{label}: {reason}", revision=revision.number, fields=_LIVE)
     return publication
@@ -128,6 +129,6 @@ def withdraw_locked(*, article: Article, actor, reason: str) -> PublicationWithd
         article=article, publication=live, reason=reason, withdrawn_by=actor
     )
     article.live_publication = None
-    article.live_revision, article.live_title = None, ""
+    article.live_revision, article.live_title, article.live_state = None, "", LiveState.WITHDRAWN
     step_record(article, "unpublish", actor=actor, reason=reason, revision=live.revision.number, fields=_LIVE)
     return withdrawal

@@ -63,10 +63,14 @@ def big_desk(db, editor):
         [Publication(article=r.article, revision=r, title=r.title, rendered_html="<p>x</p>", published_by=editor,
                      published_at=timezone.now(), provisional=(i % 2 == 1)) for i, r in enumerate(revisions[:10])]
     )  # fmt: skip
-    for pub in pubs[:8]:  # two publications are withdrawn (no longer live)
-        Article.objects.filter(pk=pub.article_id).update(live_publication=pub, live_revision=1, live_title=pub.title)
+    for pub in pubs[:8]:  # two publications are withdrawn (no longer live); the live columns move together
+        state = "provisional" if pub.provisional else "published"
+        Article.objects.filter(pk=pub.article_id).update(
+            live_publication=pub, live_revision=1, live_title=pub.title, live_state=state
+        )
     for pub in pubs[8:]:
         PublicationWithdrawal.objects.create(article=pub.article, publication=pub, reason="x", withdrawn_by=editor)
+        Article.objects.filter(pk=pub.article_id).update(live_state="withdrawn")
     reviewer = make_reviewer("dr-bulk")
     for i, article in enumerate(articles[100:130]):
         due = timezone.now() + timedelta(days=-2 if i < 5 else 10)

@@ -1,8 +1,9 @@
-"""The article row's copy of its live publication (``live_revision``, ``live_title``) on every path that moves it.
+"""The article row's copy of its live publication (``live_revision``, ``live_title``, ``live_state``) on every path
+that moves it.
 
-The editors' desk's "approved, not yet live" and the topic pages read these columns through their
-indexes (README "Lists at 100,000 articles"), so each publishing step must leave them equal to the
-live publication's revision number and title.
+The editors' desk's "approved, not yet live", the topic pages and the change list's publication filter read
+these columns through their indexes (README "Lists at 100,000 articles"), so each publishing step must leave
+them equal to the live publication's revision number, title and state (or "withdrawn" once taken down).
 """
 
 import pytest
@@ -23,6 +24,9 @@ def _assert_in_step(article: Article) -> Article:
     article.refresh_from_db()
     live = article.live_publication
     assert (article.live_revision, article.live_title) == ((live.revision.number, live.title) if live else (None, ""))
+    withdrawn = article.withdrawals.exists()
+    state = ("provisional" if live.provisional else "published") if live else "withdrawn" if withdrawn else ""
+    assert article.live_state == state  # the change list's publication filter reads it (its partial indexes)
     by_join = article.status == Article.Status.APPROVED and (live is None or live.revision.number != article.revision)
     assert Article.objects.ready_to_publish().filter(pk=article.pk).exists() is by_join
     return article
