@@ -153,6 +153,11 @@ class ReviewAssignment(models.Model):
             models.Index(fields=["status", "due_at"], name="assignment_status_due"),
             # The editors' desk lists the first open assignments by due date: a walk of this index, at any size.
             models.Index(fields=["due_at", "id"], name="assignment_open_due", condition=Q(status__in=OPEN_STATUSES)),
+            # The change list's "review overdue" filter and its count: the open assignments past due, read from
+            # this index only (article ids), never from the assignment rows.
+            models.Index(
+                fields=["due_at", "article"], name="assignment_open_due_article", condition=Q(status__in=OPEN_STATUSES)
+            ),
             # ... and the declared interests an editor-in-chief has not cleared: the few such rows, not every open one.
             models.Index(
                 fields=["id"],

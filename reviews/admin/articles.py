@@ -27,7 +27,7 @@ from reviews.admin.filters import (
     ReviewerFilter,
 )
 from reviews.admin.forms import CompareViewForm, OverrideForm, StepForm
-from reviews.admin.paging import CappedCountPaginator, search_count_cap
+from reviews.admin.paging import CappedCountPaginator, DeskChangeList, search_count_cap
 from reviews.admin.provenance import latest_provenance, provenance_missing
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
@@ -103,8 +103,11 @@ class ArticleAdmin(
         return tuple(reviewers if name == "reviewers" else name for name in self.list_display if name != "author_name")
 
     def get_queryset(self, request):
-        articles = desk.articles_for_desk(super().get_queryset(request))
+        articles = super().get_queryset(request)  # the change list adds its columns (DeskChangeList)
         return articles if perms.is_editor(request.user) else articles.filter(author=request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return DeskChangeList
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         return self.paginator(

@@ -213,3 +213,21 @@ def test_the_scale_bench_counts_the_rows_a_page_shows(desk, author):
         make_article(author=author)
     assert rows_shown(desk.get(CHANGELIST)) == 3
     assert rows_shown(desk.get(CHANGELIST, {"published": "published"})) == 0
+
+
+def test_the_change_list_counts_the_filtered_articles_without_the_tables_of_its_columns(desk, editor, author):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_publication
+
+    early = make_article(author=author, status=S.UNDER_REVIEW)
+    make_publication(article=early, provisional=True)
+    make_article(author=author)
+    with CaptureQueriesContext(connection) as captured:
+        response = desk.get(CHANGELIST, {"published": "provisional"})
+    count = next(q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)"))
+    assert "articles_publication" not in count and "articles_validationreport" not in count
+    (row,) = response.context["cl"].result_list
+    assert row.pk == early.pk  # with the page's columns: the live flag, the report counts, the reviewers
+    assert (row.live_provisional, row.report_errors, row.desk_assignments) == (True, None, [])
