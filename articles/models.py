@@ -368,6 +368,23 @@ class PublicationWithdrawal(models.Model):
         return f"{self.article} withdrawn {self.withdrawn_at:%Y-%m-%d}"
 
 
+class StoredPage(models.Model):
+    """An article's reader page as it was rendered after its last change (``articles.pages``): the bytes a
+    reader gets, kept in the database so the first request after a publish is served without a render.
+
+    Served only while ``identity`` is the page's current cache key (``reader.page_identity``), so a stale
+    row is never shown: it is rendered again instead. Not a record: a page can be rendered again at any
+    time, so rows are replaced and deleted freely (the publications are the record)."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    identity = models.CharField(max_length=64, help_text="The page's cache key when it was rendered.")
+    html = models.BinaryField(help_text="The page as sent, before its response's CSP nonce.")
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"page of article {self.article_id} ({self.rendered_at:%Y-%m-%d %H:%M})"
+
+
 class ScheduledPublication(models.Model):
     """A publication an editor asked for at a future time; the task worker carries it out."""
 

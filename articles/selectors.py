@@ -5,6 +5,7 @@ import re
 import threading
 import time
 import weakref
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -38,6 +39,7 @@ from articles.models import (
     PublicationWithdrawal,
     RevisionProvenance,
     SiteSettings,
+    StoredPage,
     Topic,
 )
 
@@ -347,9 +349,11 @@ def _stamp_statement(alias: str) -> tuple[str, tuple, int]:
                 .order_by("-changed_at")
                 .values("changed_at")[:1]
             ),
+            stored_identity=Subquery(StoredPage.objects.filter(article_id=OuterRef("pk")).values("identity")),
+            stored_html=Subquery(StoredPage.objects.filter(article_id=OuterRef("pk")).values("html")),
         )
         .order_by()
-        .values_list(*STAMP_FIELDS)
+        .values_list(*STAMP_FIELDS, "stored_identity", "stored_html")
     )
     sql, params = query.query.get_compiler(alias).as_sql()
     return sql, tuple(params), list(params).index(_SLUG_PLACEHOLDER)
@@ -387,11 +391,29 @@ class _StampMemo:
 _stamp_memo = _StampMemo()
 
 
-def article_page_stamp(*, slug: str) -> dict | None:
+@dataclass(frozen=True)
+class StoredPageRef:
+    identity: str  # the cache key the page was rendered under
+    html: bytes | None  # None when not read with this stamp
+
+
+def article_page_stamp(*, slug: str, fresh: bool = False) -> dict | None:
     """What decides an article page's identity (STAMP_FIELDS), in one small query; None if no such article.
 
     Raw column values: on SQLite dates come back as text (``articles.reader`` reads either form).
     A missing ``disclaimer`` means editors never saved site settings (the default text applies).
+    ``fresh`` skips the process's memo (the page store must see the row as committed).
+    """
+    found = _stamp_query(slug) if fresh else article_page_lookup(slug=slug)
+    return found[0] if found else None
+
+
+def article_page_lookup(*, slug: str) -> tuple[dict, StoredPageRef | None] | None:
+    """The stamp and the page store's entry for the article (``articles.pages``), in the same query.
+
+    The entry is (cache key, bytes); the bytes only when the query ran for this request: a stamp the
+    process remembers (READER_STAMP_SECONDS) keeps the key alone, so the memo stays small, and
+    ``stored_page_html`` reads the bytes when the page cache misses.
     """
     seconds = settings.READER_STAMP_SECONDS
     if seconds <= 0:
@@ -399,15 +421,28 @@ def article_page_stamp(*, slug: str) -> dict | None:
     found = _stamp_memo.get(slug, _stamp_memo)
     if found is _stamp_memo:
         found = _stamp_query(slug)
-        _stamp_memo.set(slug, found, seconds)
+        kept = None if found is None else (found[0], found[1] and StoredPageRef(found[1].identity, None))
+        _stamp_memo.set(slug, kept, seconds)
     return found
 
 
-def _stamp_query(slug: str) -> dict | None:
+def stored_page_html(*, article_id: int, identity: str) -> bytes | None:
+    """The stored page's bytes, if it is still stored under this key."""
+    alias = router.db_for_read(StoredPage)
+    found = StoredPage.objects.using(alias).filter(article_id=article_id, identity=identity).values_list("html")
+    row = found.first()
+    return bytes(row[0]) if row else None
+
+
+def _stamp_query(slug: str) -> tuple[dict, StoredPageRef | None] | None:
     alias = router.db_for_read(Article)
     sql, params, at = _stamp_statement(alias)
     row = _fetch_one(alias, "imprimatur_reader_stamp", sql, (*params[:at], slug, *params[at + 1 :]))
-    return dict(zip(STAMP_FIELDS, row, strict=True)) if row else None
+    if not row:
+        return None
+    stamp = dict(zip(STAMP_FIELDS, row[: len(STAMP_FIELDS)], strict=True))
+    identity, html = row[len(STAMP_FIELDS) :]
+    return stamp, (StoredPageRef(identity, bytes(html)) if identity is not None else None)
 
 
 # On PostgreSQL the two statements of the article page are prepared once per database connection (they

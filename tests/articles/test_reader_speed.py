@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from articles import reader, selectors, views
+from articles import pages, reader, selectors, views
 from articles.models import Article
 from reviews.publishing import services as publishing
 from tests.factories import make_article, make_publication, make_user
@@ -158,7 +158,7 @@ def test_an_older_publication_without_stored_parts_gets_the_same_list_rendered(c
 def test_the_report_form_is_the_same_empty_form_on_every_page(client, live):
     html = _page(client, live).content.decode()
     assert f'action="/articles/{live.slug}/report/"' in html and 'name="website"' in html
-    assert views._report_form_html(live.slug) in html
+    assert pages.report_form_html(live.slug) in html
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
