@@ -99,24 +99,34 @@ def _article_page(request, slug, preference):
             patch_vary_headers(response, ["Cookie"])
             return response
     identity = reader.page_identity(stamp=stamp, missing_variant=missing_variant)
-    page = reader.CachedPage(
+    page = _page_of(stamp, identity)
+    if _conditional_response(request, page) is not None:
+        return _page_response(request, page)
+    html = _cached_page(identity.cache_key)
+    if html is None:
+        html = _stored_copy(slug, stamp, stored, preference, missing_variant, identity)
+        if html is not None:
+            _keep(identity.cache_key, dataclasses.replace(page, html=html), slug, missing_variant)
+        else:
+            html = _render(slug, stamp, preference, missing_variant, identity, page)
+    return _page_response(request, page, html=html)
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_of_identity(identity, audience: str, article_id: int, topic_id: int | None) -> reader.CachedPage:
+    return reader.CachedPage(
         html=b"",
         etag=identity.etag,
         last_modified=int(identity.last_modified.timestamp()),  # HTTP dates have whole seconds
         indexable=identity.indexable,
-        audience=stamp["audience"],
-        surrogate_keys=(article_key(stamp["id"]), *([topic_key(stamp["topic_id"])] if stamp["topic_id"] else [])),
+        audience=audience,
+        surrogate_keys=(article_key(article_id), *([topic_key(topic_id)] if topic_id else [])),
     )
-    if _conditional_response(request, page) is None:
-        html = _cached_page(identity.cache_key)
-        if html is None:
-            html = _stored_copy(slug, stamp, stored, preference, missing_variant, identity)
-            if html is not None:
-                _keep(identity.cache_key, dataclasses.replace(page, html=html), slug, missing_variant)
-            else:
-                html = _render(slug, stamp, preference, missing_variant, identity, page)
-        page = dataclasses.replace(page, html=html)
-    return _page_response(request, page)
+
+
+def _page_of(stamp: dict, identity) -> reader.CachedPage:
+    """The page's headers (no bytes yet): the same object for every request of the same page."""
+    return _page_of_identity(identity, stamp["audience"], stamp["id"], stamp["topic_id"])
 
 
 def _stored_copy(slug, stamp, stored, preference, missing_variant, identity) -> bytes | None:
@@ -173,13 +183,14 @@ def _conditional_response(request, page):
     return get_conditional_response(request, etag=page.etag, last_modified=page.last_modified)
 
 
-def _page_response(request, page, *, stale: bool = False):
-    """The page's response (or a 304), with the CSP nonce of this response on its JSON-LD script."""
+def _page_response(request, page, *, html: bytes | None = None, stale: bool = False):
+    """The page's response (or a 304), with the CSP nonce of this response on its JSON-LD script; ``html``
+    is the page's bytes when ``page`` carries only its headers."""
     response = _conditional_response(request, page)
     if response is None:
+        html = page.html if html is None else html
         nonce = getattr(request, "csp_nonce", None)
-        html = structured_data.with_nonce(page.html, str(nonce)) if nonce is not None else page.html
-        response = HttpResponse(html)
+        response = HttpResponse(structured_data.with_nonce(html, str(nonce)) if nonce is not None else html)
     response["ETag"] = page.etag
     response["Last-Modified"] = _http_date(page.last_modified)
     if not page.indexable:
@@ -189,7 +200,10 @@ def _page_response(request, page, *, stale: bool = False):
     # Browsers revalidate every time (a withdrawal must take effect at once; revalidation is a cheap 304);
     # a CDN keeps the page for READER_S_MAXAGE and is purged on publish, unpublish and withdrawal.
     cache_for_cdn(response, keys=list(page.surrogate_keys))
-    patch_vary_headers(response, ["Cookie"])
+    if "Vary" in response:
+        patch_vary_headers(response, ["Cookie"])
+    else:  # a new response: the same header, without parsing one
+        response["Vary"] = "Cookie"
     return response
 
 
