@@ -2,12 +2,13 @@
 
 ``page_html`` renders the page (the reader view calls it on a miss). After every change that can alter
 a live article's page (every workflow and publishing step saves the article row, putting it live
-too; a withdrawal is recorded), ``store_page`` is queued once the transaction commits: it renders the page as
-readers now get it and keeps it as a ``StoredPage`` under the page's cache key. The stamp query reads
-the stored page with the stamp, so the first request after a publish (and any request the page cache
-misses) is served without a render, in one query. A stored page is served only while its key is the
-page's current one: a change the store did not see (an author profile, a disclosure, the disclaimer, a
-re-review date that passed) makes the key differ, and the page is rendered on request as before.
+too; a withdrawal is recorded; a disclosure is saved), ``store_page`` is queued once the transaction
+commits: it renders the page as readers now get it and keeps it as a ``StoredPage`` under the page's
+cache key. The stamp query reads the stored page with the stamp, so the first request after a
+publish (and any request the page cache misses) is served without a render, in one query. A stored
+page is served only while its key is the page's current one: a change the store did not see (an
+author profile, the disclaimer, a re-review date that passed) makes the key differ, and the page is
+rendered on request as before.
 """
 
 import functools
@@ -23,7 +24,7 @@ from django_tasks import task
 
 from articles import reader, selectors, structured_data
 from articles.forms import ErrorReportForm
-from articles.models import Article, Audience, PublicationWithdrawal, StoredPage
+from articles.models import Article, ArticleDisclosure, Audience, PublicationWithdrawal, StoredPage
 
 logger = logging.getLogger(__name__)
 
@@ -125,4 +126,11 @@ def _store_on_article_save(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=PublicationWithdrawal, dispatch_uid="forget_page_on_withdrawal")
 def _forget_on_withdrawal(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
+        store_after_commit(article_id=instance.article_id)
+
+
+@receiver(post_save, sender=ArticleDisclosure, dispatch_uid="store_page_on_disclosure")
+def _store_on_disclosure(sender, instance, raw=False, **kwargs):
+    # Saved on its own (the admin's disclosure form): the page shows the funding and interests.
+    if not raw:
         store_after_commit(article_id=instance.article_id)

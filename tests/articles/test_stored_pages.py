@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import pages, reader, selectors, views
-from articles.models import Article, AuthorProfile, StoredPage
+from articles.models import Article, ArticleDisclosure, AuthorProfile, StoredPage
 from articles.revisions import content_of
 from reviews.publishing import services as publishing
 from reviews.workflow import transitions as workflow
@@ -141,3 +141,16 @@ def test_the_other_audience_page_is_never_taken_from_the_store(client, published
     response = client.get(published.get_absolute_url())
     assert response.status_code == 200
     assert _without_nonce(response.content) != _without_nonce(bytes(StoredPage.objects.get(pk=published.pk).html))
+
+
+def test_a_disclosure_saved_on_its_own_stores_the_page_again(
+    client, published, no_page_cache, django_capture_on_commit_callbacks
+):
+    before = StoredPage.objects.get(article_id=published.pk).identity
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleDisclosure.objects.create(article=published, funding="A university grant for patient leaflets.")
+    stored = StoredPage.objects.get(article_id=published.pk)
+    assert stored.identity != before and b"A university grant for patient leaflets." in bytes(stored.html)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(published.get_absolute_url())
+    assert len(queries) == 1 and b"A university grant for patient leaflets." in response.content
