@@ -104,7 +104,7 @@ def _article_page(request, slug, preference):
         return _page_response(request, page)
     html = _cached_page(identity.cache_key)
     if html is None:
-        html = _stored_copy(slug, stamp, stored, preference, missing_variant, identity)
+        html = _stored_copy(stamp, stored, missing_variant, identity)
         if html is not None:
             _keep(identity.cache_key, dataclasses.replace(page, html=html), slug, missing_variant)
         else:
@@ -129,7 +129,7 @@ def _page_of(stamp: dict, identity) -> reader.CachedPage:
     return _page_of_identity(identity, stamp["audience"], stamp["id"], stamp["topic_id"])
 
 
-def _stored_copy(slug, stamp, stored, preference, missing_variant, identity) -> bytes | None:
+def _stored_copy(stamp, stored, missing_variant, identity) -> bytes | None:
     """The page store's copy of the page when it is this page (``articles.pages``), else None."""
     if missing_variant or stored is None or stored.identity != identity.cache_key:
         return None
