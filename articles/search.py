@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Publication
+from articles.models import Article, Publication
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -76,10 +76,14 @@ def _postgres(query: str) -> list[Hit]:
     # Ranking reads each candidate's text again, so only the MAX_CANDIDATES newest matching live
     # publications are ranked: a common word matches a share of every article, and ranking them all
     # grows with the site. Superseded and withdrawn versions take no candidate's place.
+    # Liveness is asked as "an article points at this publication" (one indexed column): PostgreSQL then
+    # estimates how many matches are live and, for a common word, walks ``publication_recent`` from the
+    # newest until it has the candidates; a rare word is answered by the GIN index. Joining the article
+    # on two columns instead made it expect one live match and read every match and every article.
     candidates = (
         Publication.objects.annotate(document=search_vector())
         .filter(document=search_query)  # `@@` on the indexed expression: the GIN index answers it
-        .filter(article__live_publication=F("pk"))
+        .filter(Exists(Article.objects.filter(live_publication=OuterRef("pk"))))
         .order_by("-published_at", "-pk")
         .values("pk")[:MAX_CANDIDATES]
     )
