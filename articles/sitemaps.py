@@ -72,6 +72,11 @@ class ArticleSitemap(_SiteUrlSitemap):
         return article.last_change_at or article.live_publication.published_at
 
 
+def _has_lastmod(topic) -> bool:
+    # A topic whose live articles are all provisional has no lastmod: left out, like those articles.
+    return topic.lastmod is not None
+
+
 class TopicSitemap(_SiteUrlSitemap):
     changefreq = "weekly"
     priority = 0.5
@@ -81,9 +86,7 @@ class TopicSitemap(_SiteUrlSitemap):
 
     @property
     def paginator(self):
-        # A topic whose live articles are all provisional has no lastmod: left out, like those articles.
-        keep = lambda topic: topic.lastmod is not None  # noqa: E731
-        return _IdBlocks(self.items().order_by("pk"), self.limit, selectors.highest_topic_id(), keep)
+        return _IdBlocks(self.items().order_by("pk"), self.limit, selectors.highest_topic_id(), _has_lastmod)
 
     def lastmod(self, topic):
         return topic.lastmod
