@@ -175,3 +175,20 @@ def test_home_ranks_re_reviews_of_one_moment_by_id_in_the_same_queries_at_two_si
     _live(6)
     with django_assert_num_queries(3):
         assert len(selectors.home_for_readers(limit=2)["reviewed"]) == 2
+
+
+@pytest.mark.skipif(search.connection.vendor != "postgresql", reason="the stored search document is PostgreSQL's")
+def test_search_past_the_recent_window_asks_the_index_for_the_older_matches(monkeypatch):
+    now = timezone.now()
+    matching = []
+    for days in (3, 2, 1):
+        article = make_article(status=S.APPROVED, title=f"Dexamethasone, {days} days", body="Dexamethasone [1].")
+        make_publication(article=article, published_at=now - timedelta(days=days))
+        matching.append(article)
+    other = make_article(status=S.APPROVED, title="Radiotherapy first", body="Radiotherapy alone [1].")
+    make_publication(article=other, published_at=now)  # the newest publication matches nothing
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    for window in (1, 2, 2000):  # the window holds no match, one of them, all of them
+        monkeypatch.setattr(search, "RECENT_WINDOW", window)
+        found = {h.slug for h in search.publications_search(query="dexamethasone")}
+        assert found == {matching[1].slug, matching[2].slug}  # the two newest matches, whichever way found
