@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from articles import search, selectors, sitemaps
-from articles.models import Article
+from articles.models import Article, Publication
 from tests.factories import make_article, make_publication, make_topic
 
 S = Article.Status
@@ -192,3 +193,16 @@ def test_search_past_the_recent_window_asks_the_index_for_the_older_matches(monk
         monkeypatch.setattr(search, "RECENT_WINDOW", window)
         found = {h.slug for h in search.publications_search(query="dexamethasone")}
         assert found == {matching[1].slug, matching[2].slug}  # the two newest matches, whichever way found
+
+
+@pytest.mark.skipif(search.connection.vendor != "postgresql", reason="the stored search document is PostgreSQL's")
+def test_the_stored_search_document_is_the_document_search_ranks():
+    article = make_article(status=S.APPROVED, title="Dexamethasone dosing", body="Dexamethasone early [1].")
+    publication = make_publication(article=article)
+    same = (
+        Publication.objects.filter(pk=publication.pk)
+        .annotate(document=search.search_vector(), stored=RawSQL("search_document", ()))
+        .values_list("document", "stored")
+        .get()
+    )
+    assert same[0] == same[1] and "dexamethason" in same[0]
