@@ -168,6 +168,13 @@ class Article(TimeStamped):
             # The editors' desk's "approved, not yet live": its first rows by last change, from the few
             # approved articles whose approved revision is not the live one, never every approved article.
             models.Index(fields=["updated_at", "id"], name="article_ready", condition=READY_TO_PUBLISH),
+            # Home's "recently reviewed": the latest re-reviews of live articles, walked in the order ranked
+            # (the id breaks ties of one review date, which article_last_reviewed would sort among themselves).
+            models.Index(
+                fields=["-last_reviewed_at", "-id"],
+                name="article_live_reviewed",
+                condition=Q(live_publication__isnull=False),
+            ),
             # Topic pages: one topic's live articles in the order of their live titles (keyset pagination).
             models.Index(
                 fields=["topic", "live_title", "id"],

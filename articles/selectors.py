@@ -12,11 +12,11 @@ from django.conf import settings
 from django.db import ProgrammingError, connections, router
 from django.db.models import (
     Case,
-    Count,
     DateTimeField,
     Exists,
     F,
     Func,
+    IntegerField,
     JSONField,
     Max,
     OuterRef,
@@ -25,7 +25,6 @@ from django.db.models import (
     Subquery,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.db.models.query import get_related_populators
 
 from articles import reader
@@ -231,12 +230,32 @@ class _LatestReview(Func):
         )  # fmt: skip
 
 
-def topics_for_readers() -> QuerySet[Topic]:
-    """Topics with at least one live article, with how many: one count per topic from the partial index
-    ``article_live_topic`` (index-only), never a join of every article to its topic."""
+# Readers' topic counts stop here ("1000+"): a count reads one index entry per live article it counts, so
+# an exact count of a large topic would grow with the site.
+TOPIC_COUNT_LIMIT = 1000
+
+
+class _RowsOf(Func):
+    """How many rows a subquery gives (``count(*)`` over it, in the outer query): with a sliced subquery,
+    a count that stops at the slice's end."""
+
+    output_field = IntegerField()
+    arity = 1
+    template = "(SELECT count(*) FROM %(expressions)s AS counted)"
+
+
+def topics_for_readers() -> list[Topic]:
+    """Topics with at least one live article, by name, each with ``live_count`` (at most TOPIC_COUNT_LIMIT)
+    and ``more_than_shown`` (it has more live articles than that). One query: each count reads at most
+    TOPIC_COUNT_LIMIT + 1 entries of the partial index ``article_live_topic`` (index-only), never a join
+    of every article to its topic."""
     live = Article.objects.filter(topic=OuterRef("pk"), live_publication__isnull=False).order_by()
-    count = live.values("topic").annotate(n=Count("*")).values("n")
-    return Topic.objects.filter(Exists(live)).annotate(live_count=Coalesce(Subquery(count), 0)).order_by("name")
+    counted = _RowsOf(Subquery(live.values("pk")[: TOPIC_COUNT_LIMIT + 1]))
+    topics = list(Topic.objects.filter(Exists(live)).annotate(live_count=counted).order_by("name"))
+    for topic in topics:
+        topic.more_than_shown = topic.live_count > TOPIC_COUNT_LIMIT
+        topic.live_count = min(topic.live_count, TOPIC_COUNT_LIMIT)
+    return topics
 
 
 def topic_for_readers(
@@ -296,8 +315,33 @@ def home_for_readers(*, limit: int = 8) -> dict[str, list]:
     return {
         "recent": with_review_dates(list(live.order_by("-live_publication__published_at", "-pk")[:limit])),
         "reviewed": with_review_dates(list(reviewed[:limit])),
-        "topics": list(topics_for_readers()),
+        "topics": topics_for_readers(),
     }
+
+
+def highest_live_article_id() -> int:
+    """The highest id of a live article (0 if none): the primary key's index read from its end."""
+    return Article.objects.filter(live_publication__isnull=False).aggregate(highest=Max("pk"))["highest"] or 0
+
+
+def highest_topic_id() -> int:
+    """The highest id of a topic (0 if none): the primary key's index read from its end."""
+    return Topic.objects.aggregate(highest=Max("pk"))["highest"] or 0
+
+
+def sitemap_topics() -> QuerySet[Topic]:
+    """Topics with a live article, by name, each with ``lastmod``: when its newest live approved (not
+    provisional) article went live, None if it has none (the sitemap leaves such a topic out). Whether a
+    topic has a live article reads one entry of ``article_live_topic``; its ``lastmod`` walks the newest
+    publications (``publication_recent``) to the topic's first, never every live article of the topic."""
+    live = Article.objects.filter(topic=OuterRef("pk"), live_publication__isnull=False)
+    live_here = Article.objects.filter(live_publication=OuterRef("pk"), topic=OuterRef(OuterRef("pk")))
+    newest = (
+        Publication.objects.filter(Exists(live_here), provisional=False)
+        .order_by("-published_at", "-pk")
+        .values("published_at")[:1]
+    )
+    return Topic.objects.filter(Exists(live)).annotate(lastmod=Subquery(newest)).order_by("name")
 
 
 def sitemap_articles(*, today: date) -> QuerySet[Article]:

@@ -3,7 +3,8 @@ into the (empty, migrated) database DATABASE_URL names, times every list page th
 figures as one JSON line. Used only by ``bench/scale.py``, which owns and drops that database.
 
 Seeded per article: one revision, ten history rows, one reference and two review assignments; 70 %
-are live (one Publication each), 2 % were withdrawn. 20 topics; one reviewer per 20 articles (a board
+are live (one Publication each), 2 % were withdrawn. 20 topics (topic 01 with about a fifth of the
+articles, so it has several pages at every size); one reviewer per 20 articles (a board
 grows with its site), so each reviewer has about 40 assignments at every size.
 """
 
@@ -23,6 +24,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import DateField, DateTimeField, JSONField  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -31,6 +33,7 @@ from django.utils import timezone  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
 
 from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, Reference, Topic  # noqa: E402
+from articles.views import TOPIC_PAGE_SIZE  # noqa: E402
 from reviews.models import ReviewAssignment, ReviewerProfile  # noqa: E402
 
 TOPICS = 20
@@ -75,13 +78,19 @@ def _title(i: int) -> str:
     return f"{WORDS[i % 16].capitalize()} {WORDS[(i // 16) % 16]} and {WORDS[(i * 7) % 16]} {i}"
 
 
+def _topic_id(i: int, topic_ids: list[int]) -> int:
+    # Topic 01 holds about a fifth of the articles (a sixth of all, besides its own twentieth), so that at
+    # every size it has several pages: the "later page" the bench times is a full page at 1,000 articles too.
+    return topic_ids[1] if i % 6 == 1 else topic_ids[i % TOPICS]
+
+
 def _article(i: int, editor_id: int, topic_ids: list[int]) -> dict:
     status = _STATUS[i % 10]
     live = i % 10 <= 6
     approved = status == S.APPROVED
     return {
         "id": i, "title": _title(i), "slug": f"article-{i}", "summary": "A benchmark article.", "body": "Text [1].",
-        "topic_id": topic_ids[i % TOPICS], "audience": "patient" if i % 4 == 0 else "clinician", "status": status,
+        "topic_id": _topic_id(i, topic_ids), "audience": "patient" if i % 4 == 0 else "clinician", "status": status,
         "revision": 1, "author_id": editor_id, "live_publication_id": i if live else None,
         "live_revision": 1 if live else None, "live_title": _title(i) if live else "",
         "last_reviewed_at": NOW - timedelta(days=i % 365) if approved else None,
@@ -186,8 +195,14 @@ def seed(n: int) -> dict:
 
 def pages(n: int, profile_ids: list[int]) -> dict[str, tuple[str, str]]:
     """Page label → (who, URL)."""
-    middle = Article.objects.filter(topic__slug="topic-01", live_publication__isnull=False).order_by("pk")
-    after = middle.values_list("pk", flat=True)[min(60, middle.count() - 1)]
+    # The later page starts in the middle of topic 01's live articles (in the page's own order), never so
+    # near the end that fewer than a full page follow: the page timed shows as many rows at every size.
+    live = Article.objects.filter(topic__slug="topic-01", live_publication__isnull=False)
+    order = live.order_by("live_title", "pk").values_list("pk", flat=True)
+    count = live.count()
+    if count < 2 * TOPIC_PAGE_SIZE + 1:
+        raise RuntimeError(f"topic-01 has {count} live articles: too few for a full later page")
+    after = order[min(count // 2, count - TOPIC_PAGE_SIZE - 1)]
     admin = "/admin/articles/article/"
     return {
         "admin change list": ("editor", admin),
@@ -214,6 +229,22 @@ def pages(n: int, profile_ids: list[int]) -> dict[str, tuple[str, str]]:
     }
 
 
+# Pages timed as computed, not as remembered: the sitemap index keeps its page counts for
+# ``articles.sitemaps.PAGE_COUNT_SECONDS``, so the bench forgets them before each request (the cost
+# of the index when it is computed is what may grow with the site).
+UNREMEMBERED = {"sitemap index"}
+
+
+def shown(label: str, content: bytes) -> int | None:
+    """How many rows a reader page shows (article cards, search hits, the sitemap index's pages); None for
+    the others. Printed beside each figure, so the pages compared at two sizes are seen to be alike."""
+    if label == "sitemap index":
+        return content.count(b"<sitemap>")
+    if label in {"home", "search"} or label.startswith("topic page"):
+        return content.count(b'<li class="card"')
+    return None
+
+
 def measure(n: int, profile_ids: list[int]) -> dict:
     User = get_user_model()
     clients = {"reader": Client(), "editor": Client(), "reviewer": Client()}
@@ -222,18 +253,22 @@ def measure(n: int, profile_ids: list[int]) -> dict:
     out = {}
     for label, (who, url) in pages(n, profile_ids).items():
         client = clients[who]
+        forget = cache.clear if label in UNREMEMBERED else lambda: None
         response = client.get(url)  # warm: connections, template and URL caches
         if response.status_code != 200:
             raise RuntimeError(f"{label}: GET {url} answered {response.status_code}")
+        forget()
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
         queries = len(captured.captured_queries)
         times = []
         for _ in range(REPEATS):
+            forget()
             start = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - start)
-        out[label] = {"queries": queries, "median_ms": statistics.median(times) * 1000, "url": url}
+        out[label] = {"queries": queries, "median_ms": statistics.median(times) * 1000, "url": url,
+                      "shown": shown(label, response.content)}  # fmt: skip
     return out
 
 

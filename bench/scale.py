@@ -5,7 +5,9 @@ PostgreSQL server, dropped afterwards) with COPY: the articles, one revision, te
 one reference and two assignments each, 70 % live (see ``bench/_scale_site.py``). Then times, in
 process with Django's test client, the admin change list with each filter and search, the desks,
 a reviewer's assignments, home, topic pages, search and the sitemap index: queries and median
-time per page at each size, and the ratio largest ÷ smallest (goal ≤ 1.5).
+time per page at each size, how many rows each reader page shows there (a page compared at two sizes
+shows as many rows at both), and the ratio largest ÷ smallest (goal ≤ 1.5). The sitemap index is
+timed as computed (its remembered page counts are forgotten before each request).
 
 ``python -m bench.scale --sizes 1000,100000`` (the default; also ``BENCH_SCALE_SIZES``).
 """
@@ -71,6 +73,11 @@ def budget(label: str) -> int:
     raise KeyError(f"no query budget for {label!r}")
 
 
+def _shown(figures: dict) -> str:
+    """The rows (cards, hits, sitemap pages) a reader page showed; blank for the staff pages."""
+    return "" if figures.get("shown") is None else str(figures["shown"])
+
+
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -87,11 +94,14 @@ def run(sizes: tuple[int, ...] | None = None) -> dict:
         print(f"seeded {size:,} articles in {seed['seconds']:.0f} s: {counts}", flush=True)
         results[size] = result["pages"]
     small, large = min(sizes), max(sizes)
-    header = f"{'page':<28}" + "".join(f"{f'{s:,}: q':>12}{'ms':>9}" for s in sizes)
+    header = f"{'page':<28}" + "".join(f"{f'{s:,}: q':>12}{'ms':>9}{'rows':>6}" for s in sizes)
     print(f"{header}{'ratio':>8}  goal ≤ {GOAL}  queries ≤ budget, same at every size")
     ratios, failed = {}, []
     for label in results[small]:
-        row = "".join(f"{results[s][label]['queries']:>12}{results[s][label]['median_ms']:>9.1f}" for s in sizes)
+        row = "".join(
+            f"{results[s][label]['queries']:>12}{results[s][label]['median_ms']:>9.1f}{_shown(results[s][label]):>6}"
+            for s in sizes
+        )
         ratio = results[large][label]["median_ms"] / results[small][label]["median_ms"]
         ratios[label] = ratio
         counts = {results[s][label]["queries"] for s in sizes}
