@@ -38,7 +38,7 @@ def drop_search_document(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0016_list_columns"),
+        ("articles", "0017_stored_page"),
     ]
 
     operations = [
