@@ -266,21 +266,17 @@ def _open_assignments() -> QuerySet[ReviewAssignment]:
 
 
 def waiting_for_reviewers(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """Rounds that need a reviewer: submitted or under review with fewer open or decided assignments
-    of the current round than the topic's quorum, or no active reviewer at all (a re-review's new
-    round makes the earlier decisions on the same revision stale, so they do not count); annotated
-    with ``reviewers``, ``active_reviewers``, ``quorum`` and ``first_due`` (the earliest open due date)."""
-    counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
-    active = Q(assignments__revision=F("revision"), assignments__status__in=ReviewAssignment.ACTIVE)
-    return (
-        queryset.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
-        .annotate(
-            reviewers=Count("assignments", filter=counted, distinct=True),
-            active_reviewers=Count("assignments", filter=active, distinct=True),
-            quorum=Coalesce("topic__required_approvals", 1),
-            first_due=Min("assignments__due_at", filter=active),
-        )
-        .filter(Q(reviewers__lt=F("quorum")) | Q(active_reviewers=0))
+    """Rounds that need a reviewer: the article row's stored ``needs_reviewer`` (its definition and its
+    upkeep are in ``reviews.workflow.rounds``), which the partial index ``article_needs_reviewer`` serves;
+    annotated with ``reviewers`` (open or decided on the current round), ``quorum`` and ``first_due``
+    (the earliest open due date), one subquery each for the rows shown only."""
+    round_ = ReviewAssignment.objects.filter(article=OuterRef("pk"), revision=OuterRef("revision")).order_by()
+    counted = round_.filter(status__in=ON_ROUND_STATUSES).values("article").annotate(n=Count("pk")).values("n")
+    first_due = round_.filter(status__in=ReviewAssignment.ACTIVE).values("article").annotate(d=Min("due_at"))
+    return queryset.filter(needs_reviewer=True).annotate(
+        reviewers=Coalesce(Subquery(counted), 0),
+        quorum=Coalesce("topic__required_approvals", 1),
+        first_due=Subquery(first_due.values("d")),
     )
 
 
@@ -315,7 +311,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     )
     lists = {
         "overdue": _open_assignments().overdue(timezone.now()).order_by("due_at", "pk"),
-        "waiting": waiting_for_reviewers(articles).order_by("updated_at"),
+        "waiting": waiting_for_reviewers(articles).order_by("updated_at", "pk"),
         "rereview_due": articles.rereview_due(today).order_by("next_review_due", "pk"),
         "expiring": expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk"),
         "interests": interests.order_by("pk"),
