@@ -161,6 +161,9 @@ class Article(TimeStamped):
             models.Index(fields=["-updated_at", "-id"], name="article_updated"),
             models.Index(fields=["topic", "status"], name="article_topic_status"),
             models.Index(fields=["next_review_due"], name="article_next_review"),
+            # The editors' desk's "past their re-review date": the first approved articles by due date, then id,
+            # never every approved article due on the first day.
+            models.Index(fields=["next_review_due", "id"], name="article_rereview_due", condition=Q(status="approved")),
             models.Index(fields=["-last_reviewed_at"], name="article_last_reviewed"),
             # README "Lists at 100,000 articles": live articles by topic (the topics' counts on
             # home, the topic index and the sitemap read this index only) ...

@@ -45,4 +45,12 @@ class Migration(migrations.Migration):
                 condition=models.Q(("needs_reviewer", True)), fields=["updated_at", "id"], name="article_needs_reviewer"
             ),
         ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("status", "approved")),
+                fields=["next_review_due", "id"],
+                name="article_rereview_due",
+            ),
+        ),
     ]

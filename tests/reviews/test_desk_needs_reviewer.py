@@ -187,6 +187,22 @@ def test_the_desk_lists_the_flagged_rounds_with_their_counts(client, editor, aut
     assert "Half reviewed" in html and "1 of 2" in html and "Still a draft" not in html
 
 
+def test_counts_by_state_stop_at_the_cap_and_say_so(client, editor, author, monkeypatch):
+    monkeypatch.setattr(desk, "STATE_COUNT_CAP", 2)
+    for _ in range(3):
+        make_article(author=author)
+    make_article(author=author, status=S.SUBMITTED)
+    board = desk.dashboard_for_editor(user=editor)
+    states = {value: n for value, _label, n in board.by_state}
+    assert (states[S.DRAFT], states[S.SUBMITTED], states[S.APPROVED]) == (2, 1, 0)
+    assert board.states_capped == {S.DRAFT}
+    client.force_login(editor)
+    html = client.get("/review/desk/").content.decode()
+    assert 'data-state="draft"><strong>2+</strong> draft' in html
+    assert 'data-state="submitted"><strong>1</strong> submitted' in html
+    assert "count stops at 2 (“2+”)" in html
+
+
 def test_the_check_command_finds_and_repairs_a_wrong_flag(author):
     from io import StringIO
 
