@@ -209,7 +209,8 @@ class Article(TimeStamped):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             elif not self._state.adding and not kwargs.get("force_insert"):
-                kwargs["update_fields"] = SAVED_BY_SAVE
+                deferred = self.get_deferred_fields()  # as Django's own save: the loaded fields only
+                kwargs["update_fields"] = [f.name for f in SAVED_BY_SAVE if f.attname not in deferred]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -217,7 +218,7 @@ class Article(TimeStamped):
 
 
 # The columns a plain ``Article.save`` of an existing row writes: all but the desk's stored flag.
-SAVED_BY_SAVE = tuple(f.name for f in Article._meta.concrete_fields if not f.primary_key and f.name != "needs_reviewer")
+SAVED_BY_SAVE = tuple(f for f in Article._meta.concrete_fields if not f.primary_key and f.name != "needs_reviewer")
 
 
 class Reference(models.Model):

@@ -217,3 +217,13 @@ def test_the_check_command_finds_and_repairs_a_wrong_flag(author):
         call_command("check_desk_flags", stdout=StringIO())
     call_command("check_desk_flags", "--fix", stdout=out)
     assert f"anew for 1 articles: {article.pk}" in out.getvalue() and _flag(article)
+
+
+def test_a_save_of_a_partly_loaded_copy_keeps_the_rest_of_the_row(author):
+    article = make_article(author=author, status=S.SUBMITTED, title="Loaded")
+    partial = Article.objects.only("id", "summary", "version").get(pk=article.pk)
+    partial.summary = "Changed"
+    partial.save()
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.summary, saved.title, saved.status, saved.needs_reviewer) == ("Changed", "Loaded", S.SUBMITTED, True)
+    assert saved.version == article.version + 1
