@@ -142,7 +142,13 @@ class Article(TimeStamped):
     # from this row through the indexes below instead of joining every live publication.
     live_revision = models.PositiveIntegerField(null=True, blank=True, editable=False)
     live_title = models.CharField(max_length=300, blank=True, default="", editable=False)
-    history = HistoricalRecords(excluded_fields=["updated_at", "live_revision", "live_title"])
+    # The editors' desk's "needs a reviewer": submitted or under review with fewer reviewers on the
+    # current revision's round than the topic's quorum, or no active one. Written only by
+    # ``reviews.workflow.rounds.desk_flags_refresh`` (with an UPDATE, never by ``save``), in the same
+    # transaction as every step that moves an assignment, the article's status, revision or topic, or
+    # a topic's quorum; the desk reads its first rows through the index ``article_needs_reviewer``.
+    needs_reviewer = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "live_revision", "live_title", "needs_reviewer"])
 
     objects = ArticleQuerySet.as_manager()
 
@@ -155,6 +161,9 @@ class Article(TimeStamped):
             models.Index(fields=["-updated_at", "-id"], name="article_updated"),
             models.Index(fields=["topic", "status"], name="article_topic_status"),
             models.Index(fields=["next_review_due"], name="article_next_review"),
+            # The editors' desk's "past their re-review date": the first approved articles by due date, then id,
+            # never every approved article due on the first day.
+            models.Index(fields=["next_review_due", "id"], name="article_rereview_due", condition=Q(status="approved")),
             models.Index(fields=["-last_reviewed_at"], name="article_last_reviewed"),
             # README "Lists at 100,000 articles": live articles by topic (the topics' counts on
             # home, the topic index and the sitemap read this index only) ...
@@ -175,6 +184,8 @@ class Article(TimeStamped):
                 name="article_live_reviewed",
                 condition=Q(live_publication__isnull=False),
             ),
+            # The editors' desk's "needs a reviewer": its first rows by last change, from the flagged rows only.
+            models.Index(fields=["updated_at", "id"], name="article_needs_reviewer", condition=Q(needs_reviewer=True)),
             # Topic pages: one topic's live articles in the order of their live titles (keyset pagination).
             models.Index(
                 fields=["topic", "live_title", "id"],
@@ -197,15 +208,24 @@ class Article(TimeStamped):
         """Every write of the row bumps ``version`` (the invariant the desk's stale-save check reads).
 
         Writers hold the row lock (``reviews.locking``), so the in-memory count is the stored one.
+        A save of an existing row never writes ``needs_reviewer``: the desk's refresh alone does, so a
+        copy read before an assignment moved cannot put the old flag back.
         """
         if self.pk is not None:
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            elif not self._state.adding and not kwargs.get("force_insert"):
+                deferred = self.get_deferred_fields()  # as Django's own save: the loaded fields only
+                kwargs["update_fields"] = [f.name for f in SAVED_BY_SAVE if f.attname not in deferred]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+# The columns a plain ``Article.save`` of an existing row writes: all but the desk's stored flag.
+SAVED_BY_SAVE = tuple(f for f in Article._meta.concrete_fields if not f.primary_key and f.name != "needs_reviewer")
 
 
 class Reference(models.Model):

@@ -3,9 +3,10 @@ into the (empty, migrated) database DATABASE_URL names, times every list page th
 figures as one JSON line. Used only by ``bench/scale.py``, which owns and drops that database.
 
 Seeded per article: one revision, ten history rows, one reference and two review assignments; 70 %
-are live (one Publication each), 2 % were withdrawn. 20 topics (topic 01 with about a fifth of the
-articles, so it has several pages at every size); one reviewer per 20 articles (a board
-grows with its site), so each reviewer has about 40 assignments at every size.
+are live (one Publication each), 2 % were withdrawn; 5 % are submitted with both invitations declined
+(the editors' desk's "needs a reviewer", stored by the domain's own refresh). 20 topics (topic 01 with
+about a fifth of the articles, so it has several pages at every size); one reviewer per 20 articles (a
+board grows with its site), so each reviewer has about 40 assignments at every size.
 """
 
 import json
@@ -35,6 +36,7 @@ from psycopg.types.json import Jsonb  # noqa: E402
 from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, Reference, Topic  # noqa: E402
 from articles.views import TOPIC_PAGE_SIZE  # noqa: E402
 from reviews.models import ReviewAssignment, ReviewerProfile  # noqa: E402
+from reviews.workflow import rounds  # noqa: E402
 
 TOPICS = 20
 HISTORY_PER_ARTICLE = 10
@@ -123,6 +125,12 @@ def _history(n: int, editor_id: int, topic_ids: list[int]):
             }  # fmt: skip
 
 
+def _declined(i: int) -> bool:
+    """5 % of the articles are submitted articles whose two invitations were declined: the desk's
+    "needs a reviewer" (a full first page of it at 1,000 articles already)."""
+    return i % 20 == 7
+
+
 def _assignments(n: int, editor_id: int, profile_ids: list[int]):
     aid = 0
     for i in range(1, n + 1):
@@ -133,6 +141,8 @@ def _assignments(n: int, editor_id: int, profile_ids: list[int]):
             status = "accepted" if _STATUS[i % 10] == S.UNDER_REVIEW else "submitted" if k == 0 else "invited"
             if _STATUS[i % 10] == S.APPROVED and status == "invited":
                 status = "withdrawn"  # approval ends the round (rounds.round_end): no invitation stays open
+            if _declined(i):
+                status = "declined"
             yield {
                 "id": aid, "article_id": i, "reviewer_id": profile_ids[(i * 2 + k) % len(profile_ids)],
                 "revision": 1, "status": status, "assigned_by_id": editor_id,
@@ -182,6 +192,9 @@ def seed(n: int) -> dict:
         )
         counts["history rows"] = _copy(Article.history.model, _history(n, editor_id, topic_ids))
         counts["assignments"] = _copy(ReviewAssignment, _assignments(n, editor_id, profile_ids))
+        # The desk's stored "needs a reviewer", from its one definition (as every step keeps it).
+        rounds.desk_flags_refresh(articles=Article.objects.filter(status__in=rounds.IN_REVIEW))
+        counts["needing a reviewer"] = Article.objects.filter(needs_reviewer=True).count()
         with connection.cursor() as cursor:
             for model in (Article, ArticleRevision, Publication, PublicationWithdrawal, Reference, ReviewAssignment):
                 table = model._meta.db_table
