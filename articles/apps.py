@@ -6,5 +6,5 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self) -> None:
-        # Cache plumbing: kept pages for outages and the CDN purge receivers.
-        from articles import cdn, signals  # noqa: F401
+        # Cache plumbing: kept pages for outages, the page store and the CDN purge receivers.
+        from articles import cdn, pages, signals  # noqa: F401

@@ -10,6 +10,7 @@ CDN_PURGE_URL pattern, from a task queued after the transaction commits (never f
 READER_STAMP_SECONDS later (``run_after``), so no worker is held while it waits.
 """
 
+import functools
 import logging
 import time
 from datetime import timedelta
@@ -40,13 +41,15 @@ def topic_key(topic_id: int) -> str:
 
 def cache_for_cdn(response, *, keys: list[str]):
     """Set the shared-cache lifetime and the surrogate keys on a reader response; returns it."""
-    response["Cache-Control"] = (
-        f"public, max-age=0, must-revalidate, s-maxage={settings.READER_S_MAXAGE}, "
-        f"stale-while-revalidate={settings.READER_STALE_WHILE_REVALIDATE}"
-    )
+    response["Cache-Control"] = _cache_control(settings.READER_S_MAXAGE, settings.READER_STALE_WHILE_REVALIDATE)
     response["Surrogate-Key"] = " ".join(keys)
     response["Cache-Tag"] = ",".join(keys)
     return response
+
+
+@functools.lru_cache(maxsize=8)
+def _cache_control(s_maxage: int, stale_while_revalidate: int) -> str:
+    return f"public, max-age=0, must-revalidate, s-maxage={s_maxage}, stale-while-revalidate={stale_while_revalidate}"
 
 
 def purge_keys_of(*, article_id: int) -> list[str]:

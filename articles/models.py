@@ -170,7 +170,15 @@ class Article(TimeStamped):
     # Moves with them: published or provisional while ``live_publication`` is set, withdrawn once taken
     # down (until put live again), empty if never published; the change list's publication filter.
     live_state = models.CharField(max_length=16, choices=LiveState, blank=True, default="", editable=False)
-    history = HistoricalRecords(excluded_fields=["updated_at", "live_revision", "live_title", "live_state"])
+    # The editors' desk's "needs a reviewer": submitted or under review with fewer reviewers on the
+    # current revision's round than the topic's quorum, or no active one. Written only by
+    # ``reviews.workflow.rounds.desk_flags_refresh`` (with an UPDATE, never by ``save``), in the same
+    # transaction as every step that moves an assignment, the article's status, revision or topic, or
+    # a topic's quorum; the desk reads its first rows through the index ``article_needs_reviewer``.
+    needs_reviewer = models.BooleanField(default=False, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "live_revision", "live_title", "live_state", "needs_reviewer"]
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -183,6 +191,10 @@ class Article(TimeStamped):
             models.Index(fields=["-updated_at", "-id"], name="article_updated"),
             models.Index(fields=["topic", "status"], name="article_topic_status"),
             models.Index(fields=["next_review_due"], name="article_next_review"),
+            # The editors' desk's "past their re-review date" and the change list's "re-review" filters: the first
+            # approved articles by due date, then id (the filters count from this index only),
+            # never every approved article due on the first day.
+            models.Index(fields=["next_review_due", "id"], name="article_rereview_due", condition=Q(status="approved")),
             models.Index(fields=["-last_reviewed_at"], name="article_last_reviewed"),
             # README "Lists at 100,000 articles": live articles by topic (the topics' counts on
             # home, the topic index and the sitemap read this index only) ...
@@ -196,14 +208,21 @@ class Article(TimeStamped):
             # The editors' desk's "approved, not yet live": its first rows by last change, from the few
             # approved articles whose approved revision is not the live one, never every approved article.
             models.Index(fields=["updated_at", "id"], name="article_ready", condition=READY_TO_PUBLISH),
-            # Approved articles by re-review date: the change list's "re-review" filters count from this index only.
-            models.Index(fields=["next_review_due", "id"], name="article_rereview_due", condition=Q(status="approved")),
             # The change list's "published provisionally" and "withdrawn" filters: their first page in the
             # change list's order (newest change first), from the few such rows, whatever the site's size.
             models.Index(
                 fields=["-updated_at", "-id"], name="article_provisional", condition=Q(live_state="provisional")
             ),
             models.Index(fields=["-updated_at", "-id"], name="article_withdrawn", condition=Q(live_state="withdrawn")),
+            # Home's "recently reviewed": the latest re-reviews of live articles, walked in the order ranked
+            # (the id breaks ties of one review date, which article_last_reviewed would sort among themselves).
+            models.Index(
+                fields=["-last_reviewed_at", "-id"],
+                name="article_live_reviewed",
+                condition=Q(live_publication__isnull=False),
+            ),
+            # The editors' desk's "needs a reviewer": its first rows by last change, from the flagged rows only.
+            models.Index(fields=["updated_at", "id"], name="article_needs_reviewer", condition=Q(needs_reviewer=True)),
             # Topic pages: one topic's live articles in the order of their live titles (keyset pagination).
             models.Index(
                 fields=["topic", "live_title", "id"],
@@ -226,15 +245,24 @@ class Article(TimeStamped):
         """Every write of the row bumps ``version`` (the invariant the desk's stale-save check reads).
 
         Writers hold the row lock (``reviews.locking``), so the in-memory count is the stored one.
+        A save of an existing row never writes ``needs_reviewer``: the desk's refresh alone does, so a
+        copy read before an assignment moved cannot put the old flag back.
         """
         if self.pk is not None:
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            elif not self._state.adding and not kwargs.get("force_insert"):
+                deferred = self.get_deferred_fields()  # as Django's own save: the loaded fields only
+                kwargs["update_fields"] = [f.name for f in SAVED_BY_SAVE if f.attname not in deferred]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+# The columns a plain ``Article.save`` of an existing row writes: all but the desk's stored flag.
+SAVED_BY_SAVE = tuple(f for f in Article._meta.concrete_fields if not f.primary_key and f.name != "needs_reviewer")
 
 
 class Reference(models.Model):
@@ -402,6 +430,23 @@ class PublicationWithdrawal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} withdrawn {self.withdrawn_at:%Y-%m-%d}"
+
+
+class StoredPage(models.Model):
+    """An article's reader page as it was rendered after its last change (``articles.pages``): the bytes a
+    reader gets, kept in the database so the first request after a publish is served without a render.
+
+    Served only while ``identity`` is the page's current cache key (``reader.page_identity``), so a stale
+    row is never shown: it is rendered again instead. Not a record: a page can be rendered again at any
+    time, so rows are replaced and deleted freely (the publications are the record)."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    identity = models.CharField(max_length=64, help_text="The page's cache key when it was rendered.")
+    html = models.BinaryField(help_text="The page as sent, before its response's CSP nonce.")
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"page of article {self.article_id} ({self.rendered_at:%Y-%m-%d %H:%M})"
 
 
 class ScheduledPublication(models.Model):

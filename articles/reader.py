@@ -10,9 +10,10 @@ import functools
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -307,8 +308,34 @@ def page_identity(*, stamp: dict, missing_variant: bool, today: date | None = No
     disclaimer), whether the page says the reader's audience has no version, and today's overdue flag.
     Remembered per process for the same stamp and day: every cached request asks.
     """
-    today = today or timezone.localdate()
-    return _page_identity(tuple(sorted(stamp.items())), missing_variant, today, settings.SITE_URL)
+    today = today or _today()
+    # A remembered stamp (READER_STAMP_SECONDS) is the same dict on every request: its identity is looked up
+    # by the dict itself, without hashing its values again (the entry holds the dict, so its id stays its own).
+    key = (id(stamp), missing_variant, today, settings.SITE_URL)
+    found = _identities.get(key)
+    if found is not None and found[0] is stamp:
+        return found[1]
+    identity = _page_identity(tuple(sorted(stamp.items())), missing_variant, today, settings.SITE_URL)
+    if len(_identities) >= 1024:
+        _identities.clear()
+    _identities[key] = (stamp, identity)
+    return identity
+
+
+_identities: dict[tuple, tuple[dict, "PageIdentity"]] = {}
+_day: list = [0.0, 0.0, None, None]  # [start, end) in seconds since the epoch, time zone, local date
+
+
+def _today() -> date:
+    """``timezone.localdate()``, worked out once per local day (every cached request asks)."""
+    now = time.time()
+    start, end, zone, today = _day
+    if not (start <= now < end) or zone != settings.TIME_ZONE:
+        local = timezone.localtime()
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        _day[:] = [midnight.timestamp(), (midnight + timedelta(days=1)).timestamp(), settings.TIME_ZONE, local.date()]
+        today = local.date()
+    return today
 
 
 @functools.lru_cache(maxsize=1024)

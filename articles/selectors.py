@@ -5,17 +5,18 @@ import re
 import threading
 import time
 import weakref
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import ProgrammingError, connections, router
 from django.db.models import (
     Case,
-    Count,
     DateTimeField,
     Exists,
     F,
     Func,
+    IntegerField,
     JSONField,
     Max,
     OuterRef,
@@ -24,7 +25,6 @@ from django.db.models import (
     Subquery,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.db.models.query import get_related_populators
 
 from articles import reader
@@ -38,6 +38,7 @@ from articles.models import (
     PublicationWithdrawal,
     RevisionProvenance,
     SiteSettings,
+    StoredPage,
     Topic,
 )
 
@@ -229,12 +230,32 @@ class _LatestReview(Func):
         )  # fmt: skip
 
 
-def topics_for_readers() -> QuerySet[Topic]:
-    """Topics with at least one live article, with how many: one count per topic from the partial index
-    ``article_live_topic`` (index-only), never a join of every article to its topic."""
+# Readers' topic counts stop here ("1000+"): a count reads one index entry per live article it counts, so
+# an exact count of a large topic would grow with the site.
+TOPIC_COUNT_LIMIT = 1000
+
+
+class _RowsOf(Func):
+    """How many rows a subquery gives (``count(*)`` over it, in the outer query): with a sliced subquery,
+    a count that stops at the slice's end."""
+
+    output_field = IntegerField()
+    arity = 1
+    template = "(SELECT count(*) FROM %(expressions)s AS counted)"
+
+
+def topics_for_readers() -> list[Topic]:
+    """Topics with at least one live article, by name, each with ``live_count`` (at most TOPIC_COUNT_LIMIT)
+    and ``more_than_shown`` (it has more live articles than that). One query: each count reads at most
+    TOPIC_COUNT_LIMIT + 1 entries of the partial index ``article_live_topic`` (index-only), never a join
+    of every article to its topic."""
     live = Article.objects.filter(topic=OuterRef("pk"), live_publication__isnull=False).order_by()
-    count = live.values("topic").annotate(n=Count("*")).values("n")
-    return Topic.objects.filter(Exists(live)).annotate(live_count=Coalesce(Subquery(count), 0)).order_by("name")
+    counted = _RowsOf(Subquery(live.values("pk")[: TOPIC_COUNT_LIMIT + 1]))
+    topics = list(Topic.objects.filter(Exists(live)).annotate(live_count=counted).order_by("name"))
+    for topic in topics:
+        topic.more_than_shown = topic.live_count > TOPIC_COUNT_LIMIT
+        topic.live_count = min(topic.live_count, TOPIC_COUNT_LIMIT)
+    return topics
 
 
 def topic_for_readers(
@@ -294,8 +315,33 @@ def home_for_readers(*, limit: int = 8) -> dict[str, list]:
     return {
         "recent": with_review_dates(list(live.order_by("-live_publication__published_at", "-pk")[:limit])),
         "reviewed": with_review_dates(list(reviewed[:limit])),
-        "topics": list(topics_for_readers()),
+        "topics": topics_for_readers(),
     }
+
+
+def highest_live_article_id() -> int:
+    """The highest id of a live article (0 if none): the primary key's index read from its end."""
+    return Article.objects.filter(live_publication__isnull=False).aggregate(highest=Max("pk"))["highest"] or 0
+
+
+def highest_topic_id() -> int:
+    """The highest id of a topic (0 if none): the primary key's index read from its end."""
+    return Topic.objects.aggregate(highest=Max("pk"))["highest"] or 0
+
+
+def sitemap_topics() -> QuerySet[Topic]:
+    """Topics with a live article, by name, each with ``lastmod``: when its newest live approved (not
+    provisional) article went live, None if it has none (the sitemap leaves such a topic out). Whether a
+    topic has a live article reads one entry of ``article_live_topic``; its ``lastmod`` walks the newest
+    publications (``publication_recent``) to the topic's first, never every live article of the topic."""
+    live = Article.objects.filter(topic=OuterRef("pk"), live_publication__isnull=False)
+    live_here = Article.objects.filter(live_publication=OuterRef("pk"), topic=OuterRef(OuterRef("pk")))
+    newest = (
+        Publication.objects.filter(Exists(live_here), provisional=False)
+        .order_by("-published_at", "-pk")
+        .values("published_at")[:1]
+    )
+    return Topic.objects.filter(Exists(live)).annotate(lastmod=Subquery(newest)).order_by("name")
 
 
 def sitemap_articles(*, today: date) -> QuerySet[Article]:
@@ -347,9 +393,11 @@ def _stamp_statement(alias: str) -> tuple[str, tuple, int]:
                 .order_by("-changed_at")
                 .values("changed_at")[:1]
             ),
+            stored_identity=Subquery(StoredPage.objects.filter(article_id=OuterRef("pk")).values("identity")),
+            stored_html=Subquery(StoredPage.objects.filter(article_id=OuterRef("pk")).values("html")),
         )
         .order_by()
-        .values_list(*STAMP_FIELDS)
+        .values_list(*STAMP_FIELDS, "stored_identity", "stored_html")
     )
     sql, params = query.query.get_compiler(alias).as_sql()
     return sql, tuple(params), list(params).index(_SLUG_PLACEHOLDER)
@@ -387,11 +435,29 @@ class _StampMemo:
 _stamp_memo = _StampMemo()
 
 
-def article_page_stamp(*, slug: str) -> dict | None:
+@dataclass(frozen=True)
+class StoredPageRef:
+    identity: str  # the cache key the page was rendered under
+    html: bytes | None  # None when not read with this stamp
+
+
+def article_page_stamp(*, slug: str, fresh: bool = False) -> dict | None:
     """What decides an article page's identity (STAMP_FIELDS), in one small query; None if no such article.
 
     Raw column values: on SQLite dates come back as text (``articles.reader`` reads either form).
     A missing ``disclaimer`` means editors never saved site settings (the default text applies).
+    ``fresh`` skips the process's memo (the page store must see the row as committed).
+    """
+    found = _stamp_query(slug) if fresh else article_page_lookup(slug=slug)
+    return found[0] if found else None
+
+
+def article_page_lookup(*, slug: str) -> tuple[dict, StoredPageRef | None] | None:
+    """The stamp and the page store's entry for the article (``articles.pages``), in the same query.
+
+    The entry is (cache key, bytes); the bytes only when the query ran for this request: a stamp the
+    process remembers (READER_STAMP_SECONDS) keeps the key alone, so the memo stays small, and
+    ``stored_page_html`` reads the bytes when the page cache misses.
     """
     seconds = settings.READER_STAMP_SECONDS
     if seconds <= 0:
@@ -399,15 +465,28 @@ def article_page_stamp(*, slug: str) -> dict | None:
     found = _stamp_memo.get(slug, _stamp_memo)
     if found is _stamp_memo:
         found = _stamp_query(slug)
-        _stamp_memo.set(slug, found, seconds)
+        kept = None if found is None else (found[0], found[1] and StoredPageRef(found[1].identity, None))
+        _stamp_memo.set(slug, kept, seconds)
     return found
 
 
-def _stamp_query(slug: str) -> dict | None:
+def stored_page_html(*, article_id: int, identity: str) -> bytes | None:
+    """The stored page's bytes, if it is still stored under this key."""
+    alias = router.db_for_read(StoredPage)
+    found = StoredPage.objects.using(alias).filter(article_id=article_id, identity=identity).values_list("html")
+    row = found.first()
+    return bytes(row[0]) if row else None
+
+
+def _stamp_query(slug: str) -> tuple[dict, StoredPageRef | None] | None:
     alias = router.db_for_read(Article)
     sql, params, at = _stamp_statement(alias)
     row = _fetch_one(alias, "imprimatur_reader_stamp", sql, (*params[:at], slug, *params[at + 1 :]))
-    return dict(zip(STAMP_FIELDS, row, strict=True)) if row else None
+    if not row:
+        return None
+    stamp = dict(zip(STAMP_FIELDS, row[: len(STAMP_FIELDS)], strict=True))
+    identity, html = row[len(STAMP_FIELDS) :]
+    return stamp, (StoredPageRef(identity, bytes(html)) if identity is not None else None)
 
 
 # On PostgreSQL the two statements of the article page are prepared once per database connection (they

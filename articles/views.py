@@ -10,15 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
-from articles import error_reports, reader, selectors, structured_data
+from articles import error_reports, pages, reader, selectors, structured_data
 from articles.cdn import LISTS_KEY, article_key, cache_for_cdn, topic_key
 from articles.forms import ErrorReportForm
 from articles.models import Article, Audience, AuthorProfile, Topic
@@ -85,9 +83,10 @@ def article_detail(request, slug):
 
 
 def _article_page(request, slug, preference):
-    stamp = selectors.article_page_stamp(slug=slug)
-    if stamp is None:
+    found = selectors.article_page_lookup(slug=slug)
+    if found is None:
         raise Http404("No article has this address.")
+    stamp, stored = found
     if stamp["live_publication_id"] is None:
         return _not_live(request, slug)
     missing_variant = bool(preference) and preference != stamp["audience"]
@@ -100,28 +99,61 @@ def _article_page(request, slug, preference):
             patch_vary_headers(response, ["Cookie"])
             return response
     identity = reader.page_identity(stamp=stamp, missing_variant=missing_variant)
-    page = reader.CachedPage(
+    page = _page_of(stamp, identity)
+    if _conditional_response(request, page) is not None:
+        return _page_response(request, page)
+    html = _cached_page(identity.cache_key)
+    if html is None:
+        html = _stored_copy(stamp, stored, missing_variant, identity)
+        if html is not None:
+            _keep(identity.cache_key, dataclasses.replace(page, html=html), slug, missing_variant)
+        else:
+            html = _render(slug, stamp, preference, missing_variant, identity, page)
+    return _page_response(request, page, html=html)
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_of_identity(identity, audience: str, article_id: int, topic_id: int | None) -> reader.CachedPage:
+    return reader.CachedPage(
         html=b"",
         etag=identity.etag,
         last_modified=int(identity.last_modified.timestamp()),  # HTTP dates have whole seconds
         indexable=identity.indexable,
-        audience=stamp["audience"],
-        surrogate_keys=(article_key(stamp["id"]), *([topic_key(stamp["topic_id"])] if stamp["topic_id"] else [])),
+        audience=audience,
+        surrogate_keys=(article_key(article_id), *([topic_key(topic_id)] if topic_id else [])),
     )
-    if _conditional_response(request, page) is None:
-        html = _cached_page(identity.cache_key)
-        if html is None:
-            article = selectors.article_for_readers(slug=slug)
-            context = _article_context(article, reader.disclaimer_of(stamp), preference, missing_variant, identity)
-            html = render_to_string("articles/article.html", context).encode()  # stored as the bytes sent
-            if reader.stamp_matches(stamp, article):  # not if a publish landed between the two reads
-                cache.set(identity.cache_key, html, PAGE_CACHE_SECONDS)
-                if settings.READER_LOCAL_PAGES > 0:
-                    _recent_pages.put(identity.cache_key, html)
-                stale = dataclasses.replace(page, html=html)
-                cache.set(reader.stale_page_key(slug=slug, missing_variant=missing_variant), stale, STALE_PAGE_SECONDS)
-        page = dataclasses.replace(page, html=html)
-    return _page_response(request, page)
+
+
+def _page_of(stamp: dict, identity) -> reader.CachedPage:
+    """The page's headers (no bytes yet): the same object for every request of the same page."""
+    return _page_of_identity(identity, stamp["audience"], stamp["id"], stamp["topic_id"])
+
+
+def _stored_copy(stamp, stored, missing_variant, identity) -> bytes | None:
+    """The page store's copy of the page when it is this page (``articles.pages``), else None."""
+    if missing_variant or stored is None or stored.identity != identity.cache_key:
+        return None
+    if stored.html is not None:
+        return stored.html
+    return selectors.stored_page_html(article_id=stamp["id"], identity=identity.cache_key)
+
+
+def _render(slug, stamp, preference, missing_variant, identity, page) -> bytes:
+    article = selectors.article_for_readers(slug=slug)
+    html = pages.page_html(
+        article=article, stamp=stamp, preference=preference, missing_variant=missing_variant, identity=identity
+    )  # stored as the bytes sent
+    if reader.stamp_matches(stamp, article):  # not if a publish landed between the two reads
+        _keep(identity.cache_key, dataclasses.replace(page, html=html), slug, missing_variant)
+    return html
+
+
+def _keep(key: str, page, slug: str, missing_variant: bool) -> None:
+    """Keep a page in the shared cache, this worker's copy and the kept-for-outages copy."""
+    cache.set(key, page.html, PAGE_CACHE_SECONDS)
+    if settings.READER_LOCAL_PAGES > 0:
+        _recent_pages.put(key, page.html)
+    cache.set(reader.stale_page_key(slug=slug, missing_variant=missing_variant), page, STALE_PAGE_SECONDS)
 
 
 # The pages this worker served last (READER_LOCAL_PAGES), kept as sent: no round trip, no unpickled copy.
@@ -151,13 +183,14 @@ def _conditional_response(request, page):
     return get_conditional_response(request, etag=page.etag, last_modified=page.last_modified)
 
 
-def _page_response(request, page, *, stale: bool = False):
-    """The page's response (or a 304), with the CSP nonce of this response on its JSON-LD script."""
+def _page_response(request, page, *, html: bytes | None = None, stale: bool = False):
+    """The page's response (or a 304), with the CSP nonce of this response on its JSON-LD script; ``html``
+    is the page's bytes when ``page`` carries only its headers."""
     response = _conditional_response(request, page)
     if response is None:
+        html = page.html if html is None else html
         nonce = getattr(request, "csp_nonce", None)
-        html = structured_data.with_nonce(page.html, str(nonce)) if nonce is not None else page.html
-        response = HttpResponse(html)
+        response = HttpResponse(structured_data.with_nonce(html, str(nonce)) if nonce is not None else html)
     response["ETag"] = page.etag
     response["Last-Modified"] = _http_date(page.last_modified)
     if not page.indexable:
@@ -167,7 +200,10 @@ def _page_response(request, page, *, stale: bool = False):
     # Browsers revalidate every time (a withdrawal must take effect at once; revalidation is a cheap 304);
     # a CDN keeps the page for READER_S_MAXAGE and is purged on publish, unpublish and withdrawal.
     cache_for_cdn(response, keys=list(page.surrogate_keys))
-    patch_vary_headers(response, ["Cookie"])
+    if "Vary" in response:
+        patch_vary_headers(response, ["Cookie"])
+    else:  # a new response: the same header, without parsing one
+        response["Vary"] = "Cookie"
     return response
 
 
@@ -178,56 +214,6 @@ def _not_live(request, slug):
         response = render(request, "410.html", {"title": article.title}, status=410)
         return cache_for_cdn(response, keys=[article_key(article.pk)])
     raise Http404("This article is not published.")
-
-
-def _article_context(article, disclaimer, preference, missing_variant, identity) -> dict:
-    publication = article.live_publication
-    url = reader.absolute_url(article.get_absolute_url())
-    credits = reader.credits_of(publication)
-    references = reader.references_of(publication)
-    last_reviewed = reader.last_reviewed(article, publication, credits)
-    changes = reader.change_log_of(article)
-    modified = reader.date_modified(publication, changes)
-    byline, disclosure = reader.byline_of(article), reader.disclosure_of(article)
-    author = (
-        structured_data.author_person(byline, url=reader.absolute_url(byline.get_absolute_url())) if byline else None
-    )
-    page = structured_data.medical_web_page(
-        article=article, publication=publication, url=url, credits=credits, references=references,
-        last_reviewed=last_reviewed, author=author, date_modified=modified,
-        sponsor=disclosure.sponsor if disclosure else "",
-    )  # fmt: skip
-    return {
-        "byline": byline,
-        "disclosure": disclosure,
-        "provenance": reader.provenance_of(publication),
-        "changes": changes,
-        "date_modified": modified,
-        "report_form_html": _report_form_html(article.slug),
-        "article": article,
-        "publication": publication,
-        "canonical_url": url,
-        "steps": reader.review_steps(article, publication),
-        "status_summary": reader.status_summary(article, publication),
-        "credits": [] if publication.provisional else credits,
-        "references_html": reader.references_html(publication),
-        "last_reviewed": None if publication.provisional else last_reviewed,
-        "identity": identity,
-        "audiences": Audience.choices,
-        "missing_variant": missing_variant,
-        "preference_label": Audience(preference).label if preference else "",
-        "disclaimer": disclaimer,
-        "json_ld": structured_data.json_ld(page),
-        "open_graph": structured_data.open_graph(publication=publication, url=url, modified=modified),
-    }
-
-
-@functools.lru_cache(maxsize=4096)
-def _report_form_html(slug: str) -> str:
-    """The article page's empty "report a problem" form: the same for every reader of an address (no token, no
-    values), so each process renders it once per address."""
-    context = {"report_form": ErrorReportForm(), "article": {"slug": slug}}
-    return mark_safe(render_to_string("articles/_report_form.html", context))
 
 
 @require_safe

@@ -1,6 +1,8 @@
 """The site the reader benchmark serves: the real URLconf plus ``/bench/bare/``, a bare Django view
-returning the article page's bytes from memory. ``python -m bench._reader_site seed`` writes the
-benchmark's article (15 references, 25 citations) into the benchmark's own database.
+returning the article page's bytes from memory, and ``/bench/plain/``, a plain Django page of the same
+bytes. ``python -m bench._reader_site seed`` writes the benchmark's article (15 references, 25
+citations) into the benchmark's own database and stores its page as a publish does; ``forget``
+empties the page store.
 
 Used only by ``bench/reader.py``, which sets DJANGO_SETTINGS_MODULE and ROOT_URLCONF for it.
 """
@@ -86,6 +88,7 @@ def seed() -> None:
     from django.contrib.auth import get_user_model
 
     from articles.models import Article, ArticleRevision, Topic
+    from articles.pages import store_page
     from articles.revisions import article_create
     from reviews.publishing.services import publication_build
 
@@ -111,9 +114,20 @@ def seed() -> None:
         status=Article.Status.APPROVED,
         last_reviewed_at=publication.published_at,
     )
+    # As a publish does once it commits (articles.pages): the page is rendered and kept in the page store.
+    store_page.call(article_id=article.pk)
     citations = publication.rendered_html.count('class="cite"')
-    print(f"seeded {SLUG}: {len(revision.references)} references, {citations} citation links")
+    print(f"seeded {SLUG}: {len(revision.references)} references, {citations} citation links; page stored")
+
+
+def forget() -> None:
+    """Empty the page store: every cache miss then renders (a page changed in a way the store did not see)."""
+    from articles.models import StoredPage
+
+    StoredPage.objects.all().delete()
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["seed"]:
     seed()
+elif __name__ == "__main__" and sys.argv[1:] == ["forget"]:
+    forget()

@@ -3,8 +3,10 @@ into the (empty, migrated) database DATABASE_URL names, times every list page th
 figures as one JSON line. Used only by ``bench/scale.py``, which owns and drops that database.
 
 Seeded per article: one revision, ten history rows, one reference and two review assignments; 70 %
-are live (one Publication each), 2 % were withdrawn. 20 topics; one reviewer per 20 articles (a board
-grows with its site), so each reviewer has about 40 assignments at every size.
+are live (one Publication each), 2 % were withdrawn; 5 % are submitted with both invitations declined
+(the editors' desk's "needs a reviewer", stored by the domain's own refresh). 20 topics (topic 01 with
+about a fifth of the articles, so it has several pages at every size); one reviewer per 20 articles (a
+board grows with its site), so each reviewer has about 40 assignments at every size.
 
 Pages compared alike: every filtered list measured holds at least a full page of rows at every size.
 Proportions alone would leave the small site's lists of provisional or withdrawn articles, of a topic,
@@ -32,6 +34,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import DateField, DateTimeField, JSONField  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -40,7 +43,9 @@ from django.utils import timezone  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
 
 from articles.models import Article, ArticleRevision, Publication, PublicationWithdrawal, Reference, Topic  # noqa: E402
+from articles.views import TOPIC_PAGE_SIZE  # noqa: E402
 from reviews.models import ReviewAssignment, ReviewerProfile  # noqa: E402
+from reviews.workflow import rounds  # noqa: E402
 
 TOPICS = 20
 HISTORY_PER_ARTICLE = 10
@@ -115,11 +120,18 @@ def _review_in_days(i: int, n: int) -> int:
     return -1 - i % 30 if _floored(i, n, 0) else i % 400 - 30
 
 
+def _topic_id(i: int, n: int, topic_ids: list[int]) -> int:
+    # Topic 01 holds about a fifth of the articles (a sixth of all, besides its own twentieth), so that at
+    # every size it has several pages: the "later page" the bench times is a full page at 1,000 articles too;
+    # and at least FLOOR (its filtered change list is full at every size).
+    return topic_ids[1] if i % 6 == 1 or _floored(i, n, 2) else topic_ids[i % TOPICS]
+
+
 def _article(i: int, n: int, editor_id: int, topic_ids: list[int]) -> dict:
     status = _STATUS[i % 10]
     live = i % 10 <= 6
     approved = status == S.APPROVED
-    topic = topic_ids[1] if _floored(i, n, 2) else topic_ids[i % TOPICS]  # topic-01 holds at least FLOOR
+    topic = _topic_id(i, n, topic_ids)
     state = ("provisional" if _provisional(i, n) else "published") if live else "withdrawn" if _withdrawn(i, n) else ""
     return {
         "id": i, "title": _title(i, n), "slug": f"article-{i}", "summary": "A benchmark article.",
@@ -156,6 +168,12 @@ def _history(n: int, editor_id: int, topic_ids: list[int]):
             }  # fmt: skip
 
 
+def _declined(i: int) -> bool:
+    """5 % of the articles are submitted articles whose two invitations were declined: the desk's
+    "needs a reviewer" (a full first page of it at 1,000 articles already)."""
+    return i % 20 == 7
+
+
 def _assignments(n: int, editor_id: int, profile_ids: list[int]):
     aid = 0
     for i in range(1, n + 1):
@@ -166,6 +184,8 @@ def _assignments(n: int, editor_id: int, profile_ids: list[int]):
             status = "accepted" if _STATUS[i % 10] == S.UNDER_REVIEW else "submitted" if k == 0 else "invited"
             if _STATUS[i % 10] == S.APPROVED and status == "invited":
                 status = "withdrawn"  # approval ends the round (rounds.round_end): no invitation stays open
+            if _declined(i):
+                status = "declined"
             yield {
                 "id": aid, "article_id": i, "reviewer_id": profile_ids[(i * 2 + k) % len(profile_ids)],
                 "revision": 1, "status": status, "assigned_by_id": editor_id,
@@ -215,6 +235,9 @@ def seed(n: int) -> dict:
         )
         counts["history rows"] = _copy(Article.history.model, _history(n, editor_id, topic_ids))
         counts["assignments"] = _copy(ReviewAssignment, _assignments(n, editor_id, profile_ids))
+        # The desk's stored "needs a reviewer", from its one definition (as every step keeps it).
+        rounds.desk_flags_refresh(articles=Article.objects.filter(status__in=rounds.IN_REVIEW))
+        counts["needing a reviewer"] = Article.objects.filter(needs_reviewer=True).count()
         with connection.cursor() as cursor:
             for model in (Article, ArticleRevision, Publication, PublicationWithdrawal, Reference, ReviewAssignment):
                 table = model._meta.db_table
@@ -228,8 +251,14 @@ def seed(n: int) -> dict:
 
 def pages(n: int, profile_ids: list[int]) -> dict[str, tuple[str, str]]:
     """Page label → (who, URL)."""
-    middle = Article.objects.filter(topic__slug="topic-01", live_publication__isnull=False).order_by("pk")
-    after = middle.values_list("pk", flat=True)[min(60, middle.count() - 1)]
+    # The later page starts in the middle of topic 01's live articles (in the page's own order), never so
+    # near the end that fewer than a full page follow: the page timed shows as many rows at every size.
+    live = Article.objects.filter(topic__slug="topic-01", live_publication__isnull=False)
+    order = live.order_by("live_title", "pk").values_list("pk", flat=True)
+    count = live.count()
+    if count < 2 * TOPIC_PAGE_SIZE + 1:
+        raise RuntimeError(f"topic-01 has {count} live articles: too few for a full later page")
+    after = order[min(count // 2, count - TOPIC_PAGE_SIZE - 1)]
     admin = "/admin/articles/article/"
     return {
         "admin change list": ("editor", admin),
@@ -256,6 +285,12 @@ def pages(n: int, profile_ids: list[int]) -> dict[str, tuple[str, str]]:
     }
 
 
+# Pages timed as computed, not as remembered: the sitemap index keeps its page counts for
+# ``articles.sitemaps.PAGE_COUNT_SECONDS``, so the bench forgets them before each request (the cost
+# of the index when it is computed is what may grow with the site).
+UNREMEMBERED = {"sitemap index"}
+
+
 def rows_shown(response) -> int:
     """How many rows a page shows: the change list's result rows; else its cards (reader lists), sitemap
     entries and table body rows (the desks, the reviewer's assignments)."""
@@ -275,14 +310,17 @@ def measure(n: int, profile_ids: list[int]) -> dict:
     out = {}
     for label, (who, url) in pages(n, profile_ids).items():
         client = clients[who]
+        forget = cache.clear if label in UNREMEMBERED else lambda: None
         response = client.get(url)  # warm: connections, template and URL caches
         if response.status_code != 200:
             raise RuntimeError(f"{label}: GET {url} answered {response.status_code}")
+        forget()
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
         queries = len(captured.captured_queries)
         times = []
         for _ in range(REPEATS):
+            forget()
             start = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - start)

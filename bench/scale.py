@@ -8,6 +8,7 @@ a reviewer's assignments, home, topic pages, search and the sitemap index: the r
 its queries and median time at each size, and the ratio largest ÷ smallest (goal ≤ 1.5). The seed gives
 every filtered list at least a full page of rows at every size (``FLOOR`` in ``bench/_scale_site.py``),
 so the pages compared are alike; the rows columns show it.
+The sitemap index is timed as computed (its remembered page counts are forgotten before each request).
 
 ``python -m bench.scale --sizes 1000,100000`` (the default; also ``BENCH_SCALE_SIZES``).
 """

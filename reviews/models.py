@@ -73,6 +73,8 @@ class ReviewerProfile(models.Model):
 
     class Meta:
         ordering = ["display_name"]
+        # The editors' desk's "credentials expiring" reads ``reviewer_expiring`` (PostgreSQL only, made by
+        # reviews/migrations/0016_desk_lists.py: SQLite cannot index NULLS FIRST).
         indexes = [models.Index(fields=["active", "specialty"], name="reviewer_active_specialty")]
 
     def __str__(self) -> str:

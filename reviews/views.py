@@ -250,7 +250,7 @@ def article_decisions(request, pk: int):
 @editors_only
 def desk(request):
     board = desk_reads.dashboard_for_editor(user=request.user)
-    context = {"board": board, "board_limit": desk_reads.DESK_LIST_LIMIT}
+    context = {"board": board, "board_limit": desk_reads.DESK_LIST_LIMIT, "state_count_cap": desk_reads.STATE_COUNT_CAP}
     return _render(request, "reviews/desk/dashboard.html", context)
 
 

@@ -88,8 +88,16 @@ def make_article(*, author=None, status=None, title=None, body=CLEAN_BODY, refer
 
             extra["last_reviewed_at"] = timezone.now()
         Article.objects.filter(pk=article.pk).update(status=status, **extra)
+        _desk_flag(article)
         article.refresh_from_db()
     return article
+
+
+def _desk_flag(article) -> None:
+    """The desk's stored flag after a factory put rows in place (the domain's steps refresh it themselves)."""
+    from reviews.workflow.rounds import desk_flag_refresh
+
+    desk_flag_refresh(article_id=article.pk)
 
 
 def make_reviewer(username: str = "reviewer", *, specialty: str = "Neurosurgery", verified: bool = True, **fields):
@@ -124,9 +132,11 @@ def make_assignment(*, article, reviewer, status="accepted", assigned_by=None, *
     assigned_by = assigned_by or make_user(f"assigner-{uuid4().hex[:10]}", roles=["editor"])
     fields.setdefault("due_at", timezone.now() + timedelta(days=14))
     fields.setdefault("conflict", "none" if status in ("accepted", "submitted") else "")
-    return ReviewAssignment.objects.create(
+    made = ReviewAssignment.objects.create(
         article=article, reviewer=reviewer, revision=article.revision, status=status, assigned_by=assigned_by, **fields
     )
+    _desk_flag(article)
+    return made
 
 
 def make_approval(*, assignment, eligible: bool = True):
@@ -212,5 +222,6 @@ def force_status(article, status):
 
     extra = {"last_reviewed_at": timezone.now()} if status == Article.Status.APPROVED else {}
     Article.objects.filter(pk=article.pk).update(status=status, **extra)
+    _desk_flag(article)
     article.refresh_from_db()
     return article

@@ -1,15 +1,30 @@
-"""The board and the record in the admin: reviewer profiles (verify credentials), and read-only
+"""The board and the record in the admin: reviewer profiles (verify credentials), topics, and read-only
 views of assignments, reviews, the transition log, validation overrides and sent notifications."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.template.response import TemplateResponse
 
 from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin, SingleLineFieldsMixin
+from articles.admin import TopicAdmin as TopicFieldsAdmin
+from articles.models import Topic
 from reviews.admin.forms import CredentialsCheckForm
 from reviews.board.services import reviewer_credentials_verify
 from reviews.exceptions import WorkflowError
 from reviews.models import Notification, Review, ReviewAssignment, ReviewerProfile, TransitionLog, ValidationOverride
+from reviews.workflow import rounds
+
+
+@admin.register(Topic)
+class TopicAdmin(TopicFieldsAdmin):
+    def save_model(self, request, obj, form, change):
+        """A changed quorum changes which of the topic's articles need a reviewer: their stored flags
+        are refreshed in the same transaction, under their row locks."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and "required_approvals" in form.changed_data:
+                rounds.topic_desk_flags_refresh(topic_id=obj.pk)
 
 
 @admin.register(ReviewerProfile)

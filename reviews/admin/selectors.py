@@ -6,7 +6,7 @@ Each declares its joins so a page's query count is fixed.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
@@ -246,7 +246,7 @@ def reviewer_suggestions(*, article: Article) -> list[Suggestion]:
 
 @dataclass
 class Dashboard:
-    by_state: list[tuple[str, str, int]]
+    by_state: list[tuple[str, str, int]]  # (state, label, count up to STATE_COUNT_CAP)
     overdue: list[ReviewAssignment]
     waiting: list[Article]
     rereview_due: list[Article]
@@ -255,6 +255,7 @@ class Dashboard:
     ready: list[Article] = field(default_factory=list)
     evidence_run: EvidenceWatchRun | None = None  # the evidence watch's last run
     more: set[str] = field(default_factory=set)  # the lists cut at DESK_LIST_LIMIT (their links list all)
+    states_capped: set[str] = field(default_factory=set)  # the states with more than STATE_COUNT_CAP articles
 
 
 def _open_assignments() -> QuerySet[ReviewAssignment]:
@@ -266,21 +267,17 @@ def _open_assignments() -> QuerySet[ReviewAssignment]:
 
 
 def waiting_for_reviewers(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """Rounds that need a reviewer: submitted or under review with fewer open or decided assignments
-    of the current round than the topic's quorum, or no active reviewer at all (a re-review's new
-    round makes the earlier decisions on the same revision stale, so they do not count); annotated
-    with ``reviewers``, ``active_reviewers``, ``quorum`` and ``first_due`` (the earliest open due date)."""
-    counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
-    active = Q(assignments__revision=F("revision"), assignments__status__in=ReviewAssignment.ACTIVE)
-    return (
-        queryset.filter(status__in=(Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW))
-        .annotate(
-            reviewers=Count("assignments", filter=counted, distinct=True),
-            active_reviewers=Count("assignments", filter=active, distinct=True),
-            quorum=Coalesce("topic__required_approvals", 1),
-            first_due=Min("assignments__due_at", filter=active),
-        )
-        .filter(Q(reviewers__lt=F("quorum")) | Q(active_reviewers=0))
+    """Rounds that need a reviewer: the article row's stored ``needs_reviewer`` (its definition and its
+    upkeep are in ``reviews.workflow.rounds``), which the partial index ``article_needs_reviewer`` serves;
+    annotated with ``reviewers`` (open or decided on the current round), ``quorum`` and ``first_due``
+    (the earliest open due date), one subquery each for the rows shown only."""
+    round_ = ReviewAssignment.objects.filter(article=OuterRef("pk"), revision=OuterRef("revision")).order_by()
+    counted = round_.filter(status__in=ON_ROUND_STATUSES).values("article").annotate(n=Count("pk")).values("n")
+    first_due = round_.filter(status__in=ReviewAssignment.ACTIVE).values("article").annotate(d=Min("due_at"))
+    return queryset.filter(needs_reviewer=True).annotate(
+        reviewers=Coalesce(Subquery(counted), 0),
+        quorum=Coalesce("topic__required_approvals", 1),
+        first_due=Subquery(first_due.values("d")),
     )
 
 
@@ -288,6 +285,26 @@ def ready_to_publish(queryset: QuerySet[Article]) -> QuerySet[Article]:
     """Approved articles whose approved revision is not the one readers see: the article row's own
     ``live_revision`` against its ``revision``, which the partial index ``article_ready`` serves."""
     return queryset.ready_to_publish()
+
+
+# The desk's counts by state stop where the change list's count does ("10000+ approved"): each reads at
+# most STATE_COUNT_CAP + 1 entries of the index on (status, updated_at), all in one query, so the desk
+# never reads every article. Below the cap a count is exact (the queues an editor works through).
+STATE_COUNT_CAP = 10_000
+
+
+class _CappedCount(Subquery):
+    template = "(SELECT count(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
+
+
+def state_counts(*, cap: int | None = None) -> tuple[dict[str, int], set[str]]:
+    """Articles in each state, counted up to ``cap`` (STATE_COUNT_CAP), and the states past it."""
+    cap = cap or STATE_COUNT_CAP
+    rows = {f"n_{v}": Article.objects.filter(status=v).order_by().values("pk")[: cap + 1] for v in Article.Status}
+    found = Article.objects.order_by().annotate(**{k: _CappedCount(q) for k, q in rows.items()}).values(*rows)[:1]
+    counts = {key[2:]: n for key, n in (found[0] if found else {}).items()}
+    return {v: min(n, cap) for v, n in counts.items()}, {v for v, n in counts.items() if n > cap}
 
 
 # Each list of the editors' desk shows its first rows: at 100,000 articles a list of every overdue or
@@ -303,7 +320,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     if not perms.is_editor(user):
         raise NotPermitted("open the desk", "-", "only editors use the editors' desk")
     today = today or timezone.localdate()
-    counts = dict(Article.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    counts, capped = state_counts()
     articles = Article.objects.select_related("topic")
     expiring = ReviewerProfile.objects.filter(active=True).filter(
         Q(licence_expires__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS))
@@ -315,7 +332,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
     )
     lists = {
         "overdue": _open_assignments().overdue(timezone.now()).order_by("due_at", "pk"),
-        "waiting": waiting_for_reviewers(articles).order_by("updated_at"),
+        "waiting": waiting_for_reviewers(articles).order_by("updated_at", "pk"),
         "rereview_due": articles.rereview_due(today).order_by("next_review_due", "pk"),
         "expiring": expiring.order_by(F("licence_expires").asc(nulls_first=True), "pk"),
         "interests": interests.order_by("pk"),
@@ -327,6 +344,7 @@ def dashboard_for_editor(*, user, today: date | None = None) -> Dashboard:
         by_state=[(value, label, counts.get(value, 0)) for value, label in Article.Status.choices],
         **{name: rows[:DESK_LIST_LIMIT] for name, rows in shown.items()},
         more=more,
+        states_capped=capped,
         evidence_run=EvidenceWatchRun.objects.first(),
     )
 

@@ -17,6 +17,7 @@ class EvidenceWatchRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["-started_at", "-id"], name="evidence_run_latest")]  # the desk's last run
 
     def __str__(self) -> str:
         return f"Evidence watch {self.started_at:%Y-%m-%d %H:%M}: {self.checked} checked"

@@ -5,6 +5,11 @@ edit makes a new revision (the previous round's reviewers are re-invited), older
 stale when the content changes, and it ends when the article is approved (open invitations to
 the other reviewers are withdrawn). Callers hold the article row lock; every move writes a
 history row with who and why.
+
+The article row's ``needs_reviewer`` (the editors' desk's "needs a reviewer") is stored here, by
+``desk_flags_refresh``, from its one definition ``needs_reviewer_counted``: every assignment move and
+invitation below, every article step (``workflow._move``, ``workflow.edit``, ``workflow.article_edit``)
+and a topic's quorum change call it in their transaction, under the row locks they hold.
 """
 
 from dataclasses import dataclass
@@ -12,6 +17,8 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.history import history_note
@@ -22,6 +29,52 @@ from reviews.models import ON_ROUND_STATUSES, OPEN_STATUSES, ReviewAssignment, R
 
 A = ReviewAssignment.Status
 REINVITE_DAYS = 14
+IN_REVIEW = (Article.Status.SUBMITTED, Article.Status.UNDER_REVIEW)
+
+
+def needs_reviewer_counted(queryset: QuerySet[Article]) -> QuerySet[Article]:
+    """What "needs a reviewer" means, counted from the assignments: submitted or under review with fewer
+    open or decided assignments of the current round than the topic's quorum, or no active reviewer at
+    all (a re-review's new round makes the earlier decisions on the same revision stale, so they do not
+    count). A join of three tables that no index serves: the desk reads the flag stored from it."""
+    counted = Q(assignments__revision=F("revision"), assignments__status__in=ON_ROUND_STATUSES)
+    active = Q(assignments__revision=F("revision"), assignments__status__in=ReviewAssignment.ACTIVE)
+    return (
+        queryset.filter(status__in=IN_REVIEW)
+        .annotate(
+            reviewers=Count("assignments", filter=counted, distinct=True),
+            active_reviewers=Count("assignments", filter=active, distinct=True),
+            quorum=Coalesce("topic__required_approvals", 1),
+        )
+        .filter(Q(reviewers__lt=F("quorum")) | Q(active_reviewers=0))
+    )
+
+
+def desk_flags_refresh(*, articles: QuerySet[Article]) -> int:
+    """Store ``needs_reviewer_counted`` as ``needs_reviewer`` on each of ``articles``, in one UPDATE
+    (no ``save``: the row's version and last change stay, as no one edited the article)."""
+    return articles.update(needs_reviewer=Exists(needs_reviewer_counted(Article.objects.filter(pk=OuterRef("pk")))))
+
+
+def desk_flag_refresh(*, article_id: int) -> None:
+    """The flag of one article, after a step on it (its row locked by the caller)."""
+    desk_flags_refresh(articles=Article.objects.filter(pk=article_id))
+
+
+def desk_flag_mismatches() -> list[int]:
+    """Articles whose stored flag is not what ``needs_reviewer_counted`` says now (none, while every
+    step refreshes it): ``manage.py check_desk_flags`` reports and repairs them."""
+    counted = set(needs_reviewer_counted(Article.objects.all()).values_list("pk", flat=True))
+    stored = set(Article.objects.filter(needs_reviewer=True).values_list("pk", flat=True))
+    return sorted(counted ^ stored)
+
+
+def topic_desk_flags_refresh(*, topic_id: int) -> None:
+    """A topic's quorum changed: the flag of each of its articles in review (or flagged), whose rows
+    are locked first, in pk order (the lock order of ``reviews.locking``)."""
+    rows = Article.objects.filter(topic_id=topic_id).filter(Q(status__in=IN_REVIEW) | Q(needs_reviewer=True))
+    locked = list(rows.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    desk_flags_refresh(articles=Article.objects.filter(pk__in=locked))
 
 
 @dataclass(frozen=True)
@@ -53,6 +106,7 @@ def assignment_move(assignment: ReviewAssignment, name: str, *, actor, reason: s
     assignment.status = move.target
     history_note(assignment, actor=actor, reason=reason)
     assignment.save(update_fields=["status", *fields])
+    desk_flag_refresh(article_id=assignment.article_id)
     return assignment
 
 
@@ -87,6 +141,7 @@ def assignment_invite(
         raise AssignmentRefused(
             f"{reviewer.display_name} already has an open assignment on “{article.title}”"
         ) from None
+    desk_flag_refresh(article_id=article.pk)
     transaction.on_commit(partial(notifications.invitation_notice.enqueue, assignment_id=assignment.pk, by=by))
     webhooks.event_emit(event="review_assigned", article=article, data=_assigned(assignment))
     return assignment

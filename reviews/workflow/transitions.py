@@ -119,6 +119,7 @@ def _move(
     article.status = rule.target
     history_note(article, actor=actor, reason=f"{name}: {reason}")
     article.save(update_fields=["status", "updated_at", *fields])
+    rounds.desk_flag_refresh(article_id=article.pk)
     log = _log(article, name, from_status=from_status, actor=actor, reason=reason)
     transaction.on_commit(partial(notifications.transition_notice.enqueue, log_id=log.pk, by=job))
     webhooks.log_event(log)
@@ -245,6 +246,7 @@ def article_edit(
             non_material=non_material,
         )  # fmt: skip
         metadata_apply(article=Article.objects.get(pk=article.pk), values=metadata, actor=actor, reason=reason)
+        rounds.desk_flag_refresh(article_id=article.pk)  # the topic (its quorum) may have changed
     return article, revision
 
 
@@ -271,6 +273,7 @@ def edit(
         revision = content_apply(article=article, content=content, actor=actor, reason=reason)
         if revision is None:
             return article, None
+        rounds.desk_flag_refresh(article_id=article.pk)  # a new revision: a new round to count
         claim = old and corrections.claim_record(
             article=article, revision=revision, old=old, new=content, actor=actor, reason=non_material
         )

@@ -3,11 +3,13 @@
 import re
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from articles import reader, selectors, views
+from articles import pages, reader, selectors, views
 from articles.models import Article
 from reviews.publishing import services as publishing
 from tests.factories import make_article, make_publication, make_user
@@ -158,7 +160,7 @@ def test_an_older_publication_without_stored_parts_gets_the_same_list_rendered(c
 def test_the_report_form_is_the_same_empty_form_on_every_page(client, live):
     html = _page(client, live).content.decode()
     assert f'action="/articles/{live.slug}/report/"' in html and 'name="website"' in html
-    assert views._report_form_html(live.slug) in html
+    assert pages.report_form_html(live.slug) in html
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
@@ -184,3 +186,22 @@ def test_a_statement_dropped_between_requests_is_prepared_again_at_once(transact
     cache.clear()
     views._recent_pages = reader.RecentPages()
     assert _page(client, article).status_code == 200  # a render: both statements prepared again, no error
+
+
+def test_the_day_a_page_is_judged_on_follows_the_clock_both_ways():
+    with time_machine.travel("2026-06-01 23:59:59+00:00", tick=False):
+        assert reader._today() == timezone.localdate()
+    with time_machine.travel("2026-06-03 00:00:01+00:00", tick=False):
+        assert reader._today() == timezone.localdate()
+    with time_machine.travel("2026-05-01 12:00:00+00:00", tick=False):  # back in time: asked again
+        assert reader._today() == timezone.localdate()
+    assert reader._today() == timezone.localdate()
+
+
+def test_a_remembered_stamp_keeps_its_identity_and_a_changed_one_gets_a_new_one(live):
+    stamp = selectors.article_page_stamp(slug=live.slug, fresh=True)
+    first = reader.page_identity(stamp=stamp, missing_variant=False)
+    assert reader.page_identity(stamp=stamp, missing_variant=False) is first
+    changed = {**stamp, "revision": stamp["revision"] + 1}
+    assert reader.page_identity(stamp=changed, missing_variant=False).cache_key != first.cache_key
+    assert reader.page_identity(stamp=stamp, missing_variant=True).cache_key != first.cache_key

@@ -131,7 +131,7 @@ def test_the_live_state_of_existing_articles_is_copied_from_their_publications(e
 
     from reviews.publishing import services as publishing
 
-    migration = __import__("articles.migrations.0017_admin_list_indexes", fromlist=["copy_live_state"])
+    migration = __import__("articles.migrations.0020_admin_list_indexes", fromlist=["copy_live_state"])
     live, gone, never = (make_article(author=author, status=S.APPROVED) for _ in range(3))
     publishing.publish(article=live, actor=editor, reason="approved")
     publishing.publish(article=gone, actor=editor, reason="approved")

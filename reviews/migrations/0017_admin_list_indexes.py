@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0015_walk_fixes"),
+        ("reviews", "0016_desk_lists"),
     ]
 
     operations = [
