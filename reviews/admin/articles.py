@@ -52,12 +52,12 @@ class ArticleAdmin(
 ):
     form = ArticleForm
     inlines = [ReferenceInline]
-    list_display = ("title_and_slug", "status", "topic", "author_name", "validation", "revision", "live_revision",
-                    "reviewers", "last_reviewed_at", "next_review_due")  # fmt: skip
+    list_display = ("title_and_slug", "status", "topic", "author_name", "validation", "revision",
+                    "live_revision_shown", "reviewers", "last_reviewed_at", "next_review_due")  # fmt: skip
     list_filter = ("status", "topic", ReviewerFilter, OverdueReviewFilter, RereviewDueFilter, PublicationFilter,
                    DeskListFilter, "audience")  # fmt: skip
     list_select_related = ("topic", "author")
-    sortable_by = ("title_and_slug", "status", "revision", "live_revision", "last_reviewed_at", "next_review_due",
+    sortable_by = ("title_and_slug", "status", "revision", "live_revision_shown", "last_reviewed_at", "next_review_due",
                    "topic", "author_name")  # fmt: skip
     search_fields = ("title", "slug", "=references__doi", "=references__pmid", "=references__pmcid",
                      "=references__isbn")  # fmt: skip
@@ -177,11 +177,12 @@ class ArticleAdmin(
             return format_html('<span class="finding-error">{} error(s)</span>', obj.report_errors)
         return f"{obj.report_warnings} warning(s)" if obj.report_warnings else "clean"
 
+    # Not named after the model's field, which the change list would show in its place.
     @admin.display(description="live revision", ordering="live_revision")
-    def live_revision(self, obj):
+    def live_revision_shown(self, obj):
         if obj.live_revision is None:
             return "—"
-        return f"{obj.live_revision} (provisional)" if obj.live_provisional else obj.live_revision
+        return f"{obj.live_revision} (provisional)" if obj.live_state == "provisional" else obj.live_revision
 
     @admin.display(description="reviewers")
     def reviewers(self, obj):

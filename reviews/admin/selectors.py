@@ -36,7 +36,6 @@ def articles_for_desk(queryset: QuerySet[Article]) -> QuerySet[Article]:
         revision__article=OuterRef("pk"), revision__number=OuterRef("revision")
     ).order_by("-created_at", "-pk")
     return queryset.annotate(
-        live_provisional=F("live_publication__provisional"),
         report_errors=Subquery(latest.values("errors")[:1]),
         report_warnings=Subquery(latest.values("warnings")[:1]),
     ).prefetch_related(Prefetch("assignments", queryset=shown, to_attr="desk_assignments"))
@@ -86,25 +85,6 @@ def rereview_due(queryset: QuerySet[Article], *, within_days: int = 0) -> QueryS
     """Approved articles whose re-review date has come (or comes within ``within_days``)."""
     horizon = timezone.localdate() + timedelta(days=within_days)
     return queryset.rereview_due(horizon)
-
-
-PUBLICATION_STATES = {
-    "published": Q(live_publication__isnull=False, live_publication__provisional=False),
-    "provisional": Q(live_publication__provisional=True),
-    "unpublished": Q(live_publication__isnull=True),
-}
-
-
-def in_publication_state(queryset: QuerySet[Article], *, state: str) -> QuerySet[Article]:
-    if state == "withdrawn":  # unpublished after having been live
-        return queryset.filter(live_publication__isnull=True).filter(Exists(_withdrawals()))
-    return queryset.filter(PUBLICATION_STATES[state])
-
-
-def _withdrawals():
-    from articles.models import PublicationWithdrawal
-
-    return PublicationWithdrawal.objects.filter(article=OuterRef("pk"))
 
 
 @dataclass

@@ -131,7 +131,7 @@ def test_changelist_columns_show_live_revision_and_reviewers(desk, editor):
     for header in ("Status", "Revision", "Live revision", "Reviewers", "Last reviewed"):
         assert header in html
     assert "Dr-Col Example (decision submitted)" in html
-    assert 'class="field-live_revision">1<' in html
+    assert 'class="field-live_revision_shown">1<' in html
 
 
 def _bulk(client, action, articles, **data):

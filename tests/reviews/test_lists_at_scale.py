@@ -1,13 +1,15 @@
 """What keeps the editors' lists fast on a large site: a capped count on the article change list,
 a search with no repeated rows, and the editors' desk showing the first rows of each list."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from articles.models import Article
 from reviews.admin import selectors as desk_reads
 from reviews.admin.articles import ArticleAdmin, CappedCountPaginator
-from tests.factories import CLEAN_REFERENCES, make_article, make_reviewer
+from tests.factories import CLEAN_REFERENCES, make_article, make_publication, make_reviewer
 
 S = Article.Status
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -229,5 +231,15 @@ def test_the_change_list_counts_the_filtered_articles_without_the_tables_of_its_
     count = next(q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)"))
     assert "articles_publication" not in count and "articles_validationreport" not in count
     (row,) = response.context["cl"].result_list
-    assert row.pk == early.pk  # with the page's columns: the live flag, the report counts, the reviewers
-    assert (row.live_provisional, row.report_errors, row.desk_assignments) == (True, None, [])
+    assert row.pk == early.pk  # with the page's columns: the report counts, the reviewers
+    assert (row.live_state, row.report_errors, row.desk_assignments) == ("provisional", None, [])
+
+
+def test_the_change_list_says_which_live_revision_is_provisional(desk, author):
+    approved = make_article(title="Steroids before radiotherapy", author=author, status=Article.Status.APPROVED)
+    make_publication(article=approved)
+    provisional = make_article(title="Surgery for cord compression", author=author, status=Article.Status.UNDER_REVIEW)
+    make_publication(article=provisional, provisional=True)
+    page = desk.get(CHANGELIST).content.decode()
+    cells = re.findall(r'<td class="field-live_revision_shown">(.*?)</td>', page)
+    assert sorted(cells) == ["1", "1 (provisional)"]
