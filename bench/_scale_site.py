@@ -10,7 +10,7 @@ board grows with its site), so each reviewer has about 40 assignments at every s
 
 Pages compared alike: every filtered list measured holds at least a full page of rows at every size.
 Proportions alone would leave the small site's lists of provisional or withdrawn articles, of a topic,
-of a word search or of the re-reviews due with fewer rows than a page (7 to 50 at 1,000 articles) while
+of a word search, of the re-reviews due or of overdue reviews with fewer rows than a page (7 to 50 at 1,000 articles) while
 the large site's show a full page, and the ratio would time the rendering of more rows, not a slower
 query. So a floor of FLOOR articles of each such kind is spread evenly over the ids at every size (every
 ``n // FLOOR``-th article: 200 at 1,000 articles, still 200 at 100,000, where the proportions above
@@ -56,8 +56,9 @@ WORDS = ["spinal", "cord", "compression", "myelopathy", "radiotherapy", "steroid
 S = Article.Status
 _STATUS = [S.APPROVED] * 6 + [S.UNDER_REVIEW, S.SUBMITTED, S.DRAFT, S.CHANGES_REQUESTED]
 NOW = timezone.now()
-# Articles of each floored kind (provisional, withdrawn, in topic-01, titled with the searched words, re-review
-# due) at every size: two pages of the change list (100 rows), so its filtered pages are full at 1,000 articles.
+# Articles of each floored kind (``_floored``: 0 re-review due, 1 provisional, 2 in topic-01, 3 titled with the
+# searched words, 4 with an overdue assignment; and withdrawn, ``_withdrawn``) at every size: two pages of the
+# change list (100 rows), so its filtered pages are full at 1,000 articles.
 FLOOR = 200
 PROVISIONAL_EVERY = 97  # at large sizes: one live publication in 97 is provisional
 WITHDRAWN_DECADES = 10  # ... and two ids of one decade of ten were withdrawn (2 %)
@@ -174,6 +175,12 @@ def _declined(i: int) -> bool:
     return i % 20 == 7
 
 
+def _due_in_days(i: int, n: int) -> int:
+    """Days until an assignment is due: from 10 days ago to 20 days ahead (a third overdue), and overdue for the
+    floored ones (FLOOR articles of kind 4), so the change list's "review overdue" is a full page at every size."""
+    return -1 - i % 10 if _floored(i, n, 4) else i % 30 - 10
+
+
 def _assignments(n: int, editor_id: int, profile_ids: list[int]):
     aid = 0
     for i in range(1, n + 1):
@@ -189,7 +196,7 @@ def _assignments(n: int, editor_id: int, profile_ids: list[int]):
             yield {
                 "id": aid, "article_id": i, "reviewer_id": profile_ids[(i * 2 + k) % len(profile_ids)],
                 "revision": 1, "status": status, "assigned_by_id": editor_id,
-                "assigned_at": NOW - timedelta(days=i % 60), "due_at": NOW + timedelta(days=i % 30 - 10),
+                "assigned_at": NOW - timedelta(days=i % 60), "due_at": NOW + timedelta(days=_due_in_days(i, n)),
                 "decision": "approve" if status == "submitted" else "",
                 "decision_revision": 1 if status == "submitted" else None,
                 "decided_at": NOW - timedelta(days=i % 30) if status == "submitted" else None,
