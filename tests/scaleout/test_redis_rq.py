@@ -11,11 +11,22 @@ import redis
 from django.core.cache import cache
 from django_tasks import TaskResultStatus, default_task_backend
 
-from articles.models import Article, ValidationReport
+from articles import reader, selectors
+from articles.models import Article, StoredPage, ValidationReport
 from articles.revisions import article_create
 from reviews.models import Notification
+from reviews.publishing import services as publishing
 from reviews.workflow import transitions as workflow
-from tests.factories import CLEAN_BODY, CLEAN_REFERENCES, make_article, make_publication, make_topic, make_user
+from tests.factories import (
+    CLEAN_BODY,
+    CLEAN_REFERENCES,
+    make_article,
+    make_publication,
+    make_reviewer,
+    make_topic,
+    make_user,
+    take_through_review,
+)
 from tests.scaleout.conftest import ROOT, process_env, wait_for
 from tests.scaleout.tasks import long_job
 
@@ -82,3 +93,13 @@ def test_a_job_queued_while_no_worker_runs_is_done_when_one_starts(on_redis, tmp
     )  # fmt: skip
     assert burst.returncode == 0, burst.stderr.decode()
     assert default_task_backend.get_result(result.id).status == TaskResultStatus.SUCCESSFUL
+
+
+def test_a_publish_has_its_page_stored_by_the_worker(rq_worker, editor, client):
+    article = take_through_review(make_article(), editor=editor, reviewer=make_reviewer("rq-store"))
+    publishing.publish(article=article, actor=editor, reason="First publication")
+    stored = wait_for(lambda: StoredPage.objects.filter(article_id=article.pk).first(), timeout=30)
+    stamp = selectors.article_page_stamp(slug=article.slug, fresh=True)
+    assert stored.identity == reader.page_identity(stamp=stamp, missing_variant=False).cache_key
+    response = client.get(article.get_absolute_url())
+    assert _without_nonce(response.content) == _without_nonce(bytes(stored.html))
