@@ -10,11 +10,12 @@ board grows with its site), so each reviewer has about 40 assignments at every s
 
 Pages compared alike: every filtered list measured holds at least a full page of rows at every size.
 Proportions alone would leave the small site's lists of provisional or withdrawn articles, of a topic,
-of a word search, of the re-reviews due or of overdue reviews with fewer rows than a page (7 to 50 at 1,000 articles) while
-the large site's show a full page, and the ratio would time the rendering of more rows, not a slower
-query. So a floor of FLOOR articles of each such kind is spread evenly over the ids at every size (every
-``n // FLOOR``-th article: 200 at 1,000 articles, still 200 at 100,000, where the proportions above
-dominate). ``measure`` reports the rows each page shows, which ``bench/scale.py`` prints beside its time.
+of a word search, of the re-reviews due or of overdue reviews with fewer rows than a page (7 to 85 at
+1,000 articles) while the large site's show a full page, and the ratio would time the rendering of
+more rows, not a slower query. So a floor of FLOOR articles of each such kind is spread evenly over
+the ids at every size (every ``n // FLOOR``-th article: 200 at 1,000 articles, still 200 at 100,000,
+where the proportions above dominate). ``measure`` reports the rows each page shows, which
+``bench/scale.py`` prints beside its time.
 """
 
 import json

@@ -3,7 +3,6 @@ views of assignments, reviews, the transition log, validation overrides and sent
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.template.response import TemplateResponse
 
 from articles.admin import HistoryViewOnlyAdmin, ReadOnlyAdmin, SingleLineFieldsMixin
@@ -20,11 +19,15 @@ from reviews.workflow import rounds
 class TopicAdmin(TopicFieldsAdmin):
     def save_model(self, request, obj, form, change):
         """A changed quorum changes which of the topic's articles need a reviewer: their stored flags
-        are refreshed in the same transaction, under their row locks."""
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            if change and "required_approvals" in form.changed_data:
-                rounds.topic_desk_flags_refresh(topic_id=obj.pk)
+        are refreshed in the same transaction, under their row locks (``rounds.topic_quorum_change``)."""
+
+        def save():
+            super(TopicAdmin, self).save_model(request, obj, form, change)
+
+        if change and "required_approvals" in form.changed_data:
+            rounds.topic_quorum_change(topic=obj, save=save)
+        else:
+            save()
 
 
 @admin.register(ReviewerProfile)

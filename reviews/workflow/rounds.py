@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.history import history_note
-from articles.models import Article
+from articles.models import Article, Topic
 from reviews import notifications, webhooks
 from reviews.exceptions import AssignmentRefused, TransitionNotAllowed
 from reviews.models import ON_ROUND_STATUSES, OPEN_STATUSES, ReviewAssignment, ReviewerProfile
@@ -57,7 +57,16 @@ def desk_flags_refresh(*, articles: QuerySet[Article]) -> int:
 
 
 def desk_flag_refresh(*, article_id: int) -> None:
-    """The flag of one article, after a step on it (its row locked by the caller)."""
+    """The flag of one article, after a step on it (its row locked by the caller). Its topic's row is
+    share-locked first: a quorum change in flight (``topic_quorum_change``) is waited for, and the
+    count then reads the quorum it committed, so a step racing a quorum change never stores the old one."""
+    if connection.vendor == "postgresql":  # SQLite has one writer at a time: nothing to wait for
+        topics, articles = Topic._meta.db_table, Article._meta.db_table
+        with connection.cursor() as cursor:  # FOR SHARE: steps on one topic's articles never wait for each other
+            cursor.execute(
+                f"SELECT 1 FROM {topics} WHERE id = (SELECT topic_id FROM {articles} WHERE id = %s) FOR SHARE",
+                [article_id],
+            )
     desk_flags_refresh(articles=Article.objects.filter(pk=article_id))
 
 
@@ -69,12 +78,19 @@ def desk_flag_mismatches() -> list[int]:
     return sorted(counted ^ stored)
 
 
-def topic_desk_flags_refresh(*, topic_id: int) -> None:
-    """A topic's quorum changed: the flag of each of its articles in review (or flagged), whose rows
-    are locked first, in pk order (the lock order of ``reviews.locking``)."""
-    rows = Article.objects.filter(topic_id=topic_id).filter(Q(status__in=IN_REVIEW) | Q(needs_reviewer=True))
-    locked = list(rows.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
-    desk_flags_refresh(articles=Article.objects.filter(pk__in=locked))
+def topic_quorum_change(*, topic: Topic, save) -> None:
+    """Save a topic whose quorum changed (``save()``) and refresh the flag of each of its articles in review
+    (or flagged). Article rows first, in pk order (the lock order of ``reviews.locking``), then the topic
+    row, then the count, which also finds an article that a step moved into the topic meanwhile: that step
+    share-locked the topic (``desk_flag_refresh``), so the topic's save waited for it to commit."""
+    with transaction.atomic():
+        list(_topic_rows(topic.pk).select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+        save()
+        desk_flags_refresh(articles=_topic_rows(topic.pk))
+
+
+def _topic_rows(topic_id: int) -> QuerySet[Article]:
+    return Article.objects.filter(topic_id=topic_id).filter(Q(status__in=IN_REVIEW) | Q(needs_reviewer=True))
 
 
 @dataclass(frozen=True)
