@@ -408,8 +408,6 @@ class Publication(models.Model):
             # Home's "recently published" walks this index to its first rows; the topic pages walk the titles.
             models.Index(fields=["-published_at", "-id"], name="publication_recent"),
             models.Index(fields=["title"], name="publication_title"),
-            # The desk's "published provisionally" filter: the few provisional rows, not a walk of every one.
-            models.Index(fields=["id"], name="publication_provisional", condition=Q(provisional=True)),
         ]
 
     def __str__(self) -> str:

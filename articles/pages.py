@@ -85,13 +85,6 @@ def report_form_html(slug: str) -> str:
     return mark_safe(render_to_string("articles/_report_form.html", context))
 
 
-def stored_html(stored: tuple[str, bytes] | None, identity) -> bytes | None:
-    """The stored page's bytes if they are the page ``identity`` names (its own audience's page), else None."""
-    if stored is None or stored[0] != identity.cache_key:
-        return None
-    return bytes(stored[1])
-
-
 @task()
 def store_page(*, article_id: int) -> str:
     """Render the article's page as readers get it now and keep it in the page store (forget it when the

@@ -14,6 +14,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -35,7 +36,8 @@ from articles.models import (
 )
 from articles.parsing import MAX_INT
 
-# Bump when the article template changes shape, so cached pages from an older release are not served.
+# Bump when the article page changes shape in code (not in a template or a static file: ``render_build``
+# follows those), so cached and stored pages from an older release are not served.
 PAGE_VERSION = 4
 # Stamp fields (``selectors.STAMP_FIELDS``) timing rows the page shows that change on their own.
 CHANGE_FIELDS = ("author_changed_at", "disclosure_changed_at", "provenance_changed_at", "last_change_at")
@@ -311,11 +313,11 @@ def page_identity(*, stamp: dict, missing_variant: bool, today: date | None = No
     today = today or _today()
     # A remembered stamp (READER_STAMP_SECONDS) is the same dict on every request: its identity is looked up
     # by the dict itself, without hashing its values again (the entry holds the dict, so its id stays its own).
-    key = (id(stamp), missing_variant, today, settings.SITE_URL)
+    key = (id(stamp), missing_variant, today, settings.SITE_URL, render_build())
     found = _identities.get(key)
     if found is not None and found[0] is stamp:
         return found[1]
-    identity = _page_identity(tuple(sorted(stamp.items())), missing_variant, today, settings.SITE_URL)
+    identity = _page_identity(tuple(sorted(stamp.items())), missing_variant, today, settings.SITE_URL, key[-1])
     if len(_identities) >= 1024:
         _identities.clear()
     _identities[key] = (stamp, identity)
@@ -339,11 +341,13 @@ def _today() -> date:
 
 
 @functools.lru_cache(maxsize=1024)
-def _page_identity(items: tuple, missing_variant: bool, today: date, site_url: str) -> PageIdentity:
+def _page_identity(items: tuple, missing_variant: bool, today: date, site_url: str, build: str) -> PageIdentity:
     stamp = dict(items)
     due = _as_date(stamp["next_review_due"])
     overdue = due is not None and due < today
-    parts = (PAGE_VERSION, site_url, missing_variant, overdue, *(str(stamp[name]) for name in sorted(stamp)))
+    parts = (
+        PAGE_VERSION, build, site_url, missing_variant, overdue, *(str(stamp[name]) for name in sorted(stamp))
+    )  # fmt: skip
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     # Publishing and every workflow step save the article row, so updated_at moves whenever the page could;
     # a profile, disclosure, provenance or change-log row can change on its own, so they count too.
@@ -356,6 +360,20 @@ def _page_identity(items: tuple, missing_variant: bool, today: date, site_url: s
         indexable=not stamp["provisional"] and not overdue,
         overdue=overdue,
     )
+
+
+@functools.cache
+def render_build() -> str:
+    """A digest of what renders a page besides its data: the project's templates and static files (a page
+    links its stylesheet by a name made from its content). A release that changes any of them changes
+    every page's key, so no page cached or stored by an older release is served after it; worked out
+    once per process."""
+    digest = hashlib.sha256()
+    roots = [*(Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])), *map(Path, settings.STATICFILES_DIRS)]
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Search over what is live on the public site.
 
 On PostgreSQL: full-text search with the English configuration, title weighted above summary
-above body, ranked by ``ts_rank``, with ``ts_headline`` snippets (migration 0017 stores each
+above body, ranked by ``ts_rank``, with ``ts_headline`` snippets (migration 0018 stores each
 publication's search document, with a GIN index). On SQLite (the zero-setup demo): every word must occur in the
 title, summary or text, newest first, with a plain snippet around the first match.
 """
@@ -42,7 +42,7 @@ class Hit:
 
 def search_vector() -> SearchVector:
     """The document searched and ranked; PostgreSQL stores it per publication (``search_document``, generated
-    from exactly this expression, with a GIN index: migration 0017)."""
+    from exactly this expression, with a GIN index: migration 0018)."""
     return (
         SearchVector("title", weight="A", config=CONFIG)
         + SearchVector("summary", weight="B", config=CONFIG)
@@ -77,7 +77,7 @@ def _hit(publication: Publication, snippet: SafeString) -> Hit:
 RECENT_WINDOW = 2000
 
 # The MAX_CANDIDATES newest matching live publications, on PostgreSQL's stored search document
-# (``search_document``, generated from exactly ``search_vector()``, with a GIN index: migration 0017).
+# (``search_document``, generated from exactly ``search_vector()``, with a GIN index: migration 0018).
 # First the RECENT_WINDOW newest publications are walked (``publication_recent``), each stored document
 # tested, stopping at the candidates: a common word costs at most that walk. Only when the window holds
 # fewer does the GIN index give the older matches (a rare word: few rows). Either way PostgreSQL never

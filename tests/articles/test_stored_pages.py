@@ -3,11 +3,13 @@ request the page cache misses is served in one query; a stored page is never ser
 the page readers should get."""
 
 import dataclasses
+import io
 import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -154,3 +156,30 @@ def test_a_disclosure_saved_on_its_own_stores_the_page_again(
     with CaptureQueriesContext(connection) as queries:
         response = client.get(published.get_absolute_url())
     assert len(queries) == 1 and b"A university grant for patient leaflets." in response.content
+
+
+def test_a_release_that_changes_a_template_changes_every_pages_key(published, settings, tmp_path):
+    stamp = selectors.article_page_stamp(slug=published.slug, fresh=True)
+    before = reader.page_identity(stamp=stamp, missing_variant=False).cache_key
+    extra = tmp_path / "templates"
+    extra.mkdir()
+    (extra / "note.html").write_text("<p>A new release's template.</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], extra]}]
+    reader.render_build.cache_clear()
+    reader._identities.clear()
+    try:
+        after = reader.page_identity(stamp=stamp, missing_variant=False).cache_key
+    finally:
+        reader.render_build.cache_clear()
+        reader._identities.clear()
+    assert after != before  # no page stored or cached by the older release is served
+
+
+def test_the_store_pages_command_stores_every_live_page_again(published, no_page_cache, client):
+    StoredPage.objects.all().delete()
+    out = io.StringIO()
+    call_command("store_pages", "--now", stdout=out)
+    assert "1 live article page(s) stored" in out.getvalue()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(published.get_absolute_url()).status_code == 200
+    assert len(queries) == 1
