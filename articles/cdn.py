@@ -41,15 +41,22 @@ def topic_key(topic_id: int) -> str:
 
 def cache_for_cdn(response, *, keys: list[str]):
     """Set the shared-cache lifetime and the surrogate keys on a reader response; returns it."""
-    response["Cache-Control"] = _cache_control(settings.READER_S_MAXAGE, settings.READER_STALE_WHILE_REVALIDATE)
-    response["Surrogate-Key"] = " ".join(keys)
-    response["Cache-Tag"] = ",".join(keys)
+    for name, value in cdn_headers(tuple(keys)):
+        response[name] = value
     return response
 
 
-@functools.lru_cache(maxsize=8)
-def _cache_control(s_maxage: int, stale_while_revalidate: int) -> str:
-    return f"public, max-age=0, must-revalidate, s-maxage={s_maxage}, stale-while-revalidate={stale_while_revalidate}"
+def cdn_headers(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The shared-cache lifetime and surrogate-key headers of a reader response with these keys."""
+    return _cdn_headers(keys, settings.READER_S_MAXAGE, settings.READER_STALE_WHILE_REVALIDATE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cdn_headers(keys: tuple[str, ...], s_maxage: int, stale_while_revalidate: int) -> tuple[tuple[str, str], ...]:
+    control = (
+        f"public, max-age=0, must-revalidate, s-maxage={s_maxage}, stale-while-revalidate={stale_while_revalidate}"
+    )
+    return (("Cache-Control", control), ("Surrogate-Key", " ".join(keys)), ("Cache-Tag", ",".join(keys)))
 
 
 def purge_keys_of(*, article_id: int) -> list[str]:

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles import error_reports, pages, reader, selectors, structured_data
-from articles.cdn import LISTS_KEY, article_key, cache_for_cdn, topic_key
+from articles.cdn import LISTS_KEY, article_key, cache_for_cdn, cdn_headers, topic_key
 from articles.forms import ErrorReportForm
 from articles.models import Article, Audience, AuthorProfile, Topic
 from articles.search import publications_search, query_text
@@ -173,7 +173,6 @@ def _cached_page(key: str) -> bytes | None:
 
 
 _CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
-_http_date = functools.lru_cache(maxsize=1024)(http_date)
 
 
 def _conditional_response(request, page):
@@ -191,20 +190,23 @@ def _page_response(request, page, *, html: bytes | None = None, stale: bool = Fa
         html = page.html if html is None else html
         nonce = getattr(request, "csp_nonce", None)
         response = HttpResponse(structured_data.with_nonce(html, str(nonce)) if nonce is not None else html)
-    response["ETag"] = page.etag
-    response["Last-Modified"] = _http_date(page.last_modified)
-    if not page.indexable:
-        response["X-Robots-Tag"] = "noindex"
-    if stale:
-        response["X-Served-Stale"] = "database unavailable"
+    for name, value in _page_headers(page.etag, page.last_modified, page.indexable):
+        response[name] = value
     # Browsers revalidate every time (a withdrawal must take effect at once; revalidation is a cheap 304);
     # a CDN keeps the page for READER_S_MAXAGE and is purged on publish, unpublish and withdrawal.
-    cache_for_cdn(response, keys=list(page.surrogate_keys))
-    if "Vary" in response:
-        patch_vary_headers(response, ["Cookie"])
-    else:  # a new response: the same header, without parsing one
-        response["Vary"] = "Cookie"
+    for name, value in cdn_headers(page.surrogate_keys):
+        response[name] = value
+    if stale:
+        response["X-Served-Stale"] = "database unavailable"
     return response
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_headers(etag: str, last_modified: int, indexable: bool) -> tuple[tuple[str, str], ...]:
+    """An article page's own headers, worked out once per page. The response is new (a page or a 304), so
+    Vary is set, not merged."""
+    robots = () if indexable else (("X-Robots-Tag", "noindex"),)
+    return (("ETag", etag), ("Last-Modified", http_date(last_modified)), *robots, ("Vary", "Cookie"))
 
 
 def _not_live(request, slug):

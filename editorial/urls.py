@@ -11,6 +11,9 @@ admin.site.site_title = "Imprimatur"
 admin.site.index_title = "Articles, reviews and publishing"
 
 urlpatterns = [
+    # The reader site first, its article page first of all: the URL resolver tries patterns in order, and
+    # most requests are readers'. None of its patterns can match a staff, API or sitemap address.
+    path("", include("articles.urls")),
     # Before the admin's own: the same redirect, staff only, with a 404 for an id the model cannot hold.
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(views.admin_shortcut)),
     path("admin/", admin.site.urls),
@@ -26,7 +29,6 @@ urlpatterns = [
     # An index of sections, each in pages of at most 50,000 URLs (the sitemap protocol's limit).
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
-    path("", include("articles.urls")),
 ]
 
 handler500 = "editorial.middleware.server_error"
