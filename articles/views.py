@@ -100,8 +100,9 @@ def _article_page(request, slug, preference):
             return response
     identity = reader.page_identity(stamp=stamp, missing_variant=missing_variant)
     page = _page_of(stamp, identity)
-    if _conditional_response(request, page) is not None:
-        return _page_response(request, page)
+    conditional = _conditional_response(request, page)
+    if conditional is not None:
+        return _page_response(request, page, conditional=conditional)
     html = _cached_page(identity.cache_key)
     if html is None:
         html = _stored_copy(stamp, stored, missing_variant, identity)
@@ -109,7 +110,7 @@ def _article_page(request, slug, preference):
             _keep(identity.cache_key, dataclasses.replace(page, html=html), slug, missing_variant)
         else:
             html = _render(slug, stamp, preference, missing_variant, identity, page)
-    return _page_response(request, page, html=html)
+    return _page_response(request, page, html=html, conditional=None)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -182,10 +183,14 @@ def _conditional_response(request, page):
     return get_conditional_response(request, etag=page.etag, last_modified=page.last_modified)
 
 
-def _page_response(request, page, *, html: bytes | None = None, stale: bool = False):
+_UNASKED = object()
+
+
+def _page_response(request, page, *, html: bytes | None = None, stale: bool = False, conditional=_UNASKED):
     """The page's response (or a 304), with the CSP nonce of this response on its JSON-LD script; ``html``
-    is the page's bytes when ``page`` carries only its headers."""
-    response = _conditional_response(request, page)
+    is the page's bytes when ``page`` carries only its headers, ``conditional`` the caller's answer of
+    ``_conditional_response`` when it asked already."""
+    response = _conditional_response(request, page) if conditional is _UNASKED else conditional
     if response is None:
         html = page.html if html is None else html
         nonce = getattr(request, "csp_nonce", None)
