@@ -18,7 +18,9 @@ django.setup()
 
 from django.http import HttpResponse  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.urls import include, path  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from editorial import urls as site_urls  # noqa: E402
 
 SLUG = "bench-spinal-cord-compression"
 REFERENCES = 15
@@ -55,7 +57,10 @@ def plain(request):
     return HttpResponse(_plain_template.render({"article": article, "publication": publication}, request))
 
 
-urlpatterns = [path("bench/bare/", bare), path("bench/plain/", plain), path("", include("editorial.urls"))]
+# The site's own patterns at the root, as in production (an include around them would make every
+# article request resolve one level deeper than it does there), after the two comparison views.
+urlpatterns = [path("bench/bare/", bare), path("bench/plain/", plain), *site_urls.urlpatterns]
+handler500 = site_urls.handler500
 
 
 def _references() -> list[dict]:
