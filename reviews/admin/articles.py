@@ -28,7 +28,7 @@ from reviews.admin.filters import (
 )
 from reviews.admin.forms import CompareViewForm, OverrideForm, StepForm
 from reviews.admin.paging import CappedCountPaginator, DeskChangeList, search_count_cap
-from reviews.admin.provenance import latest_provenance, provenance_missing
+from reviews.admin.provenance import latest_provenance
 from reviews.admin.references import ReferenceInline, ReferencesMixin, references_from
 from reviews.admin.upload import UploadViewsMixin
 from reviews.anonymity import anonymity_mode, reviewer_hidden_from
@@ -308,7 +308,7 @@ class ArticleAdmin(
                 provenance=latest_provenance(article=article),
                 **self.comments_page(request, article),
                 may_record_provenance=perms.can_record_provenance(request.user, article),
-                provenance_missing=provenance_missing(article=article),
+                provenance_missing=workflow.provenance_missing(article),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

@@ -4,7 +4,6 @@ Editors see an imported text's source and the source page's own "Reviewed by" li
 as the source's claim; it never becomes a credit of our board (those come from signed reviews).
 """
 
-from articles import trust
 from articles.models import Article, RevisionProvenance
 
 
@@ -17,10 +16,3 @@ def latest_provenance(*, article: Article) -> RevisionProvenance | None:
         .order_by("-revision__number")
         .first()
     )
-
-
-def provenance_missing(*, article: Article) -> str | None:
-    """Why the current revision may not be submitted for want of a provenance record (the site requires one),
-    or None: the submit button's warning."""
-    revision = article.revisions.filter(number=article.revision).first()
-    return trust.provenance_blocks_submission(revision=revision) if revision else None

@@ -34,8 +34,11 @@ def _then_archive(*, article: Article, actor, reason: str, **_) -> None:
         records.withdraw_locked(article=article, actor=actor, reason=f"archived: {reason}")
 
 
-def _provenance_missing(article: Article) -> str | None:
-    return provenance_blocks_submission(revision=ArticleRevision.objects.get(article=article, number=article.revision))
+def provenance_missing(article: Article) -> str | None:
+    """Why the current revision may not be submitted for want of a provenance record (the site requires
+    one), or None: the ``submit`` rule's guard, and the submit button's warning."""
+    revision = ArticleRevision.objects.filter(article=article, number=article.revision).first()
+    return provenance_blocks_submission(revision=revision) if revision else None
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ RULES: dict[str, Rule] = {
     "submit": Rule(
         frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED, perms.can_submit,
         "the article's author or an editor", "Submit for review",
-        default="Submitted for review", guard=_provenance_missing,
+        default="Submitted for review", guard=provenance_missing,
         then=lambda article, actor, **_: rounds.assignments_reinvite(article=article, actor=actor),
     ),
     "start_review": Rule(
