@@ -33,21 +33,28 @@ def _person(credit: Credit) -> dict:
     return person
 
 
+def person(*, url: str, name: str, details: dict, affiliation: str, photo_url: str) -> dict:
+    """A schema.org Person (an author or a board reviewer); ``url`` is the absolute address of their page."""
+    found = {"@type": "Person", "@id": url, "name": name, "url": url, **details}
+    if affiliation:
+        found["affiliation"] = {"@type": "Organization", "name": affiliation}
+    if photo_url:
+        found["image"] = photo_url
+    return found
+
+
 def author_person(profile: AuthorProfile, *, url: str) -> dict:
     """An author as a schema.org Person; ``url`` is the absolute address of their profile page."""
-    person = {"@type": "Person", "@id": url, "name": profile.display_name, "url": url}
-    if profile.credentials:
-        person["honorificSuffix"] = profile.credentials
-    if profile.specialty:
-        person["knowsAbout"] = profile.specialty
-    if profile.affiliation:
-        person["affiliation"] = {"@type": "Organization", "name": profile.affiliation}
-    if profile.photo_url:
-        person["image"] = profile.photo_url
+    pairs = (("honorificSuffix", profile.credentials), ("knowsAbout", profile.specialty))
+    details = {key: value for key, value in pairs if value}
+    found = person(
+        url=url, name=profile.display_name, details=details, affiliation=profile.affiliation,
+        photo_url=profile.photo_url,
+    )  # fmt: skip
     if profile.orcid:
-        person["sameAs"] = [profile.orcid_url]
-        person["identifier"] = {"@type": "PropertyValue", "propertyID": "ORCID", "value": profile.orcid}
-    return person
+        found["sameAs"] = [profile.orcid_url]
+        found["identifier"] = {"@type": "PropertyValue", "propertyID": "ORCID", "value": profile.orcid}
+    return found
 
 
 def _citation(ref: ReaderReference) -> dict:

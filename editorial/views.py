@@ -30,13 +30,11 @@ def editorial_policy(request):
 
 def reviewer_person(profile: ReviewerProfile, *, url: str) -> dict:
     """A board reviewer as a schema.org Person; ``url`` is the absolute address of their page."""
-    person = {"@type": "Person", "@id": url, "name": profile.display_name, "url": url,
-              "honorificSuffix": profile.degree, "knowsAbout": profile.specialty}  # fmt: skip
-    if profile.affiliation:
-        person["affiliation"] = {"@type": "Organization", "name": profile.affiliation}
-    if profile.photo_url:
-        person["image"] = profile.photo_url
-    return person
+    details = {"honorificSuffix": profile.degree, "knowsAbout": profile.specialty}
+    return structured_data.person(
+        url=url, name=profile.display_name, details=details, affiliation=profile.affiliation,
+        photo_url=profile.photo_url,
+    )  # fmt: skip
 
 
 @require_safe
