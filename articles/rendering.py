@@ -46,6 +46,18 @@ def sanitise(html: str) -> str:
     )
 
 
+def body_blocks(body: str) -> list[tuple[int, int, str]]:
+    """Top-level Markdown blocks of the body as (first line, last line, text), lines 1-based: the review
+    page's ``block-N`` and the comments' paragraph N."""
+    lines = (body or "").splitlines()
+    out = []
+    for token in _md.parse(body or ""):
+        if token.level == 0 and token.map and token.nesting in (0, 1):
+            start, end = token.map
+            out.append((start + 1, end, "\n".join(lines[start:end])))
+    return out
+
+
 def render_body(*, body: str, reference_numbers: set[int] | frozenset[int]) -> RenderedBody:
     """Render Markdown with each citation linked to ``#ref-N``; markers citing nothing stay plain text."""
     text, pieces = body or "", []

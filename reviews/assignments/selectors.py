@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from markdown_it import MarkdownIt
 
 from articles.diffing import RevisionDiff, revision_diff
 from articles.models import Anonymity, Article, ArticleRevision
-from articles.rendering import render_body
+from articles.rendering import body_blocks, render_body
 from articles.validation import reports
 from reviews import permissions as perms
 from reviews.anonymity import anonymity_mode, author_hidden_from
@@ -33,7 +32,6 @@ A = ReviewAssignment.Status
 # Assignments that ended before any decision: their reviewer is no longer assigned and has no page.
 CLOSED = (A.DECLINED, A.WITHDRAWN)
 DONE_SHOWN = 50
-_blocks = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 @dataclass
@@ -138,21 +136,10 @@ class ReviewPage:
     checklist: tuple = CHECKLIST
 
 
-def _body_blocks(body: str) -> list[tuple[int, int, str]]:
-    """Top-level Markdown blocks of the body as (first line, last line, text), lines 1-based."""
-    lines = body.splitlines()
-    out = []
-    for token in _blocks.parse(body):
-        if token.level == 0 and token.map and token.nesting in (0, 1):
-            start, end = token.map
-            out.append((start + 1, end, "\n".join(lines[start:end])))
-    return out
-
-
 def _placed(body: str, numbers: set[int], findings: list[dict]) -> tuple[list[Block], list[dict]]:
     """Render each block as readers see it and pin each finding with a line beside its block."""
     blocks = []
-    for i, (first, last, text) in enumerate(_body_blocks(body), start=1):
+    for i, (first, last, text) in enumerate(body_blocks(body), start=1):
         html = render_body(body=text, reference_numbers=numbers).html
         # Citation ids restart in each block; a block prefix keeps them unique on the page.
         html = html.replace('id="cite-', f'id="b{i}-cite-')

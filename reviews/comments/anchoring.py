@@ -13,13 +13,11 @@ from difflib import SequenceMatcher
 
 import nh3
 from django.conf import settings
-from markdown_it import MarkdownIt
 
-from articles.rendering import render_body
+from articles.rendering import body_blocks, render_body
 
 ANCHORED, CHANGED, REMOVED = "anchored", "passage changed", "passage removed"
 CONTEXT_CHARS = 80
-_blocks = MarkdownIt("commonmark", {"html": False}).enable("table")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|td|th|blockquote|pre)>|<br\s*/?>")
 
 
@@ -35,13 +33,9 @@ def _text_of(rendered: str) -> str:
 def body_paragraphs(body: str, reference_numbers: set[int] | frozenset[int]) -> list[str]:
     """The plain text of each top-level block of the body, rendered as on the review page (whose
     ``block-N`` is paragraph N here), so a reader's selection is found in it as shown."""
-    lines, out = (body or "").splitlines(), []
-    for token in _blocks.parse(body or ""):
-        if token.level == 0 and token.map and token.nesting in (0, 1):
-            start, end = token.map
-            rendered = render_body(body="\n".join(lines[start:end]), reference_numbers=reference_numbers).html
-            out.append(_text_of(rendered))
-    return out
+    return [
+        _text_of(render_body(body=text, reference_numbers=reference_numbers).html) for _, _, text in body_blocks(body)
+    ]
 
 
 @dataclass(frozen=True)
